@@ -1,0 +1,71 @@
+# collbench: GNU make. hwloc via pkg-config, libnuma via -lnuma.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+HWLOC_CFLAGS := $(shell $(PKG_CONFIG) --cflags hwloc 2>/dev/null)
+HWLOC_LIBS := $(shell $(PKG_CONFIG) --libs hwloc 2>/dev/null || echo -lhwloc)
+
+OPT ?= -O2
+CFLAGS ?= $(OPT) -g
+CFLAGS += -std=gnu11 -Wall -Wextra -pthread
+CPPFLAGS += -Iinclude $(HWLOC_CFLAGS)
+LDLIBS += $(HWLOC_LIBS) -lnuma -pthread
+
+# Every module except main; tests link these too.
+LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c src/coll/*.c src/algo/*.c))
+SRCS := src/main.c $(LIB_SRCS)
+
+BUILD ?= build
+OBJS := $(SRCS:%.c=$(BUILD)/%.o)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+
+TEST_UNITS := $(patsubst test/%.c,%,$(wildcard test/unit_*.c))
+TEST_BINS := $(TEST_UNITS:%=$(BUILD)/test/%)
+
+.PHONY: all check install uninstall clean deps tests
+all: collbench
+
+collbench: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/test/%: test/%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+tests: collbench $(TEST_BINS)
+
+check: tests
+	@COLLBENCH=./collbench TEST_BIN_DIR=$(BUILD)/test sh test/run.sh
+
+install: collbench
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 collbench $(DESTDIR)$(BINDIR)/collbench
+	install -m 644 man/collbench.1 $(DESTDIR)$(MANDIR)/man1/collbench.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/collbench $(DESTDIR)$(MANDIR)/man1/collbench.1
+
+# Debian packages the build and the tests need; installs only what is missing.
+DEPS := libhwloc-dev libnuma-dev pkg-config make gcc python3
+deps:
+	@missing=""; for p in $(DEPS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	else echo "dependencies present"; fi
+
+clean:
+	rm -rf $(BUILD) collbench
+
+-include $(OBJS:.o=.d) $(LIB_OBJS:.o=.d)

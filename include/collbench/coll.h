@@ -1,0 +1,85 @@
+/* coll.h: collective and algorithm descriptors, and the registry tables.
+ *
+ * A collective says what is computed (counts, busbw factor, inputs and the
+ * closed-form golden); an algorithm says how (its run function over the comm
+ * API). Listing, --help, "-A all" and the plan all walk the tables. */
+#ifndef COLLBENCH_COLL_H
+#define COLLBENCH_COLL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "collbench/comm.h"
+#include "collbench/dtype.h"
+#include "collbench/verify.h"
+
+/* Element counts of one point, as nccl-tests defines them per collective. */
+struct cb_counts {
+	size_t count;  /* the "count" column (the API count) */
+	size_t bytes;  /* the "size" column: count-derived bytes per rank */
+	size_t send;   /* elements in each rank's send buffer */
+	size_t recv;   /* elements in each rank's recv buffer */
+	size_t algbw_bytes; /* S in algbw = S / t */
+};
+
+/* One collective call as a rank sees it. */
+struct cb_call {
+	const void *send;
+	void *recv;
+	const struct cb_counts *n;
+	const struct cb_dtype *dt;
+	const struct cb_redop *op;
+	int root;      /* -1 for collectives without a root */
+	int rank;
+	int nranks;
+};
+
+enum cb_coll_flags {
+	CB_COLL_ROOT = 1 << 0,   /* takes -r */
+	CB_COLL_REDUCE = 1 << 1, /* takes -o */
+};
+
+struct cb_coll {
+	const char *name;
+	const char *alias;      /* NULL or a second accepted name */
+	const char *summary;
+	unsigned flags;
+	/* busbw = algbw * factor(P) */
+	double (*busbw_factor)(int nranks);
+	void (*counts)(size_t bytes, size_t esize, int nranks, struct cb_counts *n);
+	/* In-place layout (nccl-tests'): send and recv as element offsets into
+	 * one buffer; false if the collective has no in-place form. */
+	bool (*inplace)(const struct cb_counts *n, int rank, int nranks,
+			size_t *send_off, size_t *recv_off);
+	/* Fill my send buffer for check iteration values v. */
+	void (*fill_input)(const struct cb_call *c, const struct cb_values *v);
+	/* Write the golden of my recv buffer into exp; return how many leading
+	 * elements of recv are defined (and so checked). */
+	size_t (*fill_expected)(const struct cb_call *c, const struct cb_values *v, void *exp);
+};
+
+struct cb_algo {
+	const char *name;
+	const struct cb_coll *coll;
+	const char *summary;
+	/* Bytes of scratch per parity half of the window's data area. */
+	size_t (*scratch_bytes)(const struct cb_counts *n, size_t esize, int nranks);
+	void (*run)(struct cb_rank *rk, const struct cb_call *c);
+};
+
+extern const struct cb_coll *const cb_colls[];
+extern const size_t cb_ncolls;
+extern const struct cb_algo *const cb_algos[];
+extern const size_t cb_nalgos;
+
+const struct cb_coll *cb_coll_find(const char *name);
+const struct cb_algo *cb_algo_find(const struct cb_coll *coll, const char *name);
+
+/* Common pieces of collective descriptors. */
+double cb_busbw_one(int nranks);
+double cb_busbw_allreduce(int nranks);
+double cb_busbw_nm1_over_n(int nranks);
+bool cb_inplace_same(const struct cb_counts *n, int rank, int nranks,
+		     size_t *send_off, size_t *recv_off);
+
+#endif

@@ -1,0 +1,124 @@
+/* comm.h: the runtime every algorithm is written against.
+ *
+ * P rank threads each own a symmetric window: the same layout at a different
+ * base address. A window holds a doorbell (for sleeping waiters), signal rows
+ * and a data area. Algorithms use only the calls below: remote pointer, put,
+ * notify, wait, barrier, and the per-call scratch area.
+ *
+ * Signals (DESIGN.md, protocol 1): a cell is a 64-bit counter alone on its
+ * cache line. Cell c of a row in rank i's window is written by exactly one
+ * rank (in P-wide rows, rank c). Counters only increase and are never reset
+ * once reachable; a wait compares against an expected epoch, so windows serve
+ * any number of iterations. Notify is a release RMW; wait an acquire load. */
+#ifndef COLLBENCH_COMM_H
+#define COLLBENCH_COMM_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collbench/common.h"
+
+/* Rows of signal cells. Each P-wide row gives every peer one cell. */
+enum cb_row {
+	CB_ROW_BARRIER = 0, /* mesh barrier */
+	CB_ROW_ALGO0,       /* free for algorithms, one notify per use */
+	CB_ROW_ALGO1,
+	CB_ROW_ALGO2,
+	CB_ROW_ALGO3,
+	CB_NROWS,
+};
+
+struct cb_cell {
+	_Atomic uint64_t v;
+	char pad[CB_CACHELINE - sizeof(uint64_t)];
+};
+
+/* What a rank is doing, written only by that rank, read by the watchdog. */
+struct cb_rank_state {
+	_Atomic uint64_t progress;    /* bumped at every wait entry and exit */
+	_Atomic int32_t wait_owner;   /* -1: not waiting */
+	_Atomic int32_t wait_cell;    /* cell index in the owner's window */
+	_Atomic uint64_t wait_expect;
+	_Atomic uint64_t iteration;
+	_Atomic int32_t phase;        /* enum cb_phase */
+	_Atomic int32_t point;        /* index of the plan point being run */
+} __attribute__((aligned(CB_CACHELINE)));
+
+enum cb_phase { CB_PHASE_SETUP, CB_PHASE_WARMUP, CB_PHASE_TIMED, CB_PHASE_CHECK, CB_PHASE_DONE };
+
+enum cb_barrier_kind { CB_BARRIER_MESH, CB_BARRIER_DISSEMINATION };
+
+struct cb_comm {
+	int nranks;
+	unsigned spin_limit;          /* spins before a waiter sleeps */
+	enum cb_barrier_kind barrier;
+	size_t cells_off;             /* byte offsets inside every window */
+	size_t diss_cell0;            /* first dissemination cell index */
+	size_t ncells;
+	size_t data_off;
+	size_t half_bytes;            /* one parity half of the data area */
+	size_t win_bytes;
+	char **win;                   /* [nranks] window bases */
+	struct cb_rank_state *state;  /* [nranks] */
+};
+
+struct cb_rank {
+	struct cb_comm *comm;
+	int rank;
+	int nranks;
+	char *win;
+	uint64_t *expect;             /* [CB_NROWS * nranks] notifies consumed */
+	uint64_t barrier_epoch;       /* dissemination barriers entered */
+	uint64_t call_seq;            /* collective calls started */
+	struct cb_rank_state *state;
+};
+
+/* Layout of every window for nranks ranks and data area of 2*half_bytes. */
+void comm_init(struct cb_comm *c, int nranks, size_t half_bytes, int npus);
+void comm_destroy(struct cb_comm *c);
+/* Run by the owning thread once its window is allocated and zeroed. */
+void comm_rank_init(struct cb_rank *rk, struct cb_comm *c, int rank, char *win);
+void comm_rank_destroy(struct cb_rank *rk);
+
+/* Start a collective call: flips the scratch parity. */
+static inline void comm_begin_call(struct cb_rank *rk) { rk->call_seq++; }
+
+/* This call's half of my data area. Double buffering by call parity: call k
+ * uses half k%2, so a rank rewrites a half only two calls later, after a
+ * barrier of the call in between that every peer passes only once it has
+ * finished reading the half (each algorithm's comment says which barrier). */
+static inline void *comm_scratch(const struct cb_rank *rk)
+{
+	return rk->win + rk->comm->data_off + (rk->call_seq & 1) * rk->comm->half_bytes;
+}
+
+/* The address at the same offset as local (inside my window) in peer's. */
+static inline void *comm_remote(const struct cb_rank *rk, const void *local, int peer)
+{
+	return rk->comm->win[peer] + ((const char *)local - rk->win);
+}
+
+/* Copy n bytes into peer's window at the offset of local_dst. */
+void comm_put(const struct cb_rank *rk, int peer, void *local_dst,
+	      const void *src, size_t n);
+
+/* Add 1 to my cell of row in peer's window (release). */
+void comm_notify(struct cb_rank *rk, int peer, enum cb_row row);
+/* Consume one notify from peer on row: wait until my cell for peer reaches
+ * the next expected epoch (acquire). */
+void comm_wait(struct cb_rank *rk, int peer, enum cb_row row);
+/* Barrier over all ranks (mesh for few ranks, dissemination for many). */
+void comm_barrier(struct cb_rank *rk);
+
+/* Low level, for the barrier and tests: index of a cell, and waiting until a
+ * cell of my own window is >= expect. */
+static inline size_t comm_cell_index(const struct cb_comm *c, enum cb_row row, int col)
+{
+	return (size_t)row * (size_t)c->nranks + (size_t)col;
+}
+void comm_notify_cell(struct cb_rank *rk, int peer, size_t cell);
+void comm_wait_cell(struct cb_rank *rk, size_t cell, uint64_t expect);
+uint64_t comm_cell_value(const struct cb_comm *c, int owner, size_t cell);
+
+#endif

@@ -1,0 +1,22 @@
+/* inject.h: deliberate faults (--inject) that show the checker at work */
+#ifndef COLLBENCH_INJECT_H
+#define COLLBENCH_INJECT_H
+
+enum cb_inject {
+	CB_INJECT_NONE = 0,
+	CB_INJECT_CORRUPT, /* flip one element of one rank's output, once per row half */
+};
+
+struct cb_inject_desc {
+	const char *name;
+	enum cb_inject kind;
+	const char *summary;
+};
+
+extern const struct cb_inject_desc cb_injects[];
+extern const unsigned cb_ninjects;
+
+/* NULL name: none; unknown name: exit 6 listing the valid ones. */
+enum cb_inject cb_inject_parse(const char *name);
+
+#endif

@@ -1,0 +1,28 @@
+/* options.h: the command line as one table of option descriptors */
+#ifndef COLLBENCH_OPTIONS_H
+#define COLLBENCH_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct cb_options {
+	const char *command;   /* collective name, "all", "list" */
+	long nranks;           /* 0: one rank per available PU */
+	size_t minbytes, maxbytes, stepbytes;
+	long stepfactor;
+	bool stepbytes_set, stepfactor_set;
+	long iters, warmup, check, average, blocking;
+	double timeout;
+	const char *algos, *dtypes, *ops, *root;
+	const char *inject;
+	bool help, version;
+};
+
+/* Parse argv into o (defaults first, through the same setters). On a usage
+ * error prints one line on stderr and exits 6. */
+void cb_options_parse(struct cb_options *o, int argc, char **argv);
+/* --help text, generated from the table. */
+void cb_options_usage(FILE *f);
+
+#endif

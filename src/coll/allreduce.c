@@ -1,0 +1,35 @@
+/* allreduce: every rank ends with the op over all ranks' inputs.
+ * nccl-tests: count = elements per rank, size = count * esize, algbw over
+ * size, busbw factor 2(P-1)/P. In-place: send == recv. */
+#include "collbench/coll.h"
+
+static void counts(size_t bytes, size_t esize, int nranks, struct cb_counts *n)
+{
+	(void)nranks;
+	n->count = bytes / esize;
+	n->send = n->recv = n->count;
+	n->bytes = n->algbw_bytes = n->count * esize;
+}
+
+static void fill_input(const struct cb_call *c, const struct cb_values *v)
+{
+	cb_values_fill_in(v, (void *)c->send, c->rank, 0, c->n->send);
+}
+
+static size_t fill_expected(const struct cb_call *c, const struct cb_values *v, void *exp)
+{
+	cb_values_fill_reduced(v, exp, 0, c->n->recv);
+	return c->n->recv;
+}
+
+const struct cb_coll cb_coll_allreduce = {
+	.name = "allreduce",
+	.alias = "all_reduce",
+	.summary = "every rank gets the reduction of all inputs",
+	.flags = CB_COLL_REDUCE,
+	.busbw_factor = cb_busbw_allreduce,
+	.counts = counts,
+	.inplace = cb_inplace_same,
+	.fill_input = fill_input,
+	.fill_expected = fill_expected,
+};

@@ -1,0 +1,222 @@
+/* comm.c: windows, signal cells, notify/wait, barriers.
+ *
+ * Waiting (DESIGN.md, protocol 3): spin on the cell, then sleep on a futex.
+ * Only the owner of a window ever waits on its cells, so each window has one
+ * doorbell: a futex word plus the index of the cell its owner sleeps on. A
+ * notifier wakes the owner only when the owner sleeps on the very cell it just
+ * bumped, so a wait costs at most about one wake-up even when P-1 peers
+ * notify. The sleep/wake handshake is a Dekker pair: the waiter publishes
+ * sleep_cell then re-reads the cell, the notifier bumps the cell then reads
+ * sleep_cell, both seq_cst, so at least one of them sees the other. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "collbench/comm.h"
+
+struct cb_doorbell {
+	_Atomic uint32_t seq;       /* futex word: bumped by each wake */
+	_Atomic int32_t sleep_cell; /* cell the owner sleeps on, -1: awake */
+};
+
+#define NO_CELL (-1)
+#define SPIN_DEDICATED (1u << 16)
+#define SPIN_OVERSUBSCRIBED 64u
+#define MESH_BARRIER_MAX_RANKS 8
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#endif
+}
+
+static inline struct cb_doorbell *doorbell(char *win)
+{
+	return (struct cb_doorbell *)win;
+}
+
+static inline struct cb_cell *cell_at(const struct cb_comm *c, char *win, size_t cell)
+{
+	return (struct cb_cell *)(win + c->cells_off) + cell;
+}
+
+void comm_init(struct cb_comm *c, int nranks, size_t half_bytes, int npus)
+{
+	int rounds = 0;
+	while ((1 << rounds) < nranks)
+		rounds++;
+	memset(c, 0, sizeof *c);
+	c->nranks = nranks;
+	c->spin_limit = nranks > npus ? SPIN_OVERSUBSCRIBED : SPIN_DEDICATED;
+	c->barrier = nranks > MESH_BARRIER_MAX_RANKS ? CB_BARRIER_DISSEMINATION
+						      : CB_BARRIER_MESH;
+	c->cells_off = CB_CACHELINE;
+	c->diss_cell0 = (size_t)CB_NROWS * (size_t)nranks;
+	c->ncells = c->diss_cell0 + (size_t)rounds;
+	c->data_off = (c->cells_off + c->ncells * sizeof(struct cb_cell) + 4095) & ~(size_t)4095;
+	c->half_bytes = (half_bytes + 4095) & ~(size_t)4095;
+	c->win_bytes = c->data_off + 2 * c->half_bytes;
+	c->win = cb_xcalloc((size_t)nranks, sizeof *c->win);
+	if (posix_memalign((void **)&c->state, CB_CACHELINE,
+			   (size_t)nranks * sizeof *c->state))
+		cb_die(CB_EXIT_RESOURCE, "out of memory for rank state");
+	for (int r = 0; r < nranks; r++) {
+		atomic_init(&c->state[r].progress, 0);
+		atomic_init(&c->state[r].wait_owner, -1);
+		atomic_init(&c->state[r].wait_cell, -1);
+		atomic_init(&c->state[r].wait_expect, 0);
+		atomic_init(&c->state[r].iteration, 0);
+		atomic_init(&c->state[r].phase, CB_PHASE_SETUP);
+		atomic_init(&c->state[r].point, -1);
+	}
+}
+
+void comm_destroy(struct cb_comm *c)
+{
+	free(c->win);
+	free(c->state);
+	c->win = NULL;
+	c->state = NULL;
+}
+
+void comm_rank_init(struct cb_rank *rk, struct cb_comm *c, int rank, char *win)
+{
+	struct cb_doorbell *db = doorbell(win);
+	memset(rk, 0, sizeof *rk);
+	rk->comm = c;
+	rk->rank = rank;
+	rk->nranks = c->nranks;
+	rk->win = win;
+	rk->state = &c->state[rank];
+	rk->expect = cb_xcalloc((size_t)CB_NROWS * (size_t)c->nranks, sizeof *rk->expect);
+	/* The window is zeroed and not yet published to peers: initialising the
+	 * atomics here is the one time they are written without a peer able to
+	 * reach them. */
+	atomic_init(&db->seq, 0);
+	atomic_init(&db->sleep_cell, NO_CELL);
+	for (size_t i = 0; i < c->ncells; i++)
+		atomic_init(&cell_at(c, win, i)->v, 0);
+}
+
+void comm_rank_destroy(struct cb_rank *rk)
+{
+	free(rk->expect);
+	rk->expect = NULL;
+}
+
+void comm_put(const struct cb_rank *rk, int peer, void *local_dst,
+	      const void *src, size_t n)
+{
+	memcpy(comm_remote(rk, local_dst, peer), src, n);
+}
+
+static long futex(_Atomic uint32_t *addr, int op, uint32_t val)
+{
+	return syscall(SYS_futex, (uint32_t *)addr, op, val, NULL, NULL, 0);
+}
+
+void comm_notify_cell(struct cb_rank *rk, int peer, size_t cell)
+{
+	char *win = rk->comm->win[peer];
+	struct cb_doorbell *db = doorbell(win);
+	/* seq_cst (a release RMW plus the Dekker order with sleep_cell). */
+	atomic_fetch_add_explicit(&cell_at(rk->comm, win, cell)->v, 1, memory_order_seq_cst);
+	if (atomic_load_explicit(&db->sleep_cell, memory_order_seq_cst) == (int32_t)cell) {
+		atomic_fetch_add_explicit(&db->seq, 1, memory_order_release);
+		futex(&db->seq, FUTEX_WAKE_PRIVATE, 1);
+	}
+}
+
+void comm_wait_cell(struct cb_rank *rk, size_t cell, uint64_t expect)
+{
+	struct cb_cell *cl = cell_at(rk->comm, rk->win, cell);
+	struct cb_doorbell *db = doorbell(rk->win);
+	struct cb_rank_state *st = rk->state;
+
+	if (atomic_load_explicit(&cl->v, memory_order_acquire) >= expect)
+		return;
+	atomic_store_explicit(&st->wait_owner, rk->rank, memory_order_relaxed);
+	atomic_store_explicit(&st->wait_cell, (int32_t)cell, memory_order_relaxed);
+	atomic_store_explicit(&st->wait_expect, expect, memory_order_relaxed);
+	atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
+
+	for (unsigned i = 0; i < rk->comm->spin_limit; i++) {
+		cpu_relax();
+		if (atomic_load_explicit(&cl->v, memory_order_acquire) >= expect)
+			goto done;
+	}
+	for (;;) {
+		uint32_t seq = atomic_load_explicit(&db->seq, memory_order_acquire);
+		atomic_store_explicit(&db->sleep_cell, (int32_t)cell, memory_order_seq_cst);
+		if (atomic_load_explicit(&cl->v, memory_order_seq_cst) >= expect)
+			break;
+		/* EAGAIN (seq moved) and EINTR both mean: look again. */
+		futex(&db->seq, FUTEX_WAIT_PRIVATE, seq);
+	}
+	atomic_store_explicit(&db->sleep_cell, NO_CELL, memory_order_relaxed);
+done:
+	atomic_store_explicit(&st->wait_owner, -1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
+}
+
+uint64_t comm_cell_value(const struct cb_comm *c, int owner, size_t cell)
+{
+	return atomic_load_explicit(&cell_at(c, c->win[owner], cell)->v, memory_order_relaxed);
+}
+
+void comm_notify(struct cb_rank *rk, int peer, enum cb_row row)
+{
+	comm_notify_cell(rk, peer, comm_cell_index(rk->comm, row, rk->rank));
+}
+
+void comm_wait(struct cb_rank *rk, int peer, enum cb_row row)
+{
+	size_t cell = comm_cell_index(rk->comm, row, peer);
+	comm_wait_cell(rk, cell, ++rk->expect[cell]);
+}
+
+/* Seed barrier: notify every peer, then wait for every peer. Peers are
+ * visited starting at my right neighbour so that ranks do not all hit rank 0's
+ * window first. */
+static void barrier_mesh(struct cb_rank *rk)
+{
+	int p = rk->nranks;
+	for (int d = 1; d < p; d++)
+		comm_notify(rk, (rk->rank + d) % p, CB_ROW_BARRIER);
+	for (int d = 1; d < p; d++)
+		comm_wait(rk, (rk->rank + d) % p, CB_ROW_BARRIER);
+}
+
+/* Dissemination barrier: ceil(log2 P) rounds; in round k rank r notifies
+ * r+2^k and waits for r-2^k. Cell k of rank t is written only by t-2^k. Epochs
+ * count barriers: passing epoch e on a cell also implies every earlier epoch
+ * of that writer, so a fast writer already in barrier e+1 is harmless. */
+static void barrier_dissemination(struct cb_rank *rk)
+{
+	const struct cb_comm *c = rk->comm;
+	uint64_t epoch = ++rk->barrier_epoch;
+	int p = rk->nranks;
+	size_t k = 0;
+	for (int d = 1; d < p; d <<= 1, k++) {
+		comm_notify_cell(rk, (rk->rank + d) % p, c->diss_cell0 + k);
+		comm_wait_cell(rk, c->diss_cell0 + k, epoch);
+	}
+}
+
+void comm_barrier(struct cb_rank *rk)
+{
+	if (rk->nranks == 1)
+		return;
+	if (rk->comm->barrier == CB_BARRIER_MESH)
+		barrier_mesh(rk);
+	else
+		barrier_dissemination(rk);
+}

@@ -1,0 +1,25 @@
+/* inject.c: the table of deliberate faults */
+#include <string.h>
+
+#include "collbench/common.h"
+#include "collbench/inject.h"
+
+const struct cb_inject_desc cb_injects[] = {
+	{ "corrupt", CB_INJECT_CORRUPT,
+	  "flip one element of the last rank's output in the first check iteration (expect: 1 wrong per row half, exit 7)" },
+};
+const unsigned cb_ninjects = CB_ARRAY_LEN(cb_injects);
+
+enum cb_inject cb_inject_parse(const char *name)
+{
+	char valid[256] = "";
+	if (!name)
+		return CB_INJECT_NONE;
+	for (unsigned i = 0; i < cb_ninjects; i++) {
+		if (!strcmp(cb_injects[i].name, name))
+			return cb_injects[i].kind;
+		strncat(valid, i ? ", " : "", sizeof valid - strlen(valid) - 1);
+		strncat(valid, cb_injects[i].name, sizeof valid - strlen(valid) - 1);
+	}
+	cb_die(CB_EXIT_USAGE, "unknown fault '%s' for --inject (valid: %s)", name, valid);
+}

@@ -1,0 +1,241 @@
+/* options.c: one table of option descriptors; getopt_long's arrays, the
+ * defaults and --help are all derived from it. Defaults are strings run
+ * through the same setters as user input (fio's way), so a default can never
+ * be a value the parser would reject. */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collbench/coll.h"
+#include "collbench/common.h"
+#include "collbench/options.h"
+#include "collbench/parse.h"
+
+struct cb_optdesc;
+typedef const char *(*cb_setter)(struct cb_options *o, const char *arg,
+				 const struct cb_optdesc *d);
+
+struct cb_optdesc {
+	const char *lname;
+	int sname;          /* short letter, or 0 */
+	const char *metavar;/* NULL: takes no argument */
+	const char *def;    /* default, parsed by set; NULL: none */
+	const char *help;
+	cb_setter set;
+	size_t off;         /* field in struct cb_options */
+	long lo, hi;        /* integer range */
+};
+
+#define FIELD(f) offsetof(struct cb_options, f)
+#define AT(o, d, type) ((type *)((char *)(o) + (d)->off))
+
+static const char *set_long(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	const char *why;
+	if (cb_parse_long(arg, d->lo, d->hi, AT(o, d, long), &why))
+		return why;
+	return NULL;
+}
+
+static const char *set_size(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	const char *why;
+	if (cb_parse_size(arg, AT(o, d, size_t), &why))
+		return why;
+	return NULL;
+}
+
+static const char *set_seconds(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	const char *why;
+	if (cb_parse_double(arg, 1e6, AT(o, d, double), &why))
+		return why;
+	return NULL;
+}
+
+static const char *set_string(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	if (!*arg)
+		return "empty value";
+	*AT(o, d, const char *) = arg;
+	return NULL;
+}
+
+static const char *set_flag(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	(void)arg;
+	*AT(o, d, bool) = true;
+	return NULL;
+}
+
+static const char *set_nranks(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	if (!strcmp(arg, "auto")) {
+		o->nranks = 0;
+		return NULL;
+	}
+	return set_long(o, arg, d);
+}
+
+static const struct cb_optdesc optdescs[] = {
+	{ "nranks", 'g', "N", "auto", "rank threads (1..512; auto: one per available PU)",
+	  set_nranks, FIELD(nranks), 1, CB_MAX_RANKS },
+	{ "minbytes", 'b', "SIZE", "32M", "smallest message size (K, M, G suffixes, base 1024)",
+	  set_size, FIELD(minbytes), 0, 0 },
+	{ "maxbytes", 'e', "SIZE", "32M", "largest message size",
+	  set_size, FIELD(maxbytes), 0, 0 },
+	{ "stepbytes", 'i', "SIZE", "1M", "additive size step; used when -i is given without -f, or -f <= 1",
+	  set_size, FIELD(stepbytes), 0, 0 },
+	{ "stepfactor", 'f', "F", "2", "multiplicative size step (> 1), default unless only -i is given",
+	  set_long, FIELD(stepfactor), 0, 1L << 20 },
+	{ "iters", 'n', "N", "20", "timed iterations per row",
+	  set_long, FIELD(iters), 1, 1L << 30 },
+	{ "warmup_iters", 'w', "N", "5", "untimed warm-up iterations per row",
+	  set_long, FIELD(warmup), 0, 1L << 30 },
+	{ "check", 'c', "N", "1", "check iterations per row, back to back, new inputs each (0: off)",
+	  set_long, FIELD(check), 0, 1L << 20 },
+	{ "average", 'a', "0|1|2|3", "1", "combine per-rank mean times: 0 rank 0, 1 avg, 2 min, 3 max",
+	  set_long, FIELD(average), 0, 3 },
+	{ "blocking", 'z', "0|1|2|3", "0", "0 back to back; 1 barrier after each call (timed); 2 as 0; 3 barrier after each call (untimed)",
+	  set_long, FIELD(blocking), 0, 3 },
+	{ "timeout", 'T', "SECONDS", "60", "fail with status 4 when no rank progresses this long (0: off)",
+	  set_seconds, FIELD(timeout), 0, 0 },
+	{ "algo", 'A', "LIST", "all", "algorithms, comma-separated, or all",
+	  set_string, FIELD(algos), 0, 0 },
+	{ "datatype", 'd', "TYPE", "float", "datatype, or all",
+	  set_string, FIELD(dtypes), 0, 0 },
+	{ "op", 'o', "OP", "sum", "reduction op, or all",
+	  set_string, FIELD(ops), 0, 0 },
+	{ "root", 'r', "ROOT", "0", "root rank of rooted collectives, or all",
+	  set_string, FIELD(root), 0, 0 },
+	{ "inject", 0, "KIND", NULL, "break a run on purpose to show the checker catching it (corrupt)",
+	  set_string, FIELD(inject), 0, 0 },
+	{ "help", 'h', NULL, NULL, "show this help and exit",
+	  set_flag, FIELD(help), 0, 0 },
+	{ "version", 0, NULL, NULL, "show the version and exit",
+	  set_flag, FIELD(version), 0, 0 },
+};
+
+#define NOPTS CB_ARRAY_LEN(optdescs)
+
+static void usage_error(const char *fmt, const char *a, const char *b)
+{
+	char msg[512];
+	snprintf(msg, sizeof msg, fmt, a, b);
+	cb_die(CB_EXIT_USAGE, "%s (see 'collbench --help')", msg);
+}
+
+static const char *optname(const struct cb_optdesc *d, char *buf, size_t n)
+{
+	if (d->sname)
+		snprintf(buf, n, "-%c/--%s", d->sname, d->lname);
+	else
+		snprintf(buf, n, "--%s", d->lname);
+	return buf;
+}
+
+static void apply(struct cb_options *o, const struct cb_optdesc *d, const char *arg)
+{
+	const char *why = d->set(o, arg, d);
+	if (why) {
+		char name[64], msg[512];
+		snprintf(msg, sizeof msg, "invalid value '%s' for %s: %s", arg,
+			 optname(d, name, sizeof name), why);
+		cb_die(CB_EXIT_USAGE, "%s (see 'collbench --help')", msg);
+	}
+	if (d->off == FIELD(stepbytes))
+		o->stepbytes_set = true;
+	if (d->off == FIELD(stepfactor))
+		o->stepfactor_set = true;
+}
+
+void cb_options_parse(struct cb_options *o, int argc, char **argv)
+{
+	struct option lopts[NOPTS + 1];
+	char sopts[3 * NOPTS + 2], *sp = sopts;
+	int c, idx;
+
+	memset(o, 0, sizeof *o);
+	for (size_t i = 0; i < NOPTS; i++)
+		if (optdescs[i].def)
+			optdescs[i].set(o, optdescs[i].def, &optdescs[i]);
+
+	*sp++ = ':'; /* report a missing argument as ':' */
+	for (size_t i = 0; i < NOPTS; i++) {
+		const struct cb_optdesc *d = &optdescs[i];
+		lopts[i] = (struct option){ d->lname, d->metavar ? required_argument : no_argument,
+					    NULL, d->sname ? d->sname : 0x100 + (int)i };
+		if (d->sname) {
+			*sp++ = (char)d->sname;
+			if (d->metavar)
+				*sp++ = ':';
+		}
+	}
+	*sp = '\0';
+	memset(&lopts[NOPTS], 0, sizeof lopts[NOPTS]);
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, sopts, lopts, &idx)) != -1) {
+		const char *bad = argv[optind - 1];
+		if (c == '?') {
+			if (optopt && optopt < 0x100) {
+				char s[3] = { '-', (char)optopt, 0 };
+				usage_error("unknown option '%s'%s", s, "");
+			}
+			usage_error("unknown option '%s'%s", bad, "");
+		}
+		if (c == ':')
+			usage_error("option '%s' requires an argument%s", bad, "");
+		for (size_t i = 0; i < NOPTS; i++) {
+			const struct cb_optdesc *d = &optdescs[i];
+			if (c == (d->sname ? d->sname : 0x100 + (int)i)) {
+				apply(o, d, optarg ? optarg : "");
+				break;
+			}
+		}
+	}
+	if (optind < argc)
+		o->command = argv[optind++];
+	if (optind < argc)
+		usage_error("unexpected argument '%s'%s", argv[optind], "");
+
+	if (o->help || o->version)
+		return;
+	if (!o->command)
+		usage_error("no collective given; try 'collbench list'%s%s", "", "");
+	if (o->minbytes > o->maxbytes)
+		usage_error("-b/--minbytes is larger than -e/--maxbytes%s%s", "", "");
+	/* Explicit -i without -f means additive steps, as in nccl-tests. */
+	if (o->stepbytes_set && !o->stepfactor_set)
+		o->stepfactor = 1;
+	if (o->stepfactor <= 1 && o->stepbytes == 0 && o->minbytes < o->maxbytes)
+		usage_error("-f/--stepfactor %s with -i/--stepbytes 0 never reaches -e/--maxbytes%s",
+			    o->stepfactor == 0 ? "0" : "1", "");
+}
+
+void cb_options_usage(FILE *f)
+{
+	fprintf(f, "Usage: collbench COLLECTIVE [options]\n"
+		   "       collbench all [options]      every collective and algorithm\n"
+		   "       collbench list               collectives, algorithms, datatypes, ops\n\n"
+		   "Collectives:");
+	for (size_t i = 0; i < cb_ncolls; i++)
+		fprintf(f, " %s", cb_colls[i]->name);
+	fprintf(f, "\n\nOptions:\n");
+	for (size_t i = 0; i < NOPTS; i++) {
+		const struct cb_optdesc *d = &optdescs[i];
+		char left[64];
+		int n = d->sname ? snprintf(left, sizeof left, "  -%c, --%s", d->sname, d->lname)
+				 : snprintf(left, sizeof left, "      --%s", d->lname);
+		if (d->metavar)
+			snprintf(left + n, sizeof left - (size_t)n, " %s", d->metavar);
+		fprintf(f, "%-28s %s", left, d->help);
+		if (d->def)
+			fprintf(f, " [%s]", d->def);
+		fputc('\n', f);
+	}
+	fprintf(f, "\nExit status: 0 ok, 2 resource failure, 4 timeout, 5 unsupported,\n"
+		   "6 invalid usage, 7 wrong results. See collbench(1).\n");
+}

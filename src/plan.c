@@ -1,0 +1,194 @@
+/* plan.c: expand options into points: collective x datatype x op x root x
+ * size x algorithm (nccl-tests' loop order, with algorithms innermost so the
+ * rows of one size sit together for comparison). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "collbench/common.h"
+#include "collbench/plan.h"
+
+static void push(struct cb_plan *pl, size_t *cap, const struct cb_point *pt)
+{
+	if (pl->npoints == *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		pl->points = realloc(pl->points, *cap * sizeof *pl->points);
+		if (!pl->points)
+			cb_die(CB_EXIT_RESOURCE, "out of memory for the plan");
+	}
+	pl->points[pl->npoints++] = *pt;
+}
+
+/* Does the comma-separated list name s (or is it "all")? */
+static int in_list(const char *list, const char *s)
+{
+	size_t n = strlen(s);
+	if (!strcmp(list, "all"))
+		return 1;
+	for (const char *p = list; *p;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == n && !strncmp(p, s, n))
+			return 1;
+		p += len + (e ? 1 : 0);
+	}
+	return 0;
+}
+
+/* Every name of a comma list must be accepted by known(); else exit 6. */
+static void check_list(const char *list, const char *opt, const char *what,
+		       int (*known)(const char *name, const void *ctx), const void *ctx,
+		       const char *valid)
+{
+	char buf[256];
+	if (!strcmp(list, "all"))
+		return;
+	for (const char *p = list;;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == 0 || len >= sizeof buf)
+			cb_die(CB_EXIT_USAGE, "empty or overlong name in %s '%s'", opt, list);
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+		if (!known(buf, ctx))
+			cb_die(CB_EXIT_USAGE, "unknown %s '%s' for %s (valid: %s)", what, buf, opt, valid);
+		if (!e)
+			break;
+		p = e + 1;
+	}
+}
+
+static int known_dtype(const char *n, const void *ctx) { (void)ctx; return cb_dtype_find(n) != NULL; }
+static int known_op(const char *n, const void *ctx) { (void)ctx; return cb_redop_find(n) != NULL; }
+
+static int known_algo(const char *n, const void *ctx)
+{
+	const struct cb_coll *const *colls = ctx;
+	for (; *colls; colls++)
+		if (cb_algo_find(*colls, n))
+			return 1;
+	return 0;
+}
+
+static void names(char *buf, size_t cap, const char *(*name)(size_t), size_t n)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && used < cap; i++)
+		used += (size_t)snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", name(i));
+}
+
+static const char *dtype_name(size_t i) { return cb_dtypes[i].name; }
+static const char *op_name(size_t i) { return cb_redops[i].name; }
+
+static void sizes_next(const struct cb_options *o, size_t *s)
+{
+	if (o->stepfactor > 1) {
+		size_t next = *s * (size_t)o->stepfactor;
+		*s = (*s == 0 || next / (size_t)o->stepfactor != *s) ? SIZE_MAX : next;
+		if (*s == 0)
+			*s = SIZE_MAX;
+	} else {
+		*s = *s > SIZE_MAX - o->stepbytes ? SIZE_MAX : *s + o->stepbytes;
+	}
+}
+
+void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks)
+{
+	const struct cb_coll *colls[64 + 1];
+	size_t ncoll = 0, cap = 0;
+	char valid[1024];
+	int root_all = 0;
+	long root = 0;
+
+	memset(pl, 0, sizeof *pl);
+	pl->nranks = nranks;
+	if (!strcmp(o->command, "all")) {
+		for (size_t i = 0; i < cb_ncolls && ncoll < 64; i++)
+			colls[ncoll++] = cb_colls[i];
+	} else {
+		const struct cb_coll *c = cb_coll_find(o->command);
+		if (!c) {
+			size_t used = 0;
+			for (size_t i = 0; i < cb_ncolls; i++)
+				used += (size_t)snprintf(valid + used, sizeof valid - used, "%s, ",
+							 cb_colls[i]->name);
+			cb_die(CB_EXIT_USAGE, "unknown collective '%s' (valid: %sall, list)",
+			       o->command, valid);
+		}
+		colls[ncoll++] = c;
+	}
+	colls[ncoll] = NULL;
+
+	{
+		size_t used = 0;
+		valid[0] = '\0';
+		for (size_t i = 0; i < cb_nalgos; i++)
+			for (size_t k = 0; k < ncoll; k++)
+				if (cb_algos[i]->coll == colls[k])
+					used += (size_t)snprintf(valid + used, sizeof valid - used,
+								 "%s%s", used ? ", " : "", cb_algos[i]->name);
+		check_list(o->algos, "-A/--algo", "algorithm", known_algo, colls, valid);
+	}
+	names(valid, sizeof valid, dtype_name, cb_ndtypes);
+	check_list(o->dtypes, "-d/--datatype", "datatype", known_dtype, NULL, valid);
+	names(valid, sizeof valid, op_name, cb_nredops);
+	check_list(o->ops, "-o/--op", "op", known_op, NULL, valid);
+	if (!strcmp(o->root, "all")) {
+		root_all = 1;
+	} else {
+		char *end;
+		root = strtol(o->root, &end, 10);
+		if (*end || end == o->root || root < 0 || root >= nranks)
+			cb_die(CB_EXIT_USAGE, "invalid value '%s' for -r/--root: expected a rank in 0..%d or all",
+			       o->root, nranks - 1);
+	}
+
+	for (size_t ci = 0; ci < ncoll; ci++) {
+		const struct cb_coll *coll = colls[ci];
+		int reduces = !!(coll->flags & CB_COLL_REDUCE);
+		int rooted = !!(coll->flags & CB_COLL_ROOT);
+		for (size_t di = 0; di < cb_ndtypes; di++) {
+			const struct cb_dtype *dt = &cb_dtypes[di];
+			if (!in_list(o->dtypes, dt->name))
+				continue;
+			for (size_t oi = 0; oi < (reduces ? cb_nredops : 1); oi++) {
+				const struct cb_redop *op = reduces ? &cb_redops[oi] : NULL;
+				if (op && !in_list(o->ops, op->name))
+					continue;
+				int r0 = rooted ? (root_all ? 0 : (int)root) : -1;
+				int r1 = rooted ? (root_all ? nranks - 1 : (int)root) : -1;
+				for (int rt = r0; rt <= r1; rt++) {
+					for (size_t s = o->minbytes; s <= o->maxbytes; sizes_next(o, &s)) {
+						for (size_t ai = 0; ai < cb_nalgos; ai++) {
+							const struct cb_algo *a = cb_algos[ai];
+							struct cb_point pt = { coll, a, dt, op, rt, { 0 } };
+							size_t scratch;
+							if (a->coll != coll || !in_list(o->algos, a->name))
+								continue;
+							coll->counts(s, dt->size, nranks, &pt.n);
+							scratch = a->scratch_bytes(&pt.n, dt->size, nranks);
+							if (pt.n.send * dt->size > pl->max_send_bytes)
+								pl->max_send_bytes = pt.n.send * dt->size;
+							if (pt.n.recv * dt->size > pl->max_recv_bytes)
+								pl->max_recv_bytes = pt.n.recv * dt->size;
+							if (scratch > pl->max_scratch_bytes)
+								pl->max_scratch_bytes = scratch;
+							push(pl, &cap, &pt);
+						}
+						if (s == SIZE_MAX)
+							break;
+					}
+				}
+			}
+		}
+	}
+	if (pl->npoints == 0)
+		cb_die(CB_EXIT_USAGE, "nothing to run: -A/--algo '%s' names no algorithm of '%s'",
+		       o->algos, o->command);
+}
+
+void cb_plan_free(struct cb_plan *pl)
+{
+	free(pl->points);
+	pl->points = NULL;
+}
