@@ -20,6 +20,7 @@ LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c src/coll/*.c src/algo/*.c
 SRCS := src/main.c $(LIB_SRCS)
 
 BUILD ?= build
+BIN ?= collbench
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 
@@ -27,9 +28,9 @@ TEST_UNITS := $(patsubst test/%.c,%,$(wildcard test/unit_*.c))
 TEST_BINS := $(TEST_UNITS:%=$(BUILD)/test/%)
 
 .PHONY: all check install uninstall clean deps tests
-all: collbench
+all: $(BIN)
 
-collbench: $(OBJS)
+$(BIN): $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: %.c
@@ -40,14 +41,14 @@ $(BUILD)/test/%: test/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-tests: collbench $(TEST_BINS)
+tests: $(BIN) $(TEST_BINS)
 
 check: tests
-	@COLLBENCH=./collbench TEST_BIN_DIR=$(BUILD)/test sh test/run.sh
+	@COLLBENCH=$(abspath $(BIN)) TEST_BIN_DIR=$(BUILD)/test sh test/run.sh
 
-install: collbench
+install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	install -m 755 collbench $(DESTDIR)$(BINDIR)/collbench
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/collbench
 	install -m 644 man/collbench.1 $(DESTDIR)$(MANDIR)/man1/collbench.1
 
 uninstall:
@@ -66,6 +67,6 @@ deps:
 	else echo "dependencies present"; fi
 
 clean:
-	rm -rf $(BUILD) collbench
+	rm -rf $(BUILD) $(BIN)
 
 -include $(OBJS:.o=.d) $(LIB_OBJS:.o=.d)
