@@ -113,6 +113,9 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 	 * only the call. */
 	atomic_store_explicit(&st->phase, CB_PHASE_TIMED, memory_order_relaxed);
 	comm_barrier(rk);
+	if (run->inject == CB_INJECT_DROP_NOTIFY && rk->rank == rk->nranks - 1 &&
+	    rk->call_seq == (uint64_t)o->warmup)
+		rk->drop_notifies = 1;  /* only in the first row half */
 	t0 = now_us();
 	for (long i = 0; i < o->iters; i++) {
 		double ti = 0;
@@ -264,8 +267,10 @@ static void report_hang(struct run *run)
 			(unsigned long long)atomic_load_explicit(&st->iteration, memory_order_relaxed));
 		if (owner >= 0) {
 			size_t cell = (size_t)atomic_load_explicit(&st->wait_cell, memory_order_relaxed);
-			fprintf(stderr, ": waits on cell %zu of rank %d's window, expected epoch %llu, seen %llu",
-				cell, owner,
+			char what[96];
+			comm_cell_describe(c, owner, cell, what, sizeof what);
+			fprintf(stderr, ": waits on cell %zu (%s) of rank %d's window, expected epoch %llu, seen %llu",
+				cell, what, owner,
 				(unsigned long long)atomic_load_explicit(&st->wait_expect, memory_order_relaxed),
 				(unsigned long long)comm_cell_value(c, owner, cell));
 		}

@@ -127,6 +127,10 @@ void comm_notify_cell(struct cb_rank *rk, int peer, size_t cell)
 {
 	char *win = rk->comm->win[peer];
 	struct cb_doorbell *db = doorbell(win);
+	if (rk->drop_notifies > 0) {
+		rk->drop_notifies--;
+		return;
+	}
 	/* seq_cst (a release RMW plus the Dekker order with sleep_cell). */
 	atomic_fetch_add_explicit(&cell_at(rk->comm, win, cell)->v, 1, memory_order_seq_cst);
 	if (atomic_load_explicit(&db->sleep_cell, memory_order_seq_cst) == (int32_t)cell) {
@@ -170,6 +174,20 @@ done:
 uint64_t comm_cell_value(const struct cb_comm *c, int owner, size_t cell)
 {
 	return atomic_load_explicit(&cell_at(c, c->win[owner], cell)->v, memory_order_relaxed);
+}
+
+void comm_cell_describe(const struct cb_comm *c, int owner, size_t cell, char *buf, size_t cap)
+{
+	static const char *const rows[CB_NROWS] = { "barrier", "algo0", "algo1", "algo2", "algo3" };
+	if (cell < c->diss_cell0) {
+		size_t row = cell / (size_t)c->nranks;
+		snprintf(buf, cap, "%s row, slot written by rank %zu", rows[row],
+			 cell % (size_t)c->nranks);
+	} else {
+		int k = (int)(cell - c->diss_cell0);
+		snprintf(buf, cap, "dissemination barrier round %d, written by rank %d", k,
+			 cb_mod(owner - (1 << k), c->nranks));
+	}
 }
 
 void comm_notify(struct cb_rank *rk, int peer, enum cb_row row)

@@ -71,6 +71,7 @@ struct cb_rank {
 	uint64_t *expect;             /* [CB_NROWS * nranks] notifies consumed */
 	uint64_t barrier_epoch;       /* dissemination barriers entered */
 	uint64_t call_seq;            /* collective calls started */
+	int drop_notifies;            /* fault injection: notifies left to skip */
 	struct cb_rank_state *state;
 };
 
@@ -120,5 +121,7 @@ static inline size_t comm_cell_index(const struct cb_comm *c, enum cb_row row, i
 void comm_notify_cell(struct cb_rank *rk, int peer, size_t cell);
 void comm_wait_cell(struct cb_rank *rk, size_t cell, uint64_t expect);
 uint64_t comm_cell_value(const struct cb_comm *c, int owner, size_t cell);
+/* "barrier row, slot written by rank 2" and the like, for hang reports. */
+void comm_cell_describe(const struct cb_comm *c, int owner, size_t cell, char *buf, size_t cap);
 
 #endif

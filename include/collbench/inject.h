@@ -4,7 +4,8 @@
 
 enum cb_inject {
 	CB_INJECT_NONE = 0,
-	CB_INJECT_CORRUPT, /* flip one element of one rank's output, once per row half */
+	CB_INJECT_CORRUPT,     /* flip one element of one rank's output, once per row half */
+	CB_INJECT_DROP_NOTIFY, /* the last rank skips one notify: a peer waits forever */
 };
 
 struct cb_inject_desc {
