@@ -1,0 +1,52 @@
+# t_core.sh: allreduce end to end: every algorithm, P in {1,2,3,4,5,8,16},
+# sizes that do and do not divide by P (4 B = 1 element included), in-place
+# and out-of-place, many back-to-back check iterations; the checker's own
+# failure; the timeout path; the basic commands.
+. test/lib.sh
+
+for p in 1 2 3 4 5 8; do
+	expect_status "allreduce P=$p runs" 0 $COLLBENCH allreduce -g $p -b 4 -e 4100 -f 4 -n 3 -w 1 -c 25
+	expect_zero_wrong "allreduce P=$p: 0 wrong, every algorithm, both halves" "$TMPD/out"
+done
+# 1000 elements over 3 ranks, 1 element over 8, odd counts over 16.
+expect_status "allreduce P=3 1000 elements" 0 $COLLBENCH allreduce -g 3 -b 4000 -e 4000 -n 2 -w 1 -c 40
+expect_zero_wrong "allreduce P=3 1000 elements: 0 wrong" "$TMPD/out"
+expect_status "allreduce P=16 runs" 0 $COLLBENCH allreduce -g 16 -b 4 -e 1020 -i 508 -n 2 -w 1 -c 10
+expect_zero_wrong "allreduce P=16 (1, 128, 255 elements): 0 wrong" "$TMPD/out"
+expect_grep "P=16 ran all three algorithms" "^ +1020 +255 +float +sum +-1 +ring " "$TMPD/out"
+expect_status "allreduce P=2 1 MiB back to back" 0 $COLLBENCH allreduce -g 2 -b 1M -e 1M -n 5 -w 1 -c 20
+expect_zero_wrong "allreduce P=2 1 MiB: 0 wrong" "$TMPD/out"
+for z in 1 2 3; do
+	expect_status "blocking mode -z $z" 0 $COLLBENCH allreduce -g 3 -b 64 -e 64 -z $z -n 3 -c 3
+	expect_zero_wrong "blocking mode -z $z: 0 wrong" "$TMPD/out"
+done
+expect_status "-c 0 disables checking" 0 $COLLBENCH allreduce -g 2 -b 64 -e 64 -c 0 -n 2
+[ "$(rows "$TMPD/out" | awk '$10 != "N/A" || $14 != "N/A"' | wc -l)" = 0 ] &&
+	ok "-c 0 prints #wrong N/A" || notok "-c 0 prints #wrong N/A"
+
+# The main job of the README, as a newcomer runs it.
+expect_status "README main job" 0 $COLLBENCH allreduce -g 4 -b 64 -e 1M
+expect_zero_wrong "README main job: 0 wrong" "$TMPD/out"
+[ "$(rows "$TMPD/out" | wc -l)" = 45 ] && ok "README main job: 15 sizes x 3 algorithms" ||
+	notok "README main job: 15 sizes x 3 algorithms ($(rows "$TMPD/out" | wc -l) rows)"
+
+# The checker fails on a corrupted output: exactly 1 wrong element per half.
+expect_status "corrupted output exits 7" 7 $COLLBENCH allreduce -g 4 -b 1000 -e 1000 -c 5 --inject corrupt -n 2
+bad=$(rows "$TMPD/out" | awk '$10 == "1" && $14 == "1"' | wc -l)
+[ "$bad" = 3 ] && ok "corrupted output: #wrong 1 in both halves of all 3 rows" ||
+	notok "corrupted output: #wrong 1 in both halves of all 3 rows (got $bad)"
+expect_grep "corrupted output: footer FAILED" "^# Out of bounds values : 6 FAILED" "$TMPD/out"
+
+# A lost notify ends in a timeout report and exit 4, not a hang.
+t0=$(date +%s)
+expect_status "lost notify: exit 4" 4 $COLLBENCH allreduce -g 3 -b 64 -e 64 -T 1 --inject drop-notify
+[ $(($(date +%s) - t0)) -le 10 ] && ok "lost notify: detected within 10 s" || notok "lost notify: detected within 10 s"
+expect_grep "lost notify: report names the waiting rank and cell" \
+	"rank [0-9]+: allreduce/.*waits on cell [0-9]+ .* expected epoch [0-9]+, seen [0-9]+" "$TMPD/err"
+
+expect_status "--help" 0 $COLLBENCH --help
+expect_grep "--help lists -g" "^ +-g, --nranks N" "$TMPD/out"
+expect_status "--version" 0 $COLLBENCH --version
+expect_grep "--version prints the version" "^collbench [0-9]+\.[0-9]+\.[0-9]+$" "$TMPD/out"
+expect_status "list" 0 $COLLBENCH list
+expect_grep "list names the ring" "^ +ring " "$TMPD/out"
