@@ -50,3 +50,22 @@ expect_status "--version" 0 $COLLBENCH --version
 expect_grep "--version prints the version" "^collbench [0-9]+\.[0-9]+\.[0-9]+$" "$TMPD/out"
 expect_status "list" 0 $COLLBENCH list
 expect_grep "list names the ring" "^ +ring " "$TMPD/out"
+
+# Every option --help lists is documented in the man page, and vice versa.
+MAN=${MAN_PAGE:-man/collbench.1}
+$COLLBENCH --help | grep -oE -- '--[a-z_-]+' | sort -u >"$TMPD/help_opts"
+sed -n '/^\.SH OPTIONS/,/^\.SH /p' $MAN | grep -oE '\\-\\-[a-z_-]+' | sed 's/\\//g' | sort -u >"$TMPD/man_opts"
+missing=$(comm -23 "$TMPD/help_opts" "$TMPD/man_opts" | tr '\n' ' ')
+[ -z "$missing" ] && ok "every --help option is in the man page's OPTIONS" ||
+	notok "every --help option is in the man page's OPTIONS (missing: $missing)"
+extra=$(comm -13 "$TMPD/help_opts" "$TMPD/man_opts" | tr '\n' ' ')
+[ -z "$extra" ] && ok "every man page option is in --help" ||
+	notok "every man page option is in --help (not in --help: $extra)"
+
+# make install honours PREFIX and DESTDIR.
+if make -s install BIN="$COLLBENCH" DESTDIR="$TMPD/dest" PREFIX=/opt/cb >/dev/null 2>&1 &&
+	[ -x "$TMPD/dest/opt/cb/bin/collbench" ] && [ -f "$TMPD/dest/opt/cb/share/man/man1/collbench.1" ]; then
+	ok "make install honours PREFIX and DESTDIR"
+else
+	notok "make install honours PREFIX and DESTDIR"
+fi
