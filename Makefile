@@ -55,7 +55,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/collbench $(DESTDIR)$(MANDIR)/man1/collbench.1
 
 # Debian packages the build and the tests need; installs only what is missing.
-DEPS := libhwloc-dev libnuma-dev pkg-config make gcc python3
+DEPS := libhwloc-dev libnuma-dev pkg-config make gcc spin
 deps:
 	@missing=""; for p in $(DEPS); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
