@@ -1,8 +1,33 @@
-/* algo.h: helpers shared by algorithm implementations */
+/* algo.h: helpers shared by algorithm implementations.
+ *
+ * THE PARITY RULE (iteration safety across calls, seed hazard 3). Call k of
+ * a rank touches, in any window (its own by plain access, a peer's through
+ * comm_remote/comm_put), only half k%2 of the data area (comm_scratch()).
+ * If every call of an algorithm executes at least one comm_barrier on every
+ * rank, then every access to a half in call k happens before every access to
+ * the same half in call k+2, whoever makes them: rank x's call-k accesses
+ * precede x's arrival at a barrier of call k+1, and rank y enters call k+2
+ * only after leaving that barrier, which no rank leaves before all have
+ * arrived (release notifies, acquire waits). Pushes are covered too: a put
+ * into peer d's half in call k+2 comes after d's reads and local copy-out of
+ * that half in call k (d finished them before arriving at call k+1's
+ * barrier). Within one call, each algorithm argues its own phase order; a
+ * rank never reads or writes a peer's send/recv buffers, only windows.
+ * The one algorithm without a per-call barrier (allreduce ring-neighbor)
+ * states its own argument. */
 #ifndef COLLBENCH_ALGO_H
 #define COLLBENCH_ALGO_H
 
+#include <string.h>
+
 #include "collbench/coll.h"
+
+/* memcpy that does nothing for dst == src (in-place layouts) or n == 0. */
+static inline void cb_copy(void *dst, const void *src, size_t n)
+{
+	if (n && dst != src)
+		memcpy(dst, src, n);
+}
 
 /* Ring schedule (SEED_ALGORITHMS.md): in reduce-scatter step s (1..P-1) rank
  * r adds its left neighbour's chunk r-s-1 into its own; in allgather step s

@@ -81,5 +81,32 @@ double cb_busbw_allreduce(int nranks);
 double cb_busbw_nm1_over_n(int nranks);
 bool cb_inplace_same(const struct cb_counts *n, int rank, int nranks,
 		     size_t *send_off, size_t *recv_off);
+/* No in-place form (sendrecv): the in-place half prints N/A. */
+bool cb_inplace_none(const struct cb_counts *n, int rank, int nranks,
+		     size_t *send_off, size_t *recv_off);
+/* nccl-tests' "P-block" layouts: the big buffer holds P blocks of count
+ * elements and the rank's small buffer is block r of it. send_in_recv:
+ * send = recv + r*count (allgather, gather); recv_in_send: recv = send +
+ * r*count (reduce_scatter, scatter). */
+bool cb_inplace_send_in_recv(const struct cb_counts *n, int rank, int nranks,
+			     size_t *send_off, size_t *recv_off);
+bool cb_inplace_recv_in_send(const struct cb_counts *n, int rank, int nranks,
+			     size_t *send_off, size_t *recv_off);
+
+/* Count derivations, without nccl-tests' 16-byte rounding of per-rank blocks
+ * (so that counts not divisible by anything still get exercised):
+ * whole:   count = bytes/esize; send = recv = count; size = count*esize
+ *          (allreduce, broadcast, reduce, sendrecv).
+ * gather:  count = bytes/esize/P per rank; send = count, recv = P*count;
+ *          size = P*count*esize (allgather, gather).
+ * scatter: count = bytes/esize/P per rank; send = P*count, recv = count;
+ *          size = P*count*esize (reduce_scatter, scatter).
+ * alltoall: count = bytes/esize/P per peer; send = recv = P*count;
+ *          size = P*count*esize.
+ * In every case algbw's S is the size column (algbw_bytes = bytes). */
+void cb_counts_whole(size_t bytes, size_t esize, int nranks, struct cb_counts *n);
+void cb_counts_gather(size_t bytes, size_t esize, int nranks, struct cb_counts *n);
+void cb_counts_scatter(size_t bytes, size_t esize, int nranks, struct cb_counts *n);
+void cb_counts_alltoall(size_t bytes, size_t esize, int nranks, struct cb_counts *n);
 
 #endif

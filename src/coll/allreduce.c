@@ -3,14 +3,6 @@
  * size, busbw factor 2(P-1)/P. In-place: send == recv. */
 #include "collbench/coll.h"
 
-static void counts(size_t bytes, size_t esize, int nranks, struct cb_counts *n)
-{
-	(void)nranks;
-	n->count = bytes / esize;
-	n->send = n->recv = n->count;
-	n->bytes = n->algbw_bytes = n->count * esize;
-}
-
 static void fill_input(const struct cb_call *c, const struct cb_values *v)
 {
 	cb_values_fill_in(v, (void *)c->send, c->rank, 0, c->n->send);
@@ -28,7 +20,7 @@ const struct cb_coll cb_coll_allreduce = {
 	.summary = "every rank gets the reduction of all inputs",
 	.flags = CB_COLL_REDUCE,
 	.busbw_factor = cb_busbw_allreduce,
-	.counts = counts,
+	.counts = cb_counts_whole,
 	.inplace = cb_inplace_same,
 	.fill_input = fill_input,
 	.fill_expected = fill_expected,

@@ -24,3 +24,65 @@ bool cb_inplace_same(const struct cb_counts *n, int rank, int nranks,
 	*send_off = *recv_off = 0;
 	return true;
 }
+
+bool cb_inplace_none(const struct cb_counts *n, int rank, int nranks,
+		     size_t *send_off, size_t *recv_off)
+{
+	(void)n; (void)rank; (void)nranks;
+	*send_off = *recv_off = 0;
+	return false;
+}
+
+bool cb_inplace_send_in_recv(const struct cb_counts *n, int rank, int nranks,
+			     size_t *send_off, size_t *recv_off)
+{
+	(void)nranks;
+	*send_off = (size_t)rank * n->count;
+	*recv_off = 0;
+	return true;
+}
+
+bool cb_inplace_recv_in_send(const struct cb_counts *n, int rank, int nranks,
+			     size_t *send_off, size_t *recv_off)
+{
+	(void)nranks;
+	*send_off = 0;
+	*recv_off = (size_t)rank * n->count;
+	return true;
+}
+
+void cb_counts_whole(size_t bytes, size_t esize, int nranks, struct cb_counts *n)
+{
+	(void)nranks;
+	n->count = bytes / esize;
+	n->send = n->recv = n->count;
+	n->bytes = n->algbw_bytes = n->count * esize;
+}
+
+static size_t per_rank(size_t bytes, size_t esize, int nranks)
+{
+	return bytes / esize / (size_t)nranks;
+}
+
+void cb_counts_gather(size_t bytes, size_t esize, int nranks, struct cb_counts *n)
+{
+	n->count = per_rank(bytes, esize, nranks);
+	n->send = n->count;
+	n->recv = n->count * (size_t)nranks;
+	n->bytes = n->algbw_bytes = n->recv * esize;
+}
+
+void cb_counts_scatter(size_t bytes, size_t esize, int nranks, struct cb_counts *n)
+{
+	n->count = per_rank(bytes, esize, nranks);
+	n->send = n->count * (size_t)nranks;
+	n->recv = n->count;
+	n->bytes = n->algbw_bytes = n->send * esize;
+}
+
+void cb_counts_alltoall(size_t bytes, size_t esize, int nranks, struct cb_counts *n)
+{
+	n->count = per_rank(bytes, esize, nranks);
+	n->send = n->recv = n->count * (size_t)nranks;
+	n->bytes = n->algbw_bytes = n->send * esize;
+}

@@ -5,13 +5,48 @@
 #include "collbench/coll.h"
 
 extern const struct cb_coll cb_coll_allreduce;
+extern const struct cb_coll cb_coll_broadcast;
+extern const struct cb_coll cb_coll_reduce;
+extern const struct cb_coll cb_coll_allgather;
+extern const struct cb_coll cb_coll_reduce_scatter;
+extern const struct cb_coll cb_coll_alltoall;
+extern const struct cb_coll cb_coll_gather;
+extern const struct cb_coll cb_coll_scatter;
+extern const struct cb_coll cb_coll_sendrecv;
 
 extern const struct cb_algo cb_algo_allreduce_mesh;
 extern const struct cb_algo cb_algo_allreduce_twophase;
 extern const struct cb_algo cb_algo_allreduce_ring;
+extern const struct cb_algo cb_algo_allreduce_ring_neighbor;
+extern const struct cb_algo cb_algo_broadcast_pull;
+extern const struct cb_algo cb_algo_broadcast_push;
+extern const struct cb_algo cb_algo_reduce_pull;
+extern const struct cb_algo cb_algo_reduce_twophase;
+extern const struct cb_algo cb_algo_allgather_pull;
+extern const struct cb_algo cb_algo_allgather_push;
+extern const struct cb_algo cb_algo_reduce_scatter_pull;
+extern const struct cb_algo cb_algo_reduce_scatter_ring;
+extern const struct cb_algo cb_algo_reduce_scatter_push;
+extern const struct cb_algo cb_algo_alltoall_pull;
+extern const struct cb_algo cb_algo_alltoall_push;
+extern const struct cb_algo cb_algo_gather_pull;
+extern const struct cb_algo cb_algo_gather_push;
+extern const struct cb_algo cb_algo_scatter_pull;
+extern const struct cb_algo cb_algo_scatter_push;
+extern const struct cb_algo cb_algo_sendrecv_pull;
+extern const struct cb_algo cb_algo_sendrecv_push;
 
+/* nccl-tests' order of collectives. */
 const struct cb_coll *const cb_colls[] = {
 	&cb_coll_allreduce,
+	&cb_coll_broadcast,
+	&cb_coll_reduce,
+	&cb_coll_allgather,
+	&cb_coll_reduce_scatter,
+	&cb_coll_alltoall,
+	&cb_coll_gather,
+	&cb_coll_scatter,
+	&cb_coll_sendrecv,
 };
 const size_t cb_ncolls = CB_ARRAY_LEN(cb_colls);
 
@@ -19,6 +54,24 @@ const struct cb_algo *const cb_algos[] = {
 	&cb_algo_allreduce_mesh,
 	&cb_algo_allreduce_twophase,
 	&cb_algo_allreduce_ring,
+	&cb_algo_allreduce_ring_neighbor,
+	&cb_algo_broadcast_pull,
+	&cb_algo_broadcast_push,
+	&cb_algo_reduce_pull,
+	&cb_algo_reduce_twophase,
+	&cb_algo_allgather_pull,
+	&cb_algo_allgather_push,
+	&cb_algo_reduce_scatter_pull,
+	&cb_algo_reduce_scatter_ring,
+	&cb_algo_reduce_scatter_push,
+	&cb_algo_alltoall_pull,
+	&cb_algo_alltoall_push,
+	&cb_algo_gather_pull,
+	&cb_algo_gather_push,
+	&cb_algo_scatter_pull,
+	&cb_algo_scatter_push,
+	&cb_algo_sendrecv_pull,
+	&cb_algo_sendrecv_push,
 };
 const size_t cb_nalgos = CB_ARRAY_LEN(cb_algos);
 

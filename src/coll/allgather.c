@@ -1,0 +1,30 @@
+/* allgather: every rank ends with every rank's block, in rank order.
+ * nccl-tests: count = elements each rank sends, size = P*count*esize (the
+ * recv buffer), algbw over size, busbw factor (P-1)/P. In-place: send =
+ * recv + r*count. Golden: out[k*count + j] = in_k[j] on every rank. */
+#include "collbench/coll.h"
+
+static void fill_input(const struct cb_call *c, const struct cb_values *v)
+{
+	cb_values_fill_in(v, (void *)c->send, c->rank, 0, c->n->send);
+}
+
+static size_t fill_expected(const struct cb_call *c, const struct cb_values *v, void *exp)
+{
+	size_t b = c->n->count * c->dt->size;
+	for (int k = 0; k < c->nranks; k++)
+		cb_values_fill_in(v, (char *)exp + (size_t)k * b, k, 0, c->n->count);
+	return c->n->recv;
+}
+
+const struct cb_coll cb_coll_allgather = {
+	.name = "allgather",
+	.alias = "all_gather",
+	.summary = "every rank gets every rank's block, in rank order",
+	.flags = 0,
+	.busbw_factor = cb_busbw_nm1_over_n,
+	.counts = cb_counts_gather,
+	.inplace = cb_inplace_send_in_recv,
+	.fill_input = fill_input,
+	.fill_expected = fill_expected,
+};
