@@ -27,7 +27,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 TEST_UNITS := $(patsubst test/%.c,%,$(wildcard test/unit_*.c))
 TEST_BINS := $(TEST_UNITS:%=$(BUILD)/test/%)
 
-.PHONY: all check install uninstall clean deps tests
+.PHONY: all check install uninstall clean deps tests sanitizers fuzz
 all: $(BIN)
 
 $(BIN): $(OBJS)
@@ -43,8 +43,20 @@ $(BUILD)/test/%: test/%.c $(LIB_OBJS)
 
 tests: $(BIN) $(TEST_BINS)
 
-check: tests
-	@COLLBENCH=$(abspath $(BIN)) TEST_BIN_DIR=$(BUILD)/test sh test/run.sh
+# Sanitizer builds of the same sources, each in its own build directory.
+TSAN_BIN := $(BUILD)/tsan/collbench
+ASAN_BIN := $(BUILD)/asan/collbench
+sanitizers:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/tsan BIN=$(TSAN_BIN) \
+		OPT="-O1 -fsanitize=thread" LDFLAGS="-fsanitize=thread" $(TSAN_BIN)
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan BIN=$(ASAN_BIN) \
+		OPT="-O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined" $(ASAN_BIN)
+
+check: tests sanitizers
+	@COLLBENCH=$(abspath $(BIN)) TEST_BIN_DIR=$(BUILD)/test \
+		TSAN_COLLBENCH=$(abspath $(TSAN_BIN)) ASAN_COLLBENCH=$(abspath $(ASAN_BIN)) \
+		sh test/run.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
@@ -65,6 +77,18 @@ deps:
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
 	else echo "dependencies present"; fi
+
+# Bounded libFuzzer run over the option and plan grammars (clang). Findings
+# land in $(BUILD)/fuzz/; keep each as a regression input in test/fuzz-regress/.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -pthread
+fuzz:
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(CPPFLAGS) -o $(BUILD)/fuzz/fuzz_cli fuzz/fuzz_cli.c \
+		$(LIB_SRCS) $(LDLIBS)
+	cd $(BUILD)/fuzz && ASAN_OPTIONS=detect_leaks=0 ./fuzz_cli -max_total_time=$(FUZZ_SECONDS) \
+		-timeout=5 -rss_limit_mb=2048 -artifact_prefix=./ corpus $(abspath fuzz/corpus)
 
 clean:
 	rm -rf $(BUILD) $(BIN)

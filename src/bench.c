@@ -149,7 +149,9 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 		comm_begin_call(rk);
 		pt->algo->run(rk, &c);
 		n = pt->coll->fill_expected(&c, &v, b->exp);
-		if (run->inject == CB_INJECT_CORRUPT && it == 0 && rk->rank == rk->nranks - 1 && n)
+		/* The root's output is the one rooted collectives define. */
+		if (run->inject == CB_INJECT_CORRUPT && it == 0 && n &&
+		    rk->rank == (pt->root >= 0 ? pt->root : rk->nranks - 1))
 			corrupt_one(&c, n);
 		bad = cb_values_compare(&v, c.recv, b->exp, n);
 		if (bad && slot->first_bad < 0) {
@@ -210,7 +212,11 @@ static void *rank_main(void *arg)
 
 	cb_placement_bind(run->pl, r);
 	bufs_alloc(run, r, &b);
-	cb_placement_check_window(run->pl, r, b.win);
+	{
+		void *const bufs[] = { b.win, b.send, b.recv, b.exp };
+		const size_t lens[] = { b.win_len, b.send_len, b.recv_len, b.exp_len };
+		cb_placement_check(run->pl, r, bufs, lens, 4);   /* after first touch */
+	}
 	comm_rank_init(&rk, &run->comm, r, b.win);
 	run->comm.win[r] = b.win;
 	pthread_barrier_wait(&run->setup);   /* windows published */

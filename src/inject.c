@@ -6,7 +6,7 @@
 
 const struct cb_inject_desc cb_injects[] = {
 	{ "corrupt", CB_INJECT_CORRUPT,
-	  "flip one element of the last rank's output in the first check iteration (expect: 1 wrong per row half, exit 7)" },
+	  "flip one element of the output of the root (rooted collectives) or the last rank in the first check iteration (expect: 1 wrong per row half, exit 7)" },
 	{ "drop-notify", CB_INJECT_DROP_NOTIFY,
 	  "the last rank skips its first notify of the first timed iteration (expect: hang report, exit 4; needs -g >= 2)" },
 };

@@ -20,7 +20,7 @@ static void list(FILE *f)
 			c->alias ? "; alias " : "", c->alias ? c->alias : "");
 		for (size_t k = 0; k < cb_nalgos; k++)
 			if (cb_algos[k]->coll == c)
-				fprintf(f, "      %-12s %s\n", cb_algos[k]->name, cb_algos[k]->summary);
+				fprintf(f, "      %-14s %s\n", cb_algos[k]->name, cb_algos[k]->summary);
 	}
 	fprintf(f, "Datatypes:");
 	for (size_t i = 0; i < cb_ndtypes; i++)
@@ -33,6 +33,17 @@ static void list(FILE *f)
 		fprintf(f, "  %-16s %s\n", cb_injects[i].name, cb_injects[i].summary);
 }
 
+/* collbench topo, --show-placement: the topology and the rank map (verified
+ * by a probe thread per rank on this system; planned on a described one).
+ * No pid or host name: the output of a described machine is deterministic. */
+static void show_placement(FILE *f, const struct cb_placement *pl)
+{
+	fprintf(f, "# collbench version %s hwloc %s libnuma %s\n", CB_VERSION,
+		cb_placement_hwloc_version(), cb_placement_numa_version());
+	cb_placement_print_topology(f, pl, true);
+	cb_placement_print_map(f, pl, NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
 	struct cb_options o;
@@ -41,6 +52,7 @@ int main(int argc, char **argv)
 	struct cb_summary sum = { 0 };
 	enum cb_inject inject;
 	int nranks;
+	bool topo;
 
 	cb_options_parse(&o, argc, argv);
 	if (o.help) {
@@ -55,14 +67,37 @@ int main(int argc, char **argv)
 		list(stdout);
 		return CB_EXIT_OK;
 	}
+	topo = !strcmp(o.command, "topo");
 	inject = cb_inject_parse(o.inject);
 
-	cb_placement_init(&pl);
+	cb_placement_init(&pl, &o);
 	nranks = o.nranks ? (int)o.nranks : pl.npus;
 	/* Resolve the whole plan before anything runs: a usage error prints
 	 * nothing on stdout. */
-	cb_plan_build(&plan, &o, nranks);
+	if (!topo)
+		cb_plan_build(&plan, &o, nranks);
+	/* A run on a described machine would report a placement that never
+	 * happened (hwloc binds nothing there): only topo and --show-placement
+	 * may plan on one. */
+	if (!pl.thissystem && !topo && !o.show_placement) {
+		if (o.topology)
+			cb_die(CB_EXIT_USAGE, "--topology '%s' is not this system: a run cannot be placed "
+			       "on it; use 'collbench topo' or --show-placement (see 'collbench --help')",
+			       o.topology);
+		cb_die(CB_EXIT_USAGE, "the hwloc topology from HWLOC_XMLFILE/HWLOC_SYNTHETIC is not "
+		       "this system: a run cannot be placed on it; use 'collbench topo' or "
+		       "--show-placement (see 'collbench --help')");
+	}
 	cb_placement_plan(&pl, nranks);
+	if (topo || o.show_placement) {
+		cb_placement_probe(&pl);
+		show_placement(stdout, &pl);
+		cb_placement_enforce(&pl, stdout);
+		if (!topo)
+			cb_plan_free(&plan);
+		cb_placement_fini(&pl);
+		return CB_EXIT_OK;
+	}
 	cb_bench_run(&o, inject, &plan, &pl, stdout, &sum);
 	cb_report_footer(stdout, &o, &sum);
 	cb_plan_free(&plan);

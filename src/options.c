@@ -11,6 +11,7 @@
 #include "collbench/common.h"
 #include "collbench/options.h"
 #include "collbench/parse.h"
+#include "collbench/placement.h"
 
 struct cb_optdesc;
 typedef const char *(*cb_setter)(struct cb_options *o, const char *arg,
@@ -78,6 +79,34 @@ static const char *set_nranks(struct cb_options *o, const char *arg, const struc
 	return set_long(o, arg, d);
 }
 
+static const char *set_bind(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	const char *why;
+	(void)d;
+	return cb_bind_parse(arg, &o->bind, &why) ? why : NULL;
+}
+
+static const char *set_mem(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	const char *why;
+	(void)d;
+	return cb_mem_parse(arg, &o->mem, &o->mem_node, &why) ? why : NULL;
+}
+
+/* Grammar only here; whether the PUs exist is known once the topology is
+ * loaded (placement.c). */
+static const char *set_cpus(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	const char *why;
+	int *v, n;
+	(void)d;
+	if (cb_cpulist_parse(arg, &v, &n, &why))
+		return why;
+	free(v);
+	o->cpus = arg;
+	return NULL;
+}
+
 static const struct cb_optdesc optdescs[] = {
 	{ "nranks", 'g', "N", "auto", "rank threads (1..512; auto: one per available PU)",
 	  set_nranks, FIELD(nranks), 1, CB_MAX_RANKS },
@@ -111,6 +140,18 @@ static const struct cb_optdesc optdescs[] = {
 	  set_string, FIELD(root), 0, 0 },
 	{ "inject", 0, "KIND", NULL, "break a run on purpose to show the checker catching it (corrupt)",
 	  set_string, FIELD(inject), 0, 0 },
+	{ "bind", 0, "POLICY", "spread", "rank -> PU policy: spread (hwloc_distrib), compact (PUs in order), numa (round-robin over NUMA nodes), none",
+	  set_bind, FIELD(bind), 0, 0 },
+	{ "cpus", 0, "LIST", NULL, "PUs for ranks by OS index, numactl grammar (0,2,4-7 or all); without --bind rank r runs on the r-th listed PU",
+	  set_cpus, FIELD(cpus), 0, 0 },
+	{ "mem", 0, "POLICY", "local", "rank memory: local (NUMA node of its PU), interleave (all nodes), node:N",
+	  set_mem, FIELD(mem), 0, 0 },
+	{ "strict-placement", 0, NULL, NULL, "a rank not running on its PU or with pages off its node is an error (status 2), not a warning",
+	  set_flag, FIELD(strict_placement), 0, 0 },
+	{ "topology", 0, "SPEC", NULL, "plan on another machine: FILE.xml (hwloc XML) or synthetic:\"DESC\"; with topo or --show-placement only",
+	  set_string, FIELD(topology), 0, 0 },
+	{ "show-placement", 0, NULL, NULL, "print the topology and the rank placement map, then exit",
+	  set_flag, FIELD(show_placement), 0, 0 },
 	{ "help", 'h', NULL, NULL, "show this help and exit",
 	  set_flag, FIELD(help), 0, 0 },
 	{ "version", 0, NULL, NULL, "show the version and exit",
@@ -148,6 +189,8 @@ static void apply(struct cb_options *o, const struct cb_optdesc *d, const char *
 		o->stepbytes_set = true;
 	if (d->off == FIELD(stepfactor))
 		o->stepfactor_set = true;
+	if (d->off == FIELD(bind))
+		o->bind_set = true;
 }
 
 void cb_options_parse(struct cb_options *o, int argc, char **argv)
@@ -176,7 +219,7 @@ void cb_options_parse(struct cb_options *o, int argc, char **argv)
 	memset(&lopts[NOPTS], 0, sizeof lopts[NOPTS]);
 
 	opterr = 0;
-	optind = 1;
+	optind = 0; /* 0: glibc re-initialises fully, so parsing can run again (fuzzing) */
 	while ((c = getopt_long(argc, argv, sopts, lopts, &idx)) != -1) {
 		const char *bad = argv[optind - 1];
 		if (c == '?') {
@@ -205,6 +248,8 @@ void cb_options_parse(struct cb_options *o, int argc, char **argv)
 		return;
 	if (!o->command)
 		usage_error("no collective given; try 'collbench list'%s%s", "", "");
+	if (o->cpus && o->bind_set && o->bind == CB_BIND_NONE)
+		usage_error("--cpus %s conflicts with --bind none%s", o->cpus, "");
 	if (o->minbytes > o->maxbytes)
 		usage_error("-b/--minbytes is larger than -e/--maxbytes%s%s", "", "");
 	/* Explicit -i without -f means additive steps, as in nccl-tests. */
@@ -219,7 +264,9 @@ void cb_options_usage(FILE *f)
 {
 	fprintf(f, "Usage: collbench COLLECTIVE [options]\n"
 		   "       collbench all [options]      every collective and algorithm\n"
-		   "       collbench list               collectives, algorithms, datatypes, ops\n\n"
+		   "       collbench list               collectives, algorithms, datatypes, ops\n"
+		   "       collbench topo [options]     topology and rank placement map (-g, --bind,\n"
+		   "                                    --cpus, --mem, --topology), then exit\n\n"
 		   "Collectives:");
 	for (size_t i = 0; i < cb_ncolls; i++)
 		fprintf(f, " %s", cb_colls[i]->name);
@@ -236,6 +283,7 @@ void cb_options_usage(FILE *f)
 			fprintf(f, " [%s]", d->def);
 		fputc('\n', f);
 	}
-	fprintf(f, "\nExit status: 0 ok, 2 resource failure, 4 timeout, 5 unsupported,\n"
-		   "6 invalid usage, 7 wrong results. See collbench(1).\n");
+	fprintf(f, "\nExit status: 0 ok, 2 resource failure or (--strict-placement) a placement\n"
+		   "mismatch, 4 timeout, 5 unsupported, 6 invalid usage, 7 wrong results.\n"
+		   "See collbench(1).\n");
 }

@@ -84,11 +84,25 @@ static void sizes_next(const struct cb_options *o, size_t *s)
 {
 	if (o->stepfactor > 1) {
 		size_t next = *s * (size_t)o->stepfactor;
+		/* 0 never grows and an overflow wraps: both end the sweep. */
 		*s = (*s == 0 || next / (size_t)o->stepfactor != *s) ? SIZE_MAX : next;
-		if (*s == 0)
-			*s = SIZE_MAX;
 	} else {
 		*s = *s > SIZE_MAX - o->stepbytes ? SIZE_MAX : *s + o->stepbytes;
+	}
+}
+
+/* More sizes than anyone can read is a typo (-i 1 with -e 1G), not a plan. */
+#define MAX_SIZES 4096
+
+static void check_sweep(const struct cb_options *o)
+{
+	size_t n = 0;
+	for (size_t s = o->minbytes; s <= o->maxbytes; sizes_next(o, &s)) {
+		if (++n > MAX_SIZES)
+			cb_die(CB_EXIT_USAGE, "-b/-e/-i/-f give more than %d sizes; use a larger -i/--stepbytes or -f/--stepfactor",
+			       MAX_SIZES);
+		if (s == SIZE_MAX)
+			break;
 	}
 }
 
@@ -102,6 +116,7 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks)
 
 	memset(pl, 0, sizeof *pl);
 	pl->nranks = nranks;
+	check_sweep(o);
 	if (!strcmp(o->command, "all")) {
 		for (size_t i = 0; i < cb_ncolls && ncoll < 64; i++)
 			colls[ncoll++] = cb_colls[i];

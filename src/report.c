@@ -32,25 +32,23 @@ void cb_report_header(FILE *f, const struct cb_options *o, const struct cb_place
 		fprintf(f, "%zu(bytes)", o->stepbytes);
 	fprintf(f, " warmup iters: %ld iters: %ld validation: %ld average: %ld blocking: %ld timeout: %g\n",
 		o->warmup, o->iters, o->check, o->average, o->blocking, o->timeout);
-	fprintf(f, "#\n# Using ranks (%d PUs available%s)\n", pl->npus,
-		nranks > pl->npus ? ", oversubscribed: ranks share PUs evenly" : "");
-	for (int r = 0; r < nranks; r++) {
-		const struct cb_rank_place *rp = &pl->ranks[r];
-		fprintf(f, "#  Rank %2d Pid %6d on %10s PU %3d core %3d NUMA %2d window NUMA %2d%s\n",
-			r, (int)getpid(), host, rp->pu_os, rp->core, rp->numa, rp->window_numa,
-			rp->bound ? "" : " (not bound)");
-	}
 	fprintf(f, "#\n");
+	cb_placement_print_topology(f, pl, false);
+	cb_placement_print_map(f, pl, host, (int)getpid());
+	fprintf(f, "#\n");
+	(void)nranks;   /* pl->nranks */
+	/* --strict-placement: the map above shows what went wrong; exit 2. */
+	cb_placement_enforce(pl, f);
 }
 
 void cb_report_section(FILE *f, const struct cb_coll *coll)
 {
 	fprintf(f, "# Collective: %s\n", coll->name);
-	fprintf(f, "#%75s%34s\n", "out-of-place", "in-place");
-	fprintf(f, "#%11s  %12s  %8s  %6s  %6s  %10s  %7s  %6s  %6s  %6s  %7s  %6s  %6s  %6s\n",
+	fprintf(f, "#%78s%34s\n", "out-of-place", "in-place");
+	fprintf(f, "#%11s  %12s  %8s  %6s  %6s  %13s  %7s  %6s  %6s  %6s  %7s  %6s  %6s  %6s\n",
 		"size", "count", "type", "redop", "root", "algo",
 		"time", "algbw", "busbw", "#wrong", "time", "algbw", "busbw", "#wrong");
-	fprintf(f, "#%11s  %12s  %8s  %6s  %6s  %10s  %7s  %6s  %6s  %6s  %7s  %6s  %6s  %6s\n",
+	fprintf(f, "#%11s  %12s  %8s  %6s  %6s  %13s  %7s  %6s  %6s  %6s  %7s  %6s  %6s  %6s\n",
 		"(B)", "(elements)", "", "", "", "", "(us)", "(GB/s)", "(GB/s)", "",
 		"(us)", "(GB/s)", "(GB/s)", "");
 }
@@ -77,7 +75,7 @@ static void half(FILE *f, const struct cb_half *h, struct cb_summary *s)
 void cb_report_row(FILE *f, const struct cb_result *r, struct cb_summary *s)
 {
 	const struct cb_point *pt = r->pt;
-	fprintf(f, "%12zu  %12zu  %8s  %6s  %6d  %10s", pt->n.bytes, pt->n.count, pt->dt->name,
+	fprintf(f, "%12zu  %12zu  %8s  %6s  %6d  %13s", pt->n.bytes, pt->n.count, pt->dt->name,
 		pt->op ? pt->op->name : "none", pt->root, pt->algo->name);
 	half(f, &r->half[0], s);
 	half(f, &r->half[1], s);

@@ -12,12 +12,16 @@ static void vmsg(const char *fmt, va_list ap)
 	fprintf(stderr, "collbench: %s\n", line);
 }
 
+void (*cb_die_hook)(int status);
+
 void cb_die(int status, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	vmsg(fmt, ap);
 	va_end(ap);
+	if (cb_die_hook)
+		cb_die_hook(status);
 	exit(status);
 }
 

@@ -28,6 +28,9 @@ enum cb_exit {
 void cb_die(int status, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
 void cb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Test and fuzzing aid: if set, cb_die calls it (it must not return, e.g.
+ * it longjmps) instead of exiting. */
+extern void (*cb_die_hook)(int status);
 
 /* Allocation that exits with CB_EXIT_RESOURCE instead of returning NULL. */
 void *cb_xcalloc(size_t n, size_t size);

@@ -16,6 +16,14 @@ struct cb_options {
 	double timeout;
 	const char *algos, *dtypes, *ops, *root;
 	const char *inject;
+	/* placement (placement.h) */
+	int bind;              /* enum cb_bind */
+	bool bind_set;         /* --bind given (else --cpus LIST means ordered) */
+	const char *cpus;      /* --cpus LIST (OS indexes), NULL: all */
+	int mem;               /* enum cb_mem */
+	long mem_node;         /* --mem node:N */
+	const char *topology;  /* --topology FILE.xml | synthetic:DESC */
+	bool strict_placement, show_placement;
 	bool help, version;
 };
 

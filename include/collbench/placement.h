@@ -1,40 +1,111 @@
-/* placement.h: topology, rank -> PU mapping, binding, NUMA-local memory */
+/* placement.h: topology, rank -> PU mapping, binding, NUMA-local memory, and
+ * the check of where threads and pages really are.
+ *
+ * Indexes: PUs and NUMA nodes are named by their OS index everywhere (the
+ * numbers numactl, taskset and /proc/cpuinfo use); cores by hwloc's logical
+ * index (Linux core ids repeat across packages). */
 #ifndef COLLBENCH_PLACEMENT_H
 #define COLLBENCH_PLACEMENT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+
+struct cb_options;
+
+enum cb_bind {
+	CB_BIND_SPREAD,   /* hwloc_distrib: as much private cache per rank as possible */
+	CB_BIND_COMPACT,  /* fill PUs in logical (topology) order */
+	CB_BIND_NUMA,     /* round-robin over NUMA nodes, spread inside each node */
+	CB_BIND_NONE,     /* no binding */
+	CB_BIND_LIST,     /* --cpus without --bind: rank r on the r-th listed PU */
+};
+
+enum cb_mem {
+	CB_MEM_LOCAL,      /* the NUMA node of the rank's PU */
+	CB_MEM_INTERLEAVE, /* pages interleaved over every NUMA node */
+	CB_MEM_NODE,       /* every rank's memory on one node (--mem node:N) */
+};
+
+/* Option grammars (no topology needed); 0 ok, -1 with *why set. */
+int cb_bind_parse(const char *s, int *bind, const char **why);
+const char *cb_bind_name(int bind);
+int cb_mem_parse(const char *s, int *mem, long *node, const char **why);
+/* numactl list grammar: "all" or comma-separated N and N-M items, no
+ * duplicates. *out (malloc'd, caller frees; NULL for "all") gets the indexes
+ * in the order written, *n their number (0 for "all"). */
+int cb_cpulist_parse(const char *s, int **out, int *n, const char **why);
 
 struct cb_rank_place {
-	int pu_os;          /* OS index of the PU the rank is bound to */
+	int pu_os;          /* OS index of the planned PU; -1 none (--bind none) */
 	int core;           /* logical index of its core, -1 unknown */
-	int numa;           /* OS index of its NUMA node, -1 unknown */
-	int bound;          /* 1 bound, 0 binding failed */
-	int ran_on;         /* sched_getcpu() after binding */
+	int numa;           /* OS index of its PU's NUMA node, -1 unknown */
+	int bound;          /* 1 binding applied, 0 not applied or failed */
+	int bind_errno;     /* errno of a failed binding, 0 */
+	int ran_on;         /* sched_getcpu() after setup, -1 not checked */
 	int window_numa;    /* node of the window's first page, -1 unknown */
+	char window_nodes[32]; /* nodes seen in the window's pages (or planned) */
+	int cpu_ok;         /* 1 runs on its PU, 0 mismatch, -1 not checked */
+	int mem_ok;         /* 1 pages on intended nodes, 0 mismatch, -1 not checked */
+	long pages_checked, pages_wrong;
+	int wrong_node;     /* a node a page was found on although not intended */
+	bool checked;       /* cb_placement_check ran for this rank */
 };
 
 struct cb_placement {
-	void *topo;         /* hwloc_topology_t */
-	int npus;           /* PUs this process may run on */
+	void *topo;         /* hwloc_topology_t, loaded once, shared by all ranks */
+	bool thissystem;    /* the topology describes the machine we run on */
+	bool can_bind;      /* thissystem and thread binding supported */
+	bool can_membind;   /* thissystem and hwloc_alloc_membind supported */
+	char desc[192];     /* "this system", synthetic "...", XML file ... */
+	const char *topo_opt; /* --topology value or NULL */
+	int bind;           /* enum cb_bind */
+	int mem;            /* enum cb_mem */
+	int mem_node;       /* OS index for CB_MEM_NODE */
+	bool strict;        /* --strict-placement */
+	const char *cpus_arg; /* --cpus value or NULL */
+	int *cpus;          /* --cpus in order, OS indexes; NULL for all */
+	int ncpus;
+	void *avail;        /* hwloc_cpuset_t: the PUs ranks may use */
+	int npus;           /* weight of avail */
 	int nnuma;
 	int nranks;
 	struct cb_rank_place *ranks;
-	void **cpusets;     /* [nranks] hwloc_bitmap_t */
+	void **cpusets;     /* [nranks] hwloc_bitmap_t, NULL with --bind none */
 };
 
-int cb_placement_init(struct cb_placement *pl);
-/* Map nranks ranks onto the PUs (spread: hwloc_distrib). */
+/* Load the topology (--topology or this system) and check the placement
+ * options against it. Usage errors (nonexistent PU or node, bad XML or
+ * synthetic string) print one line naming the option and exit 6; a
+ * topology that cannot be loaded otherwise exits 2. */
+int cb_placement_init(struct cb_placement *pl, const struct cb_options *o);
+/* Map nranks ranks onto the PUs by the policy. */
 void cb_placement_plan(struct cb_placement *pl, int nranks);
 void cb_placement_fini(struct cb_placement *pl);
 
-/* Called by rank r's own thread. */
+/* Called by rank r's own thread, in this order: bind, alloc (then the
+ * caller first-touches every buffer), check. */
 void cb_placement_bind(struct cb_placement *pl, int rank);
-/* Allocate len bytes on rank's NUMA node; the caller first-touches them. */
+/* Allocate len bytes by the --mem policy for rank; the caller first-touches. */
 void *cb_placement_alloc(struct cb_placement *pl, int rank, size_t len);
 void cb_placement_free(struct cb_placement *pl, void *p, size_t len);
-/* Record where the (touched) window page really is. */
-void cb_placement_check_window(struct cb_placement *pl, int rank, void *win);
+/* Check where the thread runs and where the (touched) buffers' pages are;
+ * bufs[0] is the window. */
+void cb_placement_check(struct cb_placement *pl, int rank, void *const *bufs,
+			const size_t *lens, int nbufs);
+
+/* On this system: one thread per rank binds, allocates and touches a page
+ * by the policy, and checks it (what topo and --show-placement show). */
+void cb_placement_probe(struct cb_placement *pl);
+
+/* Printers; every line starts with '#'. host NULL: no Pid/host columns
+ * (deterministic output for topo). */
+void cb_placement_print_topology(FILE *f, const struct cb_placement *pl, bool detail);
+void cb_placement_print_map(FILE *f, const struct cb_placement *pl, const char *host, int pid);
+/* Ranks whose placement is wrong or could not be verified when it should. */
+int cb_placement_mismatches(const struct cb_placement *pl, char *first, size_t cap);
+/* With --strict-placement and a mismatch: one line on stderr, exit 2. */
+void cb_placement_enforce(const struct cb_placement *pl, FILE *flush);
 
 const char *cb_placement_hwloc_version(void);
 const char *cb_placement_numa_version(void);

@@ -1,0 +1,34 @@
+# t_sanitize.sh: a subset of the end-to-end runs under ThreadSanitizer and
+# under AddressSanitizer + UndefinedBehaviorSanitizer (built by `make
+# sanitizers`); each must exit 0 with no sanitizer report.
+. test/lib.sh
+
+# san_run NAME BIN args...: exit 0 and no sanitizer report on stderr
+san_run() {
+	name=$1 bin=$2
+	shift 2
+	if [ ! -x "$bin" ]; then
+		echo "ok - $name # SKIP sanitizer binary not built"
+		return
+	fi
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" ASAN_OPTIONS="detect_leaks=1:exitcode=66" \
+		UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
+		"$bin" "$@" >"$TMPD/out" 2>"$TMPD/err"
+	st=$?
+	if [ "$st" = 0 ] && ! grep -Eq 'WARNING: ThreadSanitizer|ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' "$TMPD/err"; then
+		ok "$name"
+	else
+		notok "$name (exit $st)"
+		grep -m1 -A8 -E 'WARNING|ERROR|runtime error' "$TMPD/err" | sed 's/^/#   /'
+	fi
+}
+
+for san in TSAN ASAN; do
+	eval bin=\${${san}_COLLBENCH:-}
+	for p in 2 3 9; do
+		san_run "$san allreduce P=$p, all algorithms, back to back" "$bin" \
+			allreduce -g $p -b 4 -e 4100 -f 32 -n 3 -w 1 -c 8
+	done
+	san_run "$san all collectives P=4" "$bin" all -g 4 -b 8 -e 2K -f 16 -n 2 -w 1 -c 4
+	san_run "$san all collectives P=5, every root" "$bin" all -g 5 -b 4 -e 1K -f 16 -r all -n 1 -w 1 -c 3
+done

@@ -1,0 +1,102 @@
+/* unit_placement.c: the placement grammars and the policies' invariants on
+ * synthetic machines (every rank on an available PU, even load when ranks
+ * outnumber PUs, numa round-robin), without binding anything. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "collbench/options.h"
+#include "collbench/placement.h"
+#include "unit.h"
+
+static void test_grammars(void)
+{
+	static const struct {
+		const char *s;
+		int ok, n, first, last;
+	} cases[] = {
+		{ "0", 1, 1, 0, 0 },         { "0,2,4-7", 1, 6, 0, 7 },  { "7-4", 0, 0, 0, 0 },
+		{ "3,1", 1, 2, 3, 1 },       { "all", 1, 0, 0, 0 },      { "", 0, 0, 0, 0 },
+		{ "1,", 0, 0, 0, 0 },        { ",1", 0, 0, 0, 0 },       { "1-", 0, 0, 0, 0 },
+		{ "0-3,2", 0, 0, 0, 0 },     { "a", 0, 0, 0, 0 },        { "-1", 0, 0, 0, 0 },
+		{ "1 ,2", 0, 0, 0, 0 },      { "99999999999", 0, 0, 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int *v = NULL, n = -1;
+		const char *why = NULL;
+		int rc = cb_cpulist_parse(cases[i].s, &v, &n, &why);
+		if (cases[i].ok)
+			CHECK(rc == 0 && n == cases[i].n &&
+			      (n == 0 || (v[0] == cases[i].first && v[n - 1] == cases[i].last)),
+			      "--cpus '%s' parses to %d PUs in order", cases[i].s, cases[i].n);
+		else
+			CHECK(rc == -1 && why && *why, "--cpus '%s' rejected (%s)", cases[i].s,
+			      why ? why : "?");
+		free(v);
+	}
+	{
+		int mem, b;
+		long node;
+		const char *why;
+		CHECK(!cb_mem_parse("node:3", &mem, &node, &why) && mem == CB_MEM_NODE && node == 3,
+		      "--mem node:3");
+		CHECK(!cb_mem_parse("interleave", &mem, &node, &why) && mem == CB_MEM_INTERLEAVE,
+		      "--mem interleave");
+		CHECK(cb_mem_parse("node:", &mem, &node, &why) && cb_mem_parse("node:1x", &mem, &node, &why) &&
+		      cb_mem_parse("remote", &mem, &node, &why), "--mem rejects node:, node:1x, remote");
+		CHECK(!cb_bind_parse("numa", &b, &why) && b == CB_BIND_NUMA && cb_bind_parse("list", &b, &why),
+		      "--bind numa accepted, list (internal) rejected");
+	}
+}
+
+static void plan(struct cb_placement *pl, const char *topo, int bind, int nranks)
+{
+	struct cb_options o;
+	memset(&o, 0, sizeof o);
+	o.topology = topo;
+	o.bind = bind;
+	o.bind_set = true;
+	o.mem = CB_MEM_LOCAL;
+	cb_placement_init(pl, &o);
+	cb_placement_plan(pl, nranks);
+}
+
+static void test_policies(void)
+{
+	const char *s2 = "synthetic:pack:2 numa:2 core:4 pu:2";
+	for (int bind = CB_BIND_SPREAD; bind <= CB_BIND_NUMA; bind++)
+		for (int p = 1; p <= 80; p += (p < 8 ? 1 : 9)) {
+			struct cb_placement pl;
+			int load[32] = { 0 }, ok = 1, lo = 1 << 30, hi = 0;
+			plan(&pl, s2, bind, p);
+			for (int r = 0; r < p; r++) {
+				int pu = pl.ranks[r].pu_os;
+				if (pu < 0 || pu >= 32 || pl.ranks[r].numa != pu / 8 ||
+				    pl.ranks[r].core != pu / 2)
+					ok = 0;
+				else
+					load[pu]++;
+			}
+			for (int i = 0; i < 32; i++)
+				if (load[i] || p >= 32) {
+					lo = load[i] < lo ? load[i] : lo;
+					hi = load[i] > hi ? load[i] : hi;
+				}
+			CHECK(ok && hi - lo <= 1 && (p > 32 || hi == 1),
+			      "--bind %s P=%d: PU, core, node consistent; load even (%d-%d per PU)",
+			      cb_bind_name(bind), p, lo, hi);
+			if (bind == CB_BIND_NUMA) {
+				int rr = 1;
+				for (int r = 0; r < p; r++)
+					rr &= pl.ranks[r].numa == r % 4;
+				CHECK(rr, "--bind numa P=%d: rank r on node r mod 4", p);
+			}
+			cb_placement_fini(&pl);
+		}
+}
+
+int main(void)
+{
+	test_grammars();
+	test_policies();
+	UNIT_EXIT();
+}
