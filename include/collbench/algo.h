@@ -29,6 +29,16 @@ static inline void cb_copy(void *dst, const void *src, size_t n)
 		memcpy(dst, src, n);
 }
 
+/* Pull: block k of dst (b bytes) = the b bytes at src_off in rank k's
+ * scratch, for every rank k, starting with me and going right (so ranks do
+ * not all read rank 0 first). */
+void cb_pull_blocks(const struct cb_rank *rk, void *dst, const char *scratch,
+		    size_t src_off, size_t b);
+/* Push: put b bytes into slot r (my rank) of every rank d's scratch, from
+ * src, or from block d of src when per_dest. */
+void cb_push_blocks(const struct cb_rank *rk, char *scratch, const void *src,
+		    size_t b, int per_dest);
+
 /* Ring schedule (SEED_ALGORITHMS.md): in reduce-scatter step s (1..P-1) rank
  * r adds its left neighbour's chunk r-s-1 into its own; in allgather step s
  * it copies the left neighbour's chunk r-s. */

@@ -29,23 +29,16 @@ static void pull(struct cb_rank *rk, const struct cb_call *c)
 
 	cb_copy(s, c->send, (size_t)p * b);
 	comm_barrier(rk);
-	for (int i = 0; i < p; i++) {
-		int k = (r + i) % p;
-		cb_copy((char *)c->recv + (size_t)k * b, comm_remote(rk, s + (size_t)r * b, k), b);
-	}
+	cb_pull_blocks(rk, c->recv, s, (size_t)r * b, b);
 }
 
 static void push(struct cb_rank *rk, const struct cb_call *c)
 {
 	size_t b = c->n->count * c->dt->size;
-	int p = rk->nranks, r = rk->rank;
+	int p = rk->nranks;
 	char *s = comm_scratch(rk);
 
-	if (b)
-		for (int i = 0; i < p; i++) {
-			int d = (r + i) % p;
-			comm_put(rk, d, s + (size_t)r * b, (const char *)c->send + (size_t)d * b, b);
-		}
+	cb_push_blocks(rk, s, c->send, b, 1);
 	comm_barrier(rk);
 	cb_copy(c->recv, s, (size_t)p * b);
 }

@@ -38,3 +38,26 @@ size_t cb_scratch_send(const struct cb_counts *n, size_t esize, int nranks)
 	(void)nranks;
 	return n->send * esize;
 }
+
+void cb_pull_blocks(const struct cb_rank *rk, void *dst, const char *scratch,
+		    size_t src_off, size_t b)
+{
+	int p = rk->nranks;
+	for (int i = 0; i < p; i++) {
+		int k = (rk->rank + i) % p;
+		cb_copy((char *)dst + (size_t)k * b, comm_remote(rk, scratch + src_off, k), b);
+	}
+}
+
+void cb_push_blocks(const struct cb_rank *rk, char *scratch, const void *src,
+		    size_t b, int per_dest)
+{
+	int p = rk->nranks;
+	if (!b)
+		return;
+	for (int i = 0; i < p; i++) {
+		int d = (rk->rank + i) % p;
+		comm_put(rk, d, scratch + (size_t)rk->rank * b,
+			 (const char *)src + (per_dest ? (size_t)d * b : 0), b);
+	}
+}

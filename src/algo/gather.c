@@ -18,17 +18,14 @@
 static void pull(struct cb_rank *rk, const struct cb_call *c)
 {
 	size_t b = c->n->count * c->dt->size;
-	int p = rk->nranks, r = rk->rank;
+	int r = rk->rank;
 	char *s = comm_scratch(rk);
 
 	cb_copy(s, c->send, b);
 	comm_barrier(rk);
 	if (r != c->root)
 		return;
-	for (int i = 0; i < p; i++) {
-		int k = (r + i) % p;
-		cb_copy((char *)c->recv + (size_t)k * b, comm_remote(rk, s, k), b);
-	}
+	cb_pull_blocks(rk, c->recv, s, 0, b);
 }
 
 static void push(struct cb_rank *rk, const struct cb_call *c)

@@ -70,14 +70,10 @@ static void push(struct cb_rank *rk, const struct cb_call *c)
 {
 	cb_reduce_fn add = cb_reduce_kernel(c->dt, c->op);
 	size_t C = c->n->count, b = C * c->dt->size;
-	int p = rk->nranks, r = rk->rank;
+	int p = rk->nranks;
 	char *s = comm_scratch(rk);
 
-	if (b)
-		for (int i = 0; i < p; i++) {
-			int d = (r + i) % p;
-			comm_put(rk, d, s + (size_t)r * b, (const char *)c->send + (size_t)d * b, b);
-		}
+	cb_push_blocks(rk, s, c->send, b, 1);
 	comm_barrier(rk);
 	if (!C)
 		return;
