@@ -29,6 +29,7 @@ struct run {
 	struct cb_summary *summary;
 	pthread_barrier_t setup;
 	struct half_slot *slots;   /* [nranks][2] */
+	int zeroed;                /* zero-signal fault done (last rank only) */
 	_Atomic int finished;
 };
 
@@ -141,9 +142,16 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 	atomic_store_explicit(&st->phase, CB_PHASE_CHECK, memory_order_relaxed);
 	slot->first_bad = -1;
 	slot->bad_count = 0;
+	rk->jitter_on = 1;
 	for (long it = 0; it < o->check; it++) {
 		size_t n, bad;
 		atomic_store_explicit(&st->iteration, (uint64_t)it, memory_order_relaxed);
+		if (run->inject == CB_INJECT_ZERO_SIGNAL && rk->rank == rk->nranks - 1 &&
+		    rk->rank > 0 && !run->zeroed) {
+			run->zeroed = 1;  /* only this rank's thread touches it */
+			comm_zero_own_signals(rk);
+		}
+		comm_jitter(rk);
 		cb_values_init(&v, pt->dt, pt->op, rk->nranks, (unsigned)(it + 1));
 		pt->coll->fill_input(&c, &v);
 		comm_begin_call(rk);
@@ -160,6 +168,7 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 		}
 		atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
 	}
+	rk->jitter_on = 0;
 }
 
 /* Rank 0, after the closing barrier of a point: combine the ranks' slots. */
@@ -201,6 +210,16 @@ static void combine(struct run *run, const struct cb_point *pt, int inplace_ok)
 	cb_report_row(run->out, &res, run->summary);
 }
 
+static unsigned inject_faults(enum cb_inject kind)
+{
+	switch (kind) {
+	case CB_INJECT_STALE_EPOCH: return CB_FAULT_STALE_EPOCH;
+	case CB_INJECT_NO_DOUBLE_BUFFER: return CB_FAULT_SINGLE_BUFFER;
+	case CB_INJECT_RING_OFF_BY_ONE: return CB_FAULT_RING_OFF_BY_ONE;
+	default: return 0;
+	}
+}
+
 static void *rank_main(void *arg)
 {
 	struct rank_arg *ra = arg;
@@ -218,6 +237,8 @@ static void *rank_main(void *arg)
 		cb_placement_check(run->pl, r, bufs, lens, 4);   /* after first touch */
 	}
 	comm_rank_init(&rk, &run->comm, r, b.win);
+	comm_jitter_seed(&rk, (uint64_t)run->o->seed, (unsigned)run->o->jitter_us);
+	rk.faults = inject_faults(run->inject);
 	run->comm.win[r] = b.win;
 	pthread_barrier_wait(&run->setup);   /* windows published */
 	if (r == 0)

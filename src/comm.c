@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "collbench/comm.h"
@@ -190,6 +191,37 @@ void comm_cell_describe(const struct cb_comm *c, int owner, size_t cell, char *b
 	}
 }
 
+void comm_jitter_seed(struct cb_rank *rk, uint64_t seed, unsigned jitter_us)
+{
+	rk->rng = seed * 0x9E3779B97F4A7C15ull + (uint64_t)rk->rank + 1;
+	rk->jitter_us = jitter_us;
+}
+
+void comm_jitter(struct cb_rank *rk)
+{
+	uint64_t x;
+	if (!rk->jitter_on || !rk->jitter_us)
+		return;
+	/* xorshift64*: reproducible per (seed, rank) */
+	x = rk->rng;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	rk->rng = x;
+	x *= 0x2545F4914F6CDD1Dull;
+	if (x & 1) {
+		uint64_t us = (x >> 1) % ((uint64_t)rk->jitter_us + 1);
+		struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
+void comm_zero_own_signals(struct cb_rank *rk)
+{
+	for (size_t i = 0; i < rk->comm->ncells; i++)
+		atomic_store_explicit(&cell_at(rk->comm, rk->win, i)->v, 0, memory_order_relaxed);
+}
+
 void comm_notify(struct cb_rank *rk, int peer, enum cb_row row)
 {
 	comm_notify_cell(rk, peer, comm_cell_index(rk->comm, row, rk->rank));
@@ -198,7 +230,8 @@ void comm_notify(struct cb_rank *rk, int peer, enum cb_row row)
 void comm_wait(struct cb_rank *rk, int peer, enum cb_row row)
 {
 	size_t cell = comm_cell_index(rk->comm, row, peer);
-	comm_wait_cell(rk, cell, ++rk->expect[cell]);
+	++rk->expect[cell];
+	comm_wait_cell(rk, cell, (rk->faults & CB_FAULT_STALE_EPOCH) ? 1 : rk->expect[cell]);
 }
 
 /* Seed barrier: notify every peer, then wait for every peer. Peers are
@@ -225,7 +258,8 @@ static void barrier_dissemination(struct cb_rank *rk)
 	size_t k = 0;
 	for (int d = 1; d < p; d <<= 1, k++) {
 		comm_notify_cell(rk, (rk->rank + d) % p, c->diss_cell0 + k);
-		comm_wait_cell(rk, c->diss_cell0 + k, epoch);
+		comm_wait_cell(rk, c->diss_cell0 + k,
+			       (rk->faults & CB_FAULT_STALE_EPOCH) ? 1 : epoch);
 	}
 }
 
@@ -233,8 +267,10 @@ void comm_barrier(struct cb_rank *rk)
 {
 	if (rk->nranks == 1)
 		return;
+	comm_jitter(rk);
 	if (rk->comm->barrier == CB_BARRIER_MESH)
 		barrier_mesh(rk);
 	else
 		barrier_dissemination(rk);
+	comm_jitter(rk);
 }

@@ -9,6 +9,14 @@ const struct cb_inject_desc cb_injects[] = {
 	  "flip one element of the output of the root (rooted collectives) or the last rank in the first check iteration (expect: 1 wrong per row half, exit 7)" },
 	{ "drop-notify", CB_INJECT_DROP_NOTIFY,
 	  "the last rank skips its first notify of the first timed iteration (expect: hang report, exit 4; needs -g >= 2)" },
+	{ "zero-signal", CB_INJECT_ZERO_SIGNAL,
+	  "the last rank clears its own signal cells at its first check iteration, after peers could reach them (expect: hang report, exit 4)" },
+	{ "stale-epoch", CB_INJECT_STALE_EPOCH,
+	  "every wait compares against 1 instead of the expected epoch, so barriers pass early (expect: wrong results, exit 7; use -c 50 --jitter 50)" },
+	{ "no-double-buffer", CB_INJECT_NO_DOUBLE_BUFFER,
+	  "every call uses scratch half 0, so a fast rank overwrites scratch a slow peer still reads (expect: wrong results, exit 7; use -c 50 --jitter 50)" },
+	{ "ring-off-by-one", CB_INJECT_RING_OFF_BY_ONE,
+	  "ring algorithms' reduce-scatter reads chunk index + 1 (expect: wrong results in ring rows, exit 7)" },
 };
 const unsigned cb_ninjects = CB_ARRAY_LEN(cb_injects);
 

@@ -47,6 +47,14 @@ static inline int cb_ring_rs_chunk(int rank, int step, int nranks)
 	return cb_mod(rank - step - 1, nranks);
 }
 
+/* The reduce-scatter chunk a rank really uses: shifted by one under
+ * --inject ring-off-by-one. */
+static inline int cb_ring_rs_chunk_of(const struct cb_rank *rk, int step)
+{
+	int shift = (rk->faults & CB_FAULT_RING_OFF_BY_ONE) ? 1 : 0;
+	return cb_mod(cb_ring_rs_chunk(rk->rank, step, rk->nranks) + shift, rk->nranks);
+}
+
 static inline int cb_ring_ag_chunk(int rank, int step, int nranks)
 {
 	return cb_mod(rank - step, nranks);

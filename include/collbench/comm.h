@@ -49,6 +49,13 @@ enum cb_phase { CB_PHASE_SETUP, CB_PHASE_WARMUP, CB_PHASE_TIMED, CB_PHASE_CHECK,
 
 enum cb_barrier_kind { CB_BARRIER_MESH, CB_BARRIER_DISSEMINATION };
 
+/* Deliberate protocol breakage (--inject), per rank. */
+enum cb_fault {
+	CB_FAULT_STALE_EPOCH = 1 << 0,   /* waits compare against 1 */
+	CB_FAULT_SINGLE_BUFFER = 1 << 1, /* no double buffering */
+	CB_FAULT_RING_OFF_BY_ONE = 1 << 2, /* ring algorithms read chunk + 1 */
+};
+
 struct cb_comm {
 	int nranks;
 	unsigned spin_limit;          /* spins before a waiter sleeps */
@@ -72,6 +79,10 @@ struct cb_rank {
 	uint64_t barrier_epoch;       /* dissemination barriers entered */
 	uint64_t call_seq;            /* collective calls started */
 	int drop_notifies;            /* fault injection: notifies left to skip */
+	unsigned faults;              /* enum cb_fault bits */
+	unsigned jitter_us;           /* --jitter: max delay at a barrier boundary */
+	int jitter_on;                /* only in check iterations */
+	uint64_t rng;                 /* --seed derived, per rank */
 	struct cb_rank_state *state;
 };
 
@@ -91,7 +102,8 @@ static inline void comm_begin_call(struct cb_rank *rk) { rk->call_seq++; }
  * finished reading the half (each algorithm's comment says which barrier). */
 static inline void *comm_scratch(const struct cb_rank *rk)
 {
-	return rk->win + rk->comm->data_off + (rk->call_seq & 1) * rk->comm->half_bytes;
+	uint64_t half = (rk->faults & CB_FAULT_SINGLE_BUFFER) ? 0 : (rk->call_seq & 1);
+	return rk->win + rk->comm->data_off + half * rk->comm->half_bytes;
 }
 
 /* The address at the same offset as local (inside my window) in peer's. */
@@ -111,6 +123,14 @@ void comm_notify(struct cb_rank *rk, int peer, enum cb_row row);
 void comm_wait(struct cb_rank *rk, int peer, enum cb_row row);
 /* Barrier over all ranks (mesh for few ranks, dissemination for many). */
 void comm_barrier(struct cb_rank *rk);
+
+/* Race shaking: seed the per-rank generator; comm_jitter() sleeps a random
+ * 0..jitter_us microseconds at half of the calls while jitter_on. */
+void comm_jitter_seed(struct cb_rank *rk, uint64_t seed, unsigned jitter_us);
+void comm_jitter(struct cb_rank *rk);
+/* Fault injection only: clear my own signal cells although peers can reach
+ * them (seed hazard 1). */
+void comm_zero_own_signals(struct cb_rank *rk);
 
 /* Low level, for the barrier and tests: index of a cell, and waiting until a
  * cell of my own window is >= expect. */

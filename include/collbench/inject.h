@@ -6,6 +6,10 @@ enum cb_inject {
 	CB_INJECT_NONE = 0,
 	CB_INJECT_CORRUPT,     /* flip one element of one rank's output, once per row half */
 	CB_INJECT_DROP_NOTIFY, /* the last rank skips one notify: a peer waits forever */
+	CB_INJECT_ZERO_SIGNAL, /* the last rank clears its reachable signal cells */
+	CB_INJECT_STALE_EPOCH, /* waits compare against 1, not the epoch */
+	CB_INJECT_NO_DOUBLE_BUFFER, /* every call uses the same scratch half */
+	CB_INJECT_RING_OFF_BY_ONE, /* ring reduce-scatter reads chunk index + 1 */
 };
 
 struct cb_inject_desc {

@@ -16,6 +16,7 @@ struct cb_options {
 	double timeout;
 	const char *algos, *dtypes, *ops, *root;
 	const char *inject;
+	long jitter_us, seed;
 	/* placement (placement.h) */
 	int bind;              /* enum cb_bind */
 	bool bind_set;         /* --bind given (else --cpus LIST means ordered) */

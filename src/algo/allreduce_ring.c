@@ -21,7 +21,7 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 
 	memcpy(s, c->send, n * es);
 	for (int step = 1; step < p; step++) {
-		cb_chunk(n, p, cb_ring_rs_chunk(r, step, p), &off, &len);
+		cb_chunk(n, p, cb_ring_rs_chunk_of(rk, step), &off, &len);
 		comm_barrier(rk);
 		add(s + off * es, s + off * es, comm_remote(rk, s + off * es, left), len);
 	}

@@ -48,7 +48,7 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 	if (p > 1)
 		comm_notify(rk, right, CB_ROW_ALGO0);
 	for (int step = 1; step < p; step++) {
-		cb_chunk(n, p, cb_ring_rs_chunk(r, step, p), &off, &len);
+		cb_chunk(n, p, cb_ring_rs_chunk_of(rk, step), &off, &len);
 		comm_wait(rk, left, CB_ROW_ALGO0);
 		if (len)
 			add(s + off * es, s + off * es, comm_remote(rk, s + off * es, left), len);

@@ -58,7 +58,7 @@ static void ring(struct cb_rank *rk, const struct cb_call *c)
 		cb_copy(c->recv, s, b);
 	}
 	for (int step = 1; step < p; step++) {
-		char *mine = s + (size_t)cb_ring_rs_chunk(r, step, p) * b;
+		char *mine = s + (size_t)cb_ring_rs_chunk_of(rk, step) * b;
 		comm_barrier(rk);
 		if (C)
 			add(step == p - 1 ? c->recv : mine, mine, comm_remote(rk, mine, left), C);
