@@ -7,16 +7,15 @@
 
 static int unit_failed;
 
+/* cond is evaluated exactly once (it may have side effects). */
 #define CHECK(cond, ...)                                                   \
 	do {                                                               \
-		if (cond) {                                                \
-			printf("ok - ");                                   \
-		} else {                                                   \
-			printf("not ok - ");                               \
+		int check_ok_ = !!(cond);                                  \
+		printf(check_ok_ ? "ok - " : "not ok - ");                 \
+		if (!check_ok_)                                            \
 			unit_failed = 1;                                   \
-		}                                                          \
 		printf(__VA_ARGS__);                                       \
-		if (!(cond))                                               \
+		if (!check_ok_)                                            \
 			printf(" [%s:%d: %s]", __FILE__, __LINE__, #cond); \
 		printf("\n");                                              \
 	} while (0)

@@ -5,6 +5,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Row order of cb_dtypes[] and cb_redops[]; the id field of each row. */
+enum cb_dtype_id {
+	CB_INT8, CB_UINT8, CB_INT32, CB_UINT32, CB_INT64, CB_UINT64,
+	CB_HALF, CB_FLOAT, CB_DOUBLE, CB_BFLOAT16,
+	CB_NDTYPES
+};
+enum cb_redop_id { CB_OP_SUM, CB_OP_PROD, CB_OP_MIN, CB_OP_MAX, CB_OP_AVG, CB_NREDOPS };
+
+/* half and bfloat16 are stored as uint16_t bit patterns (half.h). */
 struct cb_dtype {
 	const char *name;
 	size_t size;
@@ -15,14 +24,20 @@ struct cb_dtype {
 	/* Distance in units in the last place between element i of a and b (0 if
 	 * the bit patterns are equal); integer types: 0 or 1. */
 	uint64_t (*ulp_dist)(const void *a, const void *b, size_t i);
+	enum cb_dtype_id id;
+	int is_float;  /* half, float, double, bfloat16 */
+	int is_signed; /* signed integers and the floating types */
 };
 
 struct cb_redop {
 	const char *name;
 	const char *summary;
+	enum cb_redop_id id;
 };
 
-/* dst[i] = a[i] OP b[i]; dst may alias a or b. */
+/* dst[i] = a[i] OP b[i], i < n; dst may be equal to a or b (or both), but
+ * must not partly overlap them. avg's kernel is sum's: the division by the
+ * rank count is cb_reduce_finish's. */
 typedef void (*cb_reduce_fn)(void *dst, const void *a, const void *b, size_t n);
 
 extern const struct cb_dtype cb_dtypes[];
