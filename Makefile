@@ -88,7 +88,7 @@ fuzz:
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(CPPFLAGS) -o $(BUILD)/fuzz/fuzz_cli fuzz/fuzz_cli.c \
 		$(LIB_SRCS) $(LDLIBS)
 	cd $(BUILD)/fuzz && ASAN_OPTIONS=detect_leaks=0 ./fuzz_cli -max_total_time=$(FUZZ_SECONDS) \
-		-timeout=5 -rss_limit_mb=2048 -artifact_prefix=./ corpus $(abspath fuzz/corpus)
+		-timeout=5 -rss_limit_mb=2048 -close_fd_mask=3 -artifact_prefix=./ corpus $(abspath fuzz/corpus)
 
 clean:
 	rm -rf $(BUILD) $(BIN)
