@@ -10,7 +10,8 @@ HWLOC_CFLAGS := $(shell $(PKG_CONFIG) --cflags hwloc 2>/dev/null)
 HWLOC_LIBS := $(shell $(PKG_CONFIG) --libs hwloc 2>/dev/null || echo -lhwloc)
 
 OPT ?= -O2
-CFLAGS ?= $(OPT) -g
+# Frame pointers and -g keep `perf record -g` call graphs readable.
+CFLAGS ?= $(OPT) -g -fno-omit-frame-pointer
 CFLAGS += -std=gnu11 -Wall -Wextra -pthread
 CPPFLAGS += -Iinclude $(HWLOC_CFLAGS)
 LDLIBS += $(HWLOC_LIBS) -lnuma -pthread
