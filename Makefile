@@ -28,7 +28,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 TEST_UNITS := $(patsubst test/%.c,%,$(wildcard test/unit_*.c))
 TEST_BINS := $(TEST_UNITS:%=$(BUILD)/test/%)
 
-.PHONY: all check install uninstall clean deps tests sanitizers fuzz
+.PHONY: all check install uninstall clean deps tests sanitizers fuzz bench
 all: $(BIN)
 
 $(BIN): $(OBJS)
@@ -90,6 +90,11 @@ fuzz:
 		$(LIB_SRCS) $(LDLIBS)
 	cd $(BUILD)/fuzz && ASAN_OPTIONS=detect_leaks=0 ./fuzz_cli -max_total_time=$(FUZZ_SECONDS) \
 		-timeout=5 -rss_limit_mb=2048 -close_fd_mask=3 -artifact_prefix=./ corpus $(abspath fuzz/corpus)
+
+# Comparison with Open MPI and MPICH (installs them as root); writes
+# bench/RESULTS.md. Not part of make check: it takes about 20 minutes.
+bench: $(BIN)
+	sh bench/run.sh
 
 clean:
 	rm -rf $(BUILD) $(BIN)

@@ -1,6 +1,8 @@
-/* bench.c: the rank threads' main loop (per point: warm-up, timed
- * iterations, check iterations, for out-of-place then in-place) and the
- * main thread's watchdog. */
+/* bench.c: the rank threads' main loop (the roofline copy measurement, then
+ * per point: warm-up, timed iterations with per-iteration samples, check
+ * iterations, for out-of-place then in-place), rank 0's combination of the
+ * ranks' slots into a result record, and the main thread's watchdog (which
+ * also draws the progress line). */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdatomic.h>
@@ -11,12 +13,30 @@
 
 #include "collbench/bench.h"
 #include "collbench/comm.h"
+#include "collbench/results.h"
+#include "collbench/stats.h"
+
+void (*cb_bench_timeout_hook)(void);
+volatile sig_atomic_t cb_bench_stop;
 
 /* What each rank leaves for rank 0 after a row half. */
 struct half_slot {
 	double mean_us;
+	double start_ns;       /* timed loop start, ns since the run's base */
 	long long first_bad;   /* first check iteration with a wrong element, -1 none */
 	long long bad_count;   /* wrong elements in that iteration */
+	long iters;            /* timed iterations run (-n, or --duration's count) */
+	bool ctr_ok[CB_MAX_COUNTERS];  /* --counters over the timed loop */
+	double ctr[CB_MAX_COUNTERS];
+};
+
+/* --duration: rank 0's decision at a checkpoint, read by every rank after
+ * the checkpoint's barrier. Two slots alternate, so rank 0 never rewrites a
+ * slot a rank may still be reading (it can only reach checkpoint c+2 after
+ * every rank passed the barrier of c+1, i.e. after they read slot c). */
+struct checkpoint {
+	_Atomic int stop;
+	_Atomic long next;     /* iteration of the next checkpoint */
 };
 
 struct run {
@@ -25,11 +45,22 @@ struct run {
 	struct cb_plan *plan;
 	struct cb_placement *pl;
 	struct cb_comm comm;
-	FILE *out;
-	struct cb_summary *summary;
+	const struct cb_bench_io *io;
 	pthread_barrier_t setup;
 	struct half_slot *slots;   /* [nranks][2] */
+	double *samples;           /* [nranks][2][nsamples] iteration ends (-z 3:
+				    * call durations), ns since base */
+	long nsamples;
+	int64_t base_ns;
+	double *comb, *means;      /* rank 0's scratch: [nsamples], [nranks] */
+	/* roofline: distinct copy lengths, ascending, and their bandwidths */
+	size_t *cp_len;
+	double *cp_bw;             /* [ncp] GB/s */
+	int64_t *cp_t;             /* [nranks][2] start and end, ns */
+	size_t ncp, *pt_cp;        /* [npoints] index into cp_len, SIZE_MAX none */
 	int zeroed;                /* zero-signal fault done (last rank only) */
+	struct checkpoint ck[2];   /* --duration */
+	_Atomic int stop;          /* rank 0 at a row boundary: SIGINT/SIGTERM seen */
 	_Atomic int finished;
 };
 
@@ -38,11 +69,26 @@ struct rank_arg {
 	int rank;
 };
 
+/* A rank thread's own profiling state. */
+struct rank_prof {
+	struct cb_counters ctr;   /* --counters, opened by the thread itself */
+	bool has_ctr;
+	unsigned long ck;          /* --duration checkpoints passed (slot index) */
+};
+
 static double now_us(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec * 1e-3;
+}
+
+/* Integer nanoseconds for samples: differences are exact. */
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* Buffers of one rank, allocated and first-touched by its own thread. */
@@ -85,8 +131,50 @@ static void corrupt_one(const struct cb_call *c, size_t n)
 	e[c->dt->size - 1] ^= 0x40;
 }
 
+static double *samples_of(struct run *run, int r, int h)
+{
+	return run->samples + (size_t)(2 * r + h) * (size_t)run->nsamples;
+}
+
+/* --perf-ctl: rank 0 tells perf and waits for its ack; the caller's barrier
+ * keeps the other ranks waiting meanwhile. No ack: one line, exit 2. */
+static void perf_send(struct run *run, struct cb_rank *rk, const char *cmd)
+{
+	const char *why;
+	/* Within half of -T, so that a missing ack is reported as such and
+	 * not as a hang. */
+	double ms = run->o->timeout > 0 ? run->o->timeout * 500 : CB_PERF_ACK_MS;
+	if (rk->rank != 0)
+		return;
+	if (cb_perf_ctl_send(run->io->pctl, cmd, ms < CB_PERF_ACK_MS ? (int)ms : CB_PERF_ACK_MS, &why)) {
+		cb_progress_hold(run->io->prog);
+		fflush(run->io->out);
+		cb_die(CB_EXIT_RESOURCE, "--perf-ctl: '%s' failed: %s", cmd, why);
+	}
+}
+
+/* --duration, rank 0 at checkpoint i (i >= 1 iterations done, started at
+ * t0): stop, or where the next checkpoint is. Checkpoints come about every
+ * duration/20 of measured time, growing at most threefold each time. */
+static void checkpoint_decide(struct run *run, struct checkpoint *k, long i, int64_t t0)
+{
+	double dl = run->o->duration * 1e9, el = (double)(now_ns() - t0);
+	double per = el / (double)i, left = dl - el, target = dl / 20, step;
+	bool stop = el >= dl || cb_bench_stop || i >= (1L << 40);
+	if (left < target)
+		target = left;
+	step = per > 0 ? target / per : 2.0 * (double)i;
+	if (step > 2.0 * (double)i)
+		step = 2.0 * (double)i;
+	if (step < 1)
+		step = 1;
+	atomic_store_explicit(&k->stop, stop, memory_order_relaxed);
+	atomic_store_explicit(&k->next, i + (long)step, memory_order_relaxed);
+}
+
 static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point *pt,
-		     struct rank_bufs *b, int inplace, struct half_slot *slot)
+		     struct rank_bufs *b, int inplace, struct half_slot *slot,
+		     struct rank_prof *prof)
 {
 	const struct cb_options *o = run->o;
 	struct cb_rank_state *st = rk->state;
@@ -94,7 +182,10 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 	struct cb_call c = { b->send, b->recv, &pt->n, pt->dt, pt->op, pt->root,
 			     rk->rank, rk->nranks };
 	struct cb_values v;
-	double t0, total = 0;
+	int64_t t0, prev, total = 0;
+	double *samp = samples_of(run, rk->rank, inplace);
+	bool dur = o->duration > 0;
+	long i, next_ck = 1;
 
 	if (inplace) {
 		pt->coll->inplace(&pt->n, rk->rank, rk->nranks, &soff, &roff);
@@ -117,25 +208,60 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 	if (run->inject == CB_INJECT_DROP_NOTIFY && rk->rank == rk->nranks - 1 &&
 	    rk->call_seq == (uint64_t)o->warmup)
 		rk->drop_notifies = 1;  /* only in the first row half */
-	t0 = now_us();
-	for (long i = 0; i < o->iters; i++) {
-		double ti = 0;
+	/* --perf-ctl: perf counts from here (rank 0 has its ack before any
+	 * rank passes the barrier) ... */
+	if (run->io->pctl) {
+		perf_send(run, rk, "enable");
+		comm_barrier(rk);
+	}
+	if (prof->has_ctr)
+		cb_counters_start(&prof->ctr);
+	/* Samples: every iteration's end time (under -z 3, which excludes the
+	 * barrier, the call's duration); combine() turns them into times. */
+	t0 = prev = now_ns();
+	slot->start_ns = (double)(t0 - run->base_ns);
+	for (i = 0; dur || i < o->iters; i++) {
+		int64_t ti = 0, te;
+		if (dur && i == next_ck) {
+			/* All ranks agree on the count: rank 0 decides, a barrier
+			 * publishes it. */
+			struct checkpoint *k = &run->ck[prof->ck++ & 1];
+			if (rk->rank == 0)
+				checkpoint_decide(run, k, i, t0);
+			comm_barrier(rk);
+			next_ck = atomic_load_explicit(&k->next, memory_order_relaxed);
+			if (atomic_load_explicit(&k->stop, memory_order_relaxed))
+				break;
+		}
 		atomic_store_explicit(&st->iteration, (uint64_t)i, memory_order_relaxed);
 		if (o->blocking == 3) {
 			comm_barrier(rk);
-			ti = now_us();
+			ti = now_ns();
 		}
 		comm_begin_call(rk);
 		pt->algo->run(rk, &c);
 		if (o->blocking == 1)
 			comm_barrier(rk);
+		te = now_ns();
 		if (o->blocking == 3)
-			total += now_us() - ti;
+			total += te - ti;
+		if (i < run->nsamples)
+			samp[i] = (double)(o->blocking == 3 ? te - ti : te - run->base_ns);
+		prev = te;
 		atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
 	}
+	if (prof->has_ctr)
+		cb_counters_stop(&prof->ctr, slot->ctr, slot->ctr_ok);
+	/* ... to here: every rank's timed loop, then perf stops counting. */
+	if (run->io->pctl) {
+		comm_barrier(rk);
+		perf_send(run, rk, "disable");
+		comm_barrier(rk);
+	}
 	if (o->blocking != 3)
-		total = now_us() - t0;
-	slot->mean_us = total / (double)o->iters;
+		total = prev - t0;
+	slot->iters = i;
+	slot->mean_us = (double)total / 1e3 / (double)i;
 
 	/* Check iterations run back to back with fresh inputs; each rank checks
 	 * its own output and remembers its first failing iteration. */
@@ -171,17 +297,37 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 	rk->jitter_on = 0;
 }
 
-/* Rank 0, after the closing barrier of a point: combine the ranks' slots. */
-static void combine(struct run *run, const struct cb_point *pt, int inplace_ok)
+/* Rank 0, after the closing barrier of a point: combine the ranks' slots
+ * and samples into the row's record. Iteration i of the collective is
+ * complete when its last rank finishes it: its time is the latest end of
+ * iteration i minus the latest end of iteration i-1 (of the start, for the
+ * first), so the times add up to the collective's wall time. Under -z 3
+ * every call starts at a barrier: the time is the longest call. */
+static void combine(struct run *run, size_t pi, int inplace_ok)
 {
 	const struct cb_options *o = run->o;
+	const struct cb_point *pt = &run->plan->points[pi];
 	int p = run->plan->nranks;
-	struct cb_result res = { pt, p, { { 0 } } };
+	struct cb_result res = { .pt = pt, .nranks = p, .ctrs = run->io->ctrs,
+				 .cycle = run->io->cycle };
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(res.stamp, sizeof res.stamp, "%Y-%m-%d %H:%M:%S", &tm);
+
+	res.min_bytes = cb_min_traffic(pt, p);
+	if (run->pt_cp && run->pt_cp[pi] != SIZE_MAX) {
+		res.copy_bw = run->cp_bw[run->pt_cp[pi]];
+		res.copy_bytes = run->cp_len[run->pt_cp[pi]];
+	}
 
 	for (int h = 0; h < 2; h++) {
 		struct cb_half *out = &res.half[h];
 		double t = 0;
 		long long first = -1, wrong = 0;
+		long iters = run->slots[h].iters;   /* the same on every rank */
+		long ns = iters < run->nsamples ? iters : run->nsamples;
 		if (h == 1 && !inplace_ok)
 			continue;
 		out->present = true;
@@ -206,8 +352,44 @@ static void combine(struct run *run, const struct cb_point *pt, int inplace_ok)
 		out->algbw = t > 0 ? (double)pt->n.algbw_bytes / (t * 1e3) : 0;
 		out->busbw = out->algbw * pt->coll->busbw_factor(p);
 		out->wrong = o->check ? wrong : -1;
+		out->iters = iters;
+		for (unsigned k = 0; res.ctrs && k < res.ctrs->n; k++) {
+			double sum = 0;
+			bool ok = true;
+			for (int r = 0; r < p; r++) {
+				ok = ok && run->slots[2 * r + h].ctr_ok[k];
+				sum += run->slots[2 * r + h].ctr[k];
+			}
+			out->ctr_ok[k] = ok;
+			out->ctr_total[k] = ok ? sum : 0;
+			out->ctr_per_iter[k] = ok ? sum / (double)iters : 0;
+		}
+
+		for (int r = 0; r < p; r++)
+			run->means[r] = run->slots[2 * r + h].mean_us;
+		memcpy(run->comb, samples_of(run, 0, h), (size_t)ns * sizeof *run->comb);
+		for (int r = 1; r < p; r++)
+			cb_stats_max_into(run->comb, samples_of(run, r, h), ns);
+		if (o->blocking != 3) {
+			double start = 0;
+			for (int r = 0; r < p; r++)
+				start = run->slots[2 * r + h].start_ns > start ?
+					run->slots[2 * r + h].start_ns : start;
+			cb_stats_ends_to_times(run->comb, ns, start);
+		}
+		for (long i = 0; i < ns; i++)
+			run->comb[i] /= 1e3;   /* ns -> us (exact decimals) */
+		cb_stats_straggler(run->means, p, &out->st);
+		cb_stats_compute(run->comb, ns, &out->st);
+
+		/* E = compulsory bytes / (time x measured copy bandwidth) */
+		out->has_eff = res.copy_bw > 0 && t > 0 && res.min_bytes > 0;
+		out->eff = out->has_eff ? res.min_bytes / (t * 1e3 * res.copy_bw) : 0;
 	}
-	cb_report_row(run->out, &res, run->summary);
+	cb_results_add(run->io->rep, &res);
+	cb_progress_hold(run->io->prog);
+	cb_report_row(run->io->out, o, &res);
+	cb_progress_release(run->io->prog);
 }
 
 static unsigned inject_faults(enum cb_inject kind)
@@ -220,6 +402,51 @@ static unsigned inject_faults(enum cb_inject kind)
 	}
 }
 
+long cb_roofline_reps(size_t len)
+{
+	long reps = len ? (long)((2u << 20) / len) : 0;
+	return reps < 2 ? 2 : reps > 16384 ? 16384 : reps;
+}
+
+/* STREAM-style copy bandwidth with this run's placement and rank count:
+ * every rank copies between two of its own buffers, the very ones the
+ * collective uses (allocated by the --mem policy, first touched by itself;
+ * the recv buffer holds max(send, recv), and the send or the expected-value
+ * buffer holds any copy length), all ranks at once, at each distinct copy
+ * length of the plan; bytes = read + written by all ranks; the time is the
+ * region's, from the first rank's start to the last rank's end (ranks that
+ * share a PU do not overlap, so per-rank times would overcount). */
+static void roofline(struct run *run, struct cb_rank *rk, const struct rank_bufs *b)
+{
+	int r = rk->rank, p = rk->nranks;
+
+	for (size_t j = 0; j < run->ncp; j++) {
+		size_t len = run->cp_len[j];
+		long reps = cb_roofline_reps(len);
+		char *dst = b->recv;
+		const char *src = len <= b->send_len ? b->send : b->exp;
+		memcpy(dst, src, len);   /* warm */
+		comm_barrier(rk);
+		run->cp_t[2 * r] = now_ns();
+		for (long k = 0; k < reps; k++) {
+			memcpy(dst, src, len);
+			__asm__ __volatile__("" : : "r"(dst) : "memory");
+		}
+		run->cp_t[2 * r + 1] = now_ns();
+		atomic_fetch_add_explicit(&rk->state->progress, 1, memory_order_relaxed);
+		comm_barrier(rk);
+		if (r == 0) {
+			int64_t t0 = run->cp_t[0], t1 = run->cp_t[1];
+			for (int q = 1; q < p; q++) {
+				t0 = run->cp_t[2 * q] < t0 ? run->cp_t[2 * q] : t0;
+				t1 = run->cp_t[2 * q + 1] > t1 ? run->cp_t[2 * q + 1] : t1;
+			}
+			/* bytes / ns = GB/s */
+			run->cp_bw[j] = t1 > t0 ? 2.0 * (double)len * (double)reps * p / (double)(t1 - t0) : 0;
+		}
+	}
+}
+
 static void *rank_main(void *arg)
 {
 	struct rank_arg *ra = arg;
@@ -228,8 +455,11 @@ static void *rank_main(void *arg)
 	struct rank_bufs b;
 	int r = ra->rank;
 	const struct cb_coll *section = NULL;
+	struct rank_prof prof = { .has_ctr = run->io->ctrs != NULL };
 
 	cb_placement_bind(run->pl, r);
+	if (prof.has_ctr)
+		cb_counters_open(&prof.ctr, run->io->ctrs);   /* for this thread */
 	bufs_alloc(run, r, &b);
 	{
 		void *const bufs[] = { b.win, b.send, b.recv, b.exp };
@@ -238,29 +468,46 @@ static void *rank_main(void *arg)
 	}
 	comm_rank_init(&rk, &run->comm, r, b.win);
 	comm_jitter_seed(&rk, (uint64_t)run->o->seed, (unsigned)run->o->jitter_us);
-	rk.faults = inject_faults(run->inject);
 	run->comm.win[r] = b.win;
 	pthread_barrier_wait(&run->setup);   /* windows published */
-	if (r == 0)
-		cb_report_header(run->out, run->o, run->pl, rk.nranks);
+	if (r == 0) {
+		cb_progress_hold(run->io->prog);
+		cb_report_header(run->io->out, run->o, run->pl, run->io->count_index,
+				 run->io->ncounts);
+		cb_progress_release(run->io->prog);
+		cb_results_place(run->io->rep, run->pl);
+	}
 	pthread_barrier_wait(&run->setup);   /* header before any row */
+	roofline(run, &rk, &b);               /* before faults are armed */
+	rk.faults = inject_faults(run->inject);
 
 	for (size_t i = 0; i < run->plan->npoints; i++) {
 		const struct cb_point *pt = &run->plan->points[i];
 		size_t so, ro;
 		int inplace_ok = pt->coll->inplace(&pt->n, r, rk.nranks, &so, &ro);
 		atomic_store_explicit(&rk.state->point, (int32_t)i, memory_order_relaxed);
-		run_half(run, &rk, pt, &b, 0, &run->slots[2 * r]);
+		run_half(run, &rk, pt, &b, 0, &run->slots[2 * r], &prof);
 		if (inplace_ok)
-			run_half(run, &rk, pt, &b, 1, &run->slots[2 * r + 1]);
+			run_half(run, &rk, pt, &b, 1, &run->slots[2 * r + 1], &prof);
 		comm_barrier(&rk);   /* slots complete before rank 0 reads them */
 		if (r == 0) {
-			if (pt->coll != section)
-				cb_report_section(run->out, pt->coll);
+			if (pt->coll != section) {
+				cb_progress_hold(run->io->prog);
+				cb_report_section(run->io->out, run->o, pt->coll, rk.nranks,
+						  run->io->ctrs);
+				cb_progress_release(run->io->prog);
+			}
 			section = pt->coll;
-			combine(run, pt, inplace_ok);
+			combine(run, i, inplace_ok);
+			/* SIGINT/SIGTERM: every rank stops after this row. */
+			atomic_store_explicit(&run->stop, cb_bench_stop != 0, memory_order_relaxed);
 		}
+		comm_barrier(&rk);   /* rank 0's stop decision is published */
+		if (atomic_load_explicit(&run->stop, memory_order_relaxed))
+			break;
 	}
+	if (prof.has_ctr)
+		cb_counters_close(&prof.ctr);
 	atomic_store_explicit(&rk.state->phase, CB_PHASE_DONE, memory_order_relaxed);
 	/* No rank may free its window while a peer can still read it. */
 	comm_barrier(&rk);
@@ -281,7 +528,8 @@ static const char *phase_name(int ph)
 static void report_hang(struct run *run)
 {
 	struct cb_comm *c = &run->comm;
-	fflush(run->out);
+	cb_progress_hold(run->io->prog);
+	fflush(run->io->out);
 	fprintf(stderr, "collbench: timeout: no rank made progress for %g s\n", run->o->timeout);
 	for (int r = 0; r < c->nranks; r++) {
 		struct cb_rank_state *st = &c->state[r];
@@ -321,30 +569,96 @@ static void watchdog(struct run *run)
 			since = now_us();
 		} else if (run->o->timeout > 0 && now_us() - since > run->o->timeout * 1e6) {
 			report_hang(run);
+			if (cb_bench_timeout_hook)
+				cb_bench_timeout_hook();
 			/* Rank threads may be blocked forever: leave without joining. */
 			_exit(CB_EXIT_TIMEOUT);
 		}
+		cb_progress_tick(run->io->prog, run->plan,
+				 (size_t)atomic_load_explicit(&run->comm.state[0].point,
+							      memory_order_relaxed));
 	}
 }
 
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The distinct copy lengths of the plan (the size column: max(send, recv)
+ * bytes per rank), and each point's index among them. */
+static void roofline_plan(struct run *run)
+{
+	const struct cb_plan *plan = run->plan;
+	size_t n = 0;
+	run->pt_cp = cb_xcalloc(plan->npoints, sizeof *run->pt_cp);
+	run->cp_len = cb_xcalloc(plan->npoints, sizeof *run->cp_len);
+	for (size_t i = 0; i < plan->npoints; i++) {
+		const struct cb_point *pt = &plan->points[i];
+		size_t e = pt->n.send > pt->n.recv ? pt->n.send : pt->n.recv;
+		run->cp_len[n++] = e * pt->dt->size;
+	}
+	qsort(run->cp_len, n, sizeof *run->cp_len, cmp_size);
+	run->ncp = 0;
+	for (size_t i = 0; i < n; i++)
+		if (run->cp_len[i] && (!run->ncp || run->cp_len[run->ncp - 1] != run->cp_len[i]))
+			run->cp_len[run->ncp++] = run->cp_len[i];
+	for (size_t i = 0; i < plan->npoints; i++) {
+		const struct cb_point *pt = &plan->points[i];
+		size_t e = pt->n.send > pt->n.recv ? pt->n.send : pt->n.recv, len = e * pt->dt->size;
+		size_t *hit = run->ncp ? bsearch(&len, run->cp_len, run->ncp, sizeof len, cmp_size) : NULL;
+		run->pt_cp[i] = hit ? (size_t)(hit - run->cp_len) : SIZE_MAX;
+	}
+	run->cp_bw = cb_xcalloc(run->ncp, sizeof *run->cp_bw);
+}
+
 void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
-		  struct cb_plan *plan, struct cb_placement *pl, FILE *out,
-		  struct cb_summary *s)
+		  struct cb_plan *plan, struct cb_placement *pl, const struct cb_bench_io *io)
 {
 	int p = plan->nranks;
-	struct run run = { .o = o, .inject = inject, .plan = plan, .pl = pl, .out = out,
-			   .summary = s };
+	struct run run = { .o = o, .inject = inject, .plan = plan, .pl = pl, .io = io };
 	pthread_t *tids = cb_xcalloc((size_t)p, sizeof *tids);
 	struct rank_arg *args = cb_xcalloc((size_t)p, sizeof *args);
+	long cap = CB_SAMPLES_TOTAL / (2L * p);
 
 	comm_init(&run.comm, p, plan->max_scratch_bytes, pl->npus);
+	comm_set_wait_name(&run.comm, o->wait, pl->npus);
 	run.slots = cb_xcalloc((size_t)p * 2, sizeof *run.slots);
+	run.base_ns = now_ns();
+	/* --duration: the count is not known; calloc'ed pages that are never
+	 * written cost nothing. */
+	run.nsamples = o->duration > 0 ? cap : o->iters < cap ? o->iters : cap;
+	if (run.nsamples > CB_SAMPLES_MAX)
+		run.nsamples = CB_SAMPLES_MAX;
+	run.samples = cb_xcalloc((size_t)p * 2 * (size_t)run.nsamples, sizeof *run.samples);
+	run.comb = cb_xcalloc((size_t)run.nsamples, sizeof *run.comb);
+	run.means = cb_xcalloc((size_t)p, sizeof *run.means);
+	run.cp_t = cb_xcalloc((size_t)p * 2, sizeof *run.cp_t);
+	if (o->roofline)
+		roofline_plan(&run);
 	atomic_init(&run.finished, 0);
+	atomic_init(&run.stop, 0);
+	for (int k = 0; k < 2; k++) {
+		atomic_init(&run.ck[k].stop, 0);
+		atomic_init(&run.ck[k].next, 0);
+	}
 	pthread_barrier_init(&run.setup, NULL, (unsigned)p);
-	for (int r = 0; r < p; r++) {
-		args[r] = (struct rank_arg){ &run, r };
-		if (pthread_create(&tids[r], NULL, rank_main, &args[r]))
-			cb_die(CB_EXIT_RESOURCE, "cannot start rank thread %d", r);
+	{
+		/* Rank threads never take SIGINT/SIGTERM (the main thread's handler
+		 * sets cb_bench_stop) nor SIGPIPE. */
+		sigset_t set, old;
+		sigemptyset(&set);
+		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGPIPE);
+		pthread_sigmask(SIG_BLOCK, &set, &old);
+		for (int r = 0; r < p; r++) {
+			args[r] = (struct rank_arg){ &run, r };
+			if (pthread_create(&tids[r], NULL, rank_main, &args[r]))
+				cb_die(CB_EXIT_RESOURCE, "cannot start rank thread %d", r);
+		}
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	}
 	watchdog(&run);
 	for (int r = 0; r < p; r++)
@@ -352,6 +666,13 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 	pthread_barrier_destroy(&run.setup);
 	comm_destroy(&run.comm);
 	free(run.slots);
+	free(run.samples);
+	free(run.comb);
+	free(run.means);
+	free(run.cp_t);
+	free(run.cp_len);
+	free(run.cp_bw);
+	free(run.pt_cp);
 	free(args);
 	free(tids);
 }

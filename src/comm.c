@@ -1,6 +1,8 @@
 /* comm.c: windows, signal cells, notify/wait, barriers.
  *
- * Waiting (DESIGN.md, protocol 3): spin on the cell, then sleep on a futex.
+ * Waiting (DESIGN.md, protocol 3): spin on the cell, then (oversubscribed
+ * only) sched_yield for a bounded count, then sleep on a futex; --wait
+ * selects other policies (comm.h, enum cb_wait).
  * Only the owner of a window ever waits on its cells, so each window has one
  * doorbell: a futex word plus the index of the cell its owner sleeps on. A
  * notifier wakes the owner only when the owner sleeps on the very cell it just
@@ -12,6 +14,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -28,6 +31,7 @@ struct cb_doorbell {
 #define NO_CELL (-1)
 #define SPIN_DEDICATED (1u << 16)
 #define SPIN_OVERSUBSCRIBED 64u
+#define YIELD_OVERSUBSCRIBED (1u << 14)
 #define MESH_BARRIER_MAX_RANKS 8
 
 static inline void cpu_relax(void)
@@ -56,7 +60,14 @@ void comm_init(struct cb_comm *c, int nranks, size_t half_bytes, int npus)
 		rounds++;
 	memset(c, 0, sizeof *c);
 	c->nranks = nranks;
-	c->spin_limit = nranks > npus ? SPIN_OVERSUBSCRIBED : SPIN_DEDICATED;
+	c->oversubscribed = nranks > npus;
+	{
+		const char *env = getenv("COLLBENCH_WAIT");
+		enum cb_wait w = CB_WAIT_AUTO;
+		if (env && comm_wait_parse(env, &w))
+			cb_die(CB_EXIT_USAGE, "COLLBENCH_WAIT=%s: expected auto, spin, yield or futex", env);
+		comm_set_wait(c, w, npus);
+	}
 	c->barrier = nranks > MESH_BARRIER_MAX_RANKS ? CB_BARRIER_DISSEMINATION
 						      : CB_BARRIER_MESH;
 	c->cells_off = CB_CACHELINE;
@@ -78,6 +89,41 @@ void comm_init(struct cb_comm *c, int nranks, size_t half_bytes, int npus)
 		atomic_init(&c->state[r].phase, CB_PHASE_SETUP);
 		atomic_init(&c->state[r].point, -1);
 	}
+}
+
+int comm_wait_parse(const char *name, enum cb_wait *w)
+{
+	static const char *const names[] = { "auto", "spin", "yield", "futex" };
+	for (int i = 0; i < (int)CB_ARRAY_LEN(names); i++)
+		if (name && !strcmp(name, names[i])) {
+			*w = (enum cb_wait)i;
+			return 0;
+		}
+	return -1;
+}
+
+void comm_set_wait(struct cb_comm *c, enum cb_wait w, int npus)
+{
+	int over = c->nranks > npus;
+	c->wait = w;
+	c->yield_limit = 0;
+	switch (w) {
+	case CB_WAIT_SPIN: c->spin_limit = UINT_MAX; break;
+	case CB_WAIT_YIELD: c->spin_limit = SPIN_OVERSUBSCRIBED; c->yield_limit = UINT_MAX; break;
+	case CB_WAIT_FUTEX: c->spin_limit = 0; break;
+	default:
+		c->spin_limit = over ? SPIN_OVERSUBSCRIBED : SPIN_DEDICATED;
+		c->yield_limit = over ? YIELD_OVERSUBSCRIBED : 0;
+		break;
+	}
+}
+
+void comm_set_wait_name(struct cb_comm *c, const char *name, int npus)
+{
+	enum cb_wait w = CB_WAIT_AUTO;
+	if (name && comm_wait_parse(name, &w))
+		cb_die(CB_EXIT_USAGE, "invalid value '%s' for --wait: expected auto, spin, yield or futex (see 'collbench --help')", name);
+	comm_set_wait(c, w, npus);
 }
 
 void comm_destroy(struct cb_comm *c)
@@ -155,6 +201,11 @@ void comm_wait_cell(struct cb_rank *rk, size_t cell, uint64_t expect)
 
 	for (unsigned i = 0; i < rk->comm->spin_limit; i++) {
 		cpu_relax();
+		if (atomic_load_explicit(&cl->v, memory_order_acquire) >= expect)
+			goto done;
+	}
+	for (unsigned i = 0; i < rk->comm->yield_limit; i++) {
+		sched_yield();
 		if (atomic_load_explicit(&cl->v, memory_order_acquire) >= expect)
 			goto done;
 	}

@@ -1,15 +1,23 @@
-/* main.c: argv -> options -> plan -> placement -> run -> report -> status */
+/* main.c: argv -> options -> plans (one per rank count) -> placement ->
+ * runs -> records -> printers (table | JSON | CSV) -> gates -> status */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "collbench/bench.h"
 #include "collbench/coll.h"
+#include "collbench/comm.h"
 #include "collbench/common.h"
 #include "collbench/inject.h"
 #include "collbench/options.h"
+#include "collbench/perf.h"
 #include "collbench/placement.h"
 #include "collbench/plan.h"
 #include "collbench/report.h"
+#include "collbench/results.h"
 
 static void list(FILE *f)
 {
@@ -44,16 +52,124 @@ static void show_placement(FILE *f, const struct cb_placement *pl)
 	cb_placement_print_map(f, pl, NULL, 0);
 }
 
+/* -J and --csv files: created (exclusively unless --force) before the run,
+ * so a name clash fails before any work; removed again if the run dies
+ * before they are complete (usage error, resource failure, timeout). */
+struct outfile {
+	const char *opt, *path;
+	FILE *f;
+	bool to_stdout, done;
+};
+static struct outfile outs[2];
+
+static void remove_unfinished(void)
+{
+	for (size_t i = 0; i < CB_ARRAY_LEN(outs); i++)
+		if (outs[i].f && !outs[i].to_stdout && !outs[i].done)
+			unlink(outs[i].path);
+}
+
+static void open_output(struct outfile *of, const char *opt, const char *path, bool force)
+{
+	int fd;
+	of->opt = opt;
+	of->path = path;
+	if (!path)
+		return;
+	if (!strcmp(path, "-")) {
+		of->to_stdout = true;
+		of->f = stdout;
+		return;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL), 0644);
+	if (fd < 0 && errno == EEXIST)
+		cb_die(CB_EXIT_USAGE, "%s: '%s' exists; refusing to overwrite it (use --force)",
+		       opt, path);
+	if (fd < 0)
+		cb_die(CB_EXIT_USAGE, "%s: cannot create '%s': %s", opt, path, strerror(errno));
+	of->f = fdopen(fd, "w");
+	if (!of->f)
+		cb_die(CB_EXIT_RESOURCE, "%s: cannot open '%s': %s", opt, path, strerror(errno));
+}
+
+static void write_output(struct outfile *of, const struct cb_report *rep,
+			 void (*print)(FILE *, const struct cb_report *))
+{
+	if (!of->f)
+		return;
+	print(of->f, rep);
+	if (of->to_stdout ? fflush(of->f) : fclose(of->f))
+		cb_die(CB_EXIT_RESOURCE, "%s: cannot write '%s': %s", of->opt, of->path,
+		       strerror(errno));
+	of->done = true;
+}
+
+/* SIGINT/SIGTERM: the ranks stop after the current row (bench.c), the rows
+ * so far and the footer are reported, the status is 128 + signal. One-shot
+ * (SA_RESETHAND): a second signal ends the process at once. Installed even
+ * where the signal was ignored (a non-interactive shell's background job). */
+static void on_signal(int sig)
+{
+	cb_bench_stop = sig;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* topo, --show-placement: the topology once, the rank map per rank count. */
+static int show_placements(const struct cb_options *o, struct cb_placement *pl,
+			   const int *counts, int n, struct cb_plan *plans, bool topo)
+{
+	for (int i = 0; i < n; i++) {
+		if (i) {
+			cb_placement_fini(pl);
+			cb_placement_init(pl, o);
+		}
+		cb_placement_plan(pl, counts[i]);
+		cb_placement_probe(pl);
+		if (!i) {
+			show_placement(stdout, pl);
+		} else {
+			printf("#\n");
+			cb_placement_print_map(stdout, pl, NULL, 0);
+		}
+		cb_placement_enforce(pl, stdout);
+	}
+	for (int i = 0; !topo && i < n; i++)
+		cb_plan_free(&plans[i]);
+	free(plans);
+	cb_placement_fini(pl);
+	return CB_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct cb_options o;
 	struct cb_placement pl;
-	struct cb_plan plan;
-	struct cb_summary sum = { 0 };
+	struct cb_plan *plans;
+	struct cb_report rep;
+	struct cb_baseline base;
+	struct cb_progress prog;
+	struct cb_perf_ctl pctl;
+	struct cb_counter_set ctrs;
 	enum cb_inject inject;
-	int nranks;
+	int counts[CB_MAX_RANKS], ncounts;
+	size_t total = 0;
+	FILE *out;
 	bool topo;
+	static char **argv_given;   /* static: still reachable at exit */
 
+	/* getopt_long permutes argv: keep the command line as given. */
+	argv_given = cb_xcalloc((size_t)argc + 1, sizeof *argv_given);
+	memcpy(argv_given, argv, (size_t)argc * sizeof *argv);
 	cb_options_parse(&o, argc, argv);
 	if (o.help) {
 		cb_options_usage(stdout);
@@ -69,13 +185,23 @@ int main(int argc, char **argv)
 	}
 	topo = !strcmp(o.command, "topo");
 	inject = cb_inject_parse(o.inject);
+	{
+		enum cb_wait w;
+		if (comm_wait_parse(o.wait, &w))
+			cb_die(CB_EXIT_USAGE, "invalid value '%s' for --wait: expected auto, spin, yield or futex (see 'collbench --help')", o.wait);
+	}
 
 	cb_placement_init(&pl, &o);
-	nranks = o.nranks ? (int)o.nranks : pl.npus;
-	/* Resolve the whole plan before anything runs: a usage error prints
+	ncounts = o.nrank_counts;
+	for (int i = 0; i < ncounts; i++)
+		counts[i] = o.rank_counts[i] ? o.rank_counts[i] : pl.npus;
+	/* Resolve every plan before anything runs: a usage error prints
 	 * nothing on stdout. */
-	if (!topo)
-		cb_plan_build(&plan, &o, nranks);
+	plans = cb_xcalloc((size_t)ncounts, sizeof *plans);
+	for (int i = 0; !topo && i < ncounts; i++) {
+		cb_plan_build(&plans[i], &o, counts[i]);
+		total += plans[i].npoints;
+	}
 	/* A run on a described machine would report a placement that never
 	 * happened (hwloc binds nothing there): only topo and --show-placement
 	 * may plan on one. */
@@ -88,19 +214,80 @@ int main(int argc, char **argv)
 		       "this system: a run cannot be placed on it; use 'collbench topo' or "
 		       "--show-placement (see 'collbench --help')");
 	}
-	cb_placement_plan(&pl, nranks);
-	if (topo || o.show_placement) {
-		cb_placement_probe(&pl);
-		show_placement(stdout, &pl);
-		cb_placement_enforce(&pl, stdout);
-		if (!topo)
-			cb_plan_free(&plan);
-		cb_placement_fini(&pl);
-		return CB_EXIT_OK;
+	if (topo || o.show_placement)
+		return show_placements(&o, &pl, counts, ncounts, plans, topo);
+
+	if (o.baseline)
+		cb_baseline_load(&base, o.baseline);
+	if (o.counters) {
+		const char *why;
+		if (cb_counters_parse(&ctrs, o.counters, &why))   /* checked by options.c */
+			cb_die(CB_EXIT_USAGE, "invalid value '%s' for --counters: %s", o.counters, why);
 	}
-	cb_bench_run(&o, inject, &plan, &pl, stdout, &sum);
-	cb_report_footer(stdout, &o, &sum);
-	cb_plan_free(&plan);
-	cb_placement_fini(&pl);
-	return sum.out_of_bounds ? CB_EXIT_WRONG : CB_EXIT_OK;
+	/* perf must be listening before anything runs or prints. */
+	if (o.perf_ctl) {
+		const char *why;
+		if (cb_perf_ctl_open(&pctl, o.perf_ctl, &why))
+			cb_die(CB_EXIT_USAGE, "--perf-ctl '%s': %s (see PROFILING in collbench(1))",
+			       o.perf_ctl, why);
+	}
+	atexit(remove_unfinished);
+	cb_bench_timeout_hook = remove_unfinished;
+	open_output(&outs[0], "-J/--json", o.json_path, o.force);
+	open_output(&outs[1], "--csv", o.csv_path, o.force);
+	/* Machine-readable output on stdout moves the table to stderr. */
+	out = outs[0].to_stdout || outs[1].to_stdout ? stderr : stdout;
+
+	cb_results_init(&rep, &o, argc, argv_given);
+	rep.ctrs = o.counters ? &ctrs : NULL;
+	cb_progress_init(&prog, isatty(2) && !o.quiet, total);
+	cb_report_preamble(out, &o, counts, ncounts);
+	catch_signals();
+	/* -N: the whole sweep o.cycles times, 0: until a signal. */
+	for (long cy = 0; !cb_bench_stop && (o.cycles == 0 || cy < o.cycles); cy++) {
+		rep.cycle = cy;
+		prog.base = 0;
+		for (int i = 0; i < ncounts && !cb_bench_stop; i++) {
+			struct cb_bench_io io = { out, &rep, &prog, i, ncounts, cy,
+						  o.perf_ctl ? &pctl : NULL, rep.ctrs };
+			if (i || cy) {
+				/* Placement is planned afresh for every rank count. */
+				cb_placement_fini(&pl);
+				cb_placement_init(&pl, &o);
+			}
+			cb_placement_plan(&pl, counts[i]);
+			cb_bench_run(&o, inject, &plans[i], &pl, &io);
+			prog.base += plans[i].npoints;
+		}
+	}
+	rep.sum.interrupted = cb_bench_stop;
+	cb_progress_fini(&prog);
+	if (o.perf_ctl)
+		cb_perf_ctl_close(&pctl);
+	cb_results_finish(&rep, o.baseline ? &base : NULL);
+	cb_report_footer(out, &rep);
+	if (rep.sum.min_busbw_failed)
+		cb_warn("average bus bandwidth %g GB/s is below --min-busbw %g", rep.sum.avg_busbw,
+			o.min_busbw);
+	if (o.baseline && !rep.sum.baseline_compared)
+		cb_warn("--baseline '%s': no row of this run matches a row of the baseline",
+			o.baseline);
+	else if (rep.sum.nregs)
+		cb_warn("%zu row half(s) slower than --baseline '%s' by more than %g%% (see the footer)",
+			rep.sum.nregs, o.baseline, o.max_regression);
+	write_output(&outs[0], &rep, cb_report_json);
+	write_output(&outs[1], &rep, cb_report_csv);
+
+	{
+		int status = rep.sum.exit_status;
+		if (o.baseline)
+			cb_baseline_free(&base);
+		cb_results_free(&rep);
+		for (int i = 0; i < ncounts; i++)
+			cb_plan_free(&plans[i]);
+		free(plans);
+		cb_placement_fini(&pl);
+		free(argv_given);
+		return status;
+	}
 }

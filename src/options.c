@@ -11,6 +11,8 @@
 #include "collbench/common.h"
 #include "collbench/options.h"
 #include "collbench/parse.h"
+#include "collbench/perf.h"
+#include "collbench/plan.h"
 #include "collbench/placement.h"
 
 struct cb_optdesc;
@@ -70,13 +72,41 @@ static const char *set_flag(struct cb_options *o, const char *arg, const struct 
 	return NULL;
 }
 
+/* -g: one count, auto, or a sweep (plan.h); nranks is the first count. */
 static const char *set_nranks(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
 {
-	if (!strcmp(arg, "auto")) {
-		o->nranks = 0;
-		return NULL;
-	}
-	return set_long(o, arg, d);
+	const char *why;
+	(void)d;
+	if (cb_rank_sweep_parse(arg, o->rank_counts, &o->nrank_counts, &why))
+		return why;
+	o->nranks = o->rank_counts[0];
+	return NULL;
+}
+
+static const char *set_onoff(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	if (strcmp(arg, "on") && strcmp(arg, "off"))
+		return "expected on or off";
+	*AT(o, d, bool) = !strcmp(arg, "on");
+	return NULL;
+}
+
+static const char *set_min_busbw(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	const char *why = set_seconds(o, arg, d);
+	if (!why)
+		o->min_busbw_set = true;
+	return why;
+}
+
+/* The default arrives as d->def itself: only a user's value counts as given. */
+static const char *set_max_regression(struct cb_options *o, const char *arg,
+				      const struct cb_optdesc *d)
+{
+	const char *why = set_seconds(o, arg, d);
+	if (!why && arg != d->def)
+		o->max_regression_set = true;
+	return why;
 }
 
 static const char *set_bind(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
@@ -107,8 +137,29 @@ static const char *set_cpus(struct cb_options *o, const char *arg, const struct 
 	return NULL;
 }
 
+static const char *set_counters(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	struct cb_counter_set set;
+	const char *why;
+	(void)d;
+	if (cb_counters_parse(&set, arg, &why))
+		return why;
+	o->counters = arg;
+	return NULL;
+}
+
+static const char *set_perf_ctl(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	const char *comma = strchr(arg, ',');
+	(void)d;
+	if (!comma || comma == arg || !comma[1])
+		return "expected CTL_FIFO,ACK_FIFO";
+	o->perf_ctl = arg;
+	return NULL;
+}
+
 static const struct cb_optdesc optdescs[] = {
-	{ "nranks", 'g', "N", "auto", "rank threads (1..512; auto: one per available PU)",
+	{ "nranks", 'g', "N|A:B|LIST", "auto", "rank threads (1..512; auto: one per available PU); sweeps: A:B doubles from A up to B, A:B:+S steps by S, A:B:*F multiplies by F, N,N,... runs each count",
 	  set_nranks, FIELD(nranks), 1, CB_MAX_RANKS },
 	{ "minbytes", 'b', "SIZE", "32M", "smallest message size (K, M, G suffixes, base 1024)",
 	  set_size, FIELD(minbytes), 0, 0 },
@@ -138,11 +189,43 @@ static const struct cb_optdesc optdescs[] = {
 	  set_string, FIELD(ops), 0, 0 },
 	{ "root", 'r', "ROOT", "0", "root rank of rooted collectives, or all",
 	  set_string, FIELD(root), 0, 0 },
+	{ "per_iter_timing", 'I', "0|1", "0", "1: per-iteration columns i_min i_p50 i_p99 i_max (us), i_cv% and the straggler rank after each row",
+	  set_long, FIELD(per_iter), 0, 1 },
+	{ "latency", 0, NULL, NULL, "OSU-like latency view: one line per row half with avg, min, max, p50, p99 in us",
+	  set_flag, FIELD(latency), 0, 0 },
+	{ "json", 'J', "FILE", NULL, "write every row with its statistics as JSON to FILE (-: stdout; the table then goes to stderr)",
+	  set_string, FIELD(json_path), 0, 0 },
+	{ "csv", 0, "FILE", NULL, "write every row with its statistics as CSV (RFC 4180) to FILE (-: stdout; the table then goes to stderr)",
+	  set_string, FIELD(csv_path), 0, 0 },
+	{ "force", 0, NULL, NULL, "let -J/--csv overwrite an existing file (else status 6)",
+	  set_flag, FIELD(force), 0, 0 },
+	{ "roofline", 0, "on|off", "on", "measure the copy bandwidth of the ranks' own buffers at each size, with the run's placement, and report memory efficiency E",
+	  set_onoff, FIELD(roofline), 0, 0 },
+	{ "min-busbw", 0, "GBPS", NULL, "fail with status 7 if the average bus bandwidth is below GBPS",
+	  set_min_busbw, FIELD(min_busbw), 0, 0 },
+	{ "baseline", 0, "FILE", NULL, "compare every row half with a JSON file written by -J; a slowdown above --max-regression fails with status 7",
+	  set_string, FIELD(baseline), 0, 0 },
+	{ "max-regression", 0, "PCT", "10", "with --baseline: the largest allowed growth of a row half's time, percent",
+	  set_max_regression, FIELD(max_regression), 0, 0 },
+	{ "quiet", 'q', NULL, NULL, "no progress line on stderr",
+	  set_flag, FIELD(quiet), 0, 0 },
+	{ "run_cycles", 'N', "N", "1", "run the whole sweep N times (0: until SIGINT/SIGTERM)",
+	  set_long, FIELD(cycles), 0, 1L << 30 },
+	{ "duration", 0, "SECONDS", "0", "run each row half's timed loop for about SECONDS instead of -n iterations (0: off)",
+	  set_seconds, FIELD(duration), 0, 0 },
+	{ "report_timestamps", 'S', NULL, NULL, "timestamp column (local time, %Y-%m-%d %H:%M:%S) after each row",
+	  set_flag, FIELD(timestamps), 0, 0 },
+	{ "perf-ctl", 0, "CTL,ACK", NULL, "the FIFOs of perf stat's control option: perf counts the timed iterations only (see PROFILING in collbench(1))",
+	  set_perf_ctl, FIELD(perf_ctl), 0, 0 },
+	{ "counters", 0, "LIST", NULL, "per-rank perf_event_open counters, totals and per iteration: task-clock, context-switches, cpu-migrations, page-faults, cycles, instructions, cache-misses, branch-misses",
+	  set_counters, FIELD(counters), 0, 0 },
 	{ "jitter", 0, "US", "0", "race shaking: random delays up to US microseconds at barriers, check iterations only",
 	  set_long, FIELD(jitter_us), 0, 1000000 },
 	{ "seed", 0, "N", "1", "seed of --jitter's delays (runs with the same seed delay alike)",
 	  set_long, FIELD(seed), 0, 0x7fffffffL },
-	{ "inject", 0, "KIND", NULL, "break a run on purpose to show the checker catching it (corrupt)",
+	{ "wait", 0, "MODE", "auto", "how ranks wait: auto (spin, then futex; when ranks outnumber PUs a short spin, then sched_yield, then futex), spin, yield, futex",
+	  set_string, FIELD(wait), 0, 0 },
+	{ "inject", 0, "KIND", NULL, "break a run on purpose to show the checker catching it (kinds: collbench list)",
 	  set_string, FIELD(inject), 0, 0 },
 	{ "bind", 0, "POLICY", "spread", "rank -> PU policy: spread (hwloc_distrib), compact (PUs in order), numa (round-robin over NUMA nodes), none",
 	  set_bind, FIELD(bind), 0, 0 },
@@ -256,6 +339,10 @@ void cb_options_parse(struct cb_options *o, int argc, char **argv)
 		usage_error("--cpus %s conflicts with --bind none%s", o->cpus, "");
 	if (o->minbytes > o->maxbytes)
 		usage_error("-b/--minbytes is larger than -e/--maxbytes%s%s", "", "");
+	if (o->json_path && o->csv_path && !strcmp(o->json_path, o->csv_path))
+		usage_error("-J/--json and --csv name the same file '%s'%s", o->json_path, "");
+	if (o->max_regression_set && !o->baseline)
+		usage_error("--max-regression needs --baseline%s%s", "", "");
 	/* Explicit -i without -f means additive steps, as in nccl-tests. */
 	if (o->stepbytes_set && !o->stepfactor_set)
 		o->stepfactor = 1;
@@ -288,6 +375,7 @@ void cb_options_usage(FILE *f)
 		fputc('\n', f);
 	}
 	fprintf(f, "\nExit status: 0 ok, 2 resource failure or (--strict-placement) a placement\n"
-		   "mismatch, 4 timeout, 5 unsupported, 6 invalid usage, 7 wrong results.\n"
+		   "mismatch or no ack from perf, 4 timeout, 5 unsupported, 6 invalid usage,\n"
+		   "7 wrong results, 130/143 interrupted by SIGINT/SIGTERM.\n"
 		   "See collbench(1).\n");
 }

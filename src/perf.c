@@ -13,9 +13,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <linux/perf_event.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -49,6 +53,16 @@ int cb_perf_ctl_open(struct cb_perf_ctl *pc, const char *spec, const char **why)
 		cb_perf_ctl_close(pc);
 		return -1;
 	}
+	/* A regular file would take the commands and never ack. */
+	{
+		struct stat a, b;
+		if (fstat(pc->ctl_fd, &a) || fstat(pc->ack_fd, &b) || !S_ISFIFO(a.st_mode) ||
+		    !S_ISFIFO(b.st_mode)) {
+			*why = "not a FIFO (create both with mkfifo)";
+			cb_perf_ctl_close(pc);
+			return -1;
+		}
+	}
 	/* Writes of a few bytes to a FIFO are atomic; keep ctl non-blocking
 	 * so a dead perf cannot hang us. */
 	return 0;
@@ -68,16 +82,38 @@ int cb_perf_ctl_send(struct cb_perf_ctl *pc, const char *cmd, int timeout_ms, co
 	int len = snprintf(line, sizeof line, "%s\n", cmd);
 	double deadline = now_ms() + timeout_ms;
 
-	if (write(pc->ctl_fd, line, (size_t)len) != len) {
-		*why = "cannot write to the control FIFO";
-		return -1;
+	/* A perf that has exited leaves no reader: write() then fails with
+	 * EPIPE, and the SIGPIPE it raises must not kill us. Block it for the
+	 * write and consume it if it came. */
+	{
+		sigset_t pipe_set, old;
+		ssize_t w;
+		int err;
+		struct timespec zero = { 0, 0 };
+		sigemptyset(&pipe_set);
+		sigaddset(&pipe_set, SIGPIPE);
+		pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+		w = write(pc->ctl_fd, line, (size_t)len);
+		err = errno;
+		if (w < 0 && err == EPIPE && !sigismember(&old, SIGPIPE))
+			while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
+				;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (w != len) {
+			*why = err == EPIPE ? "the control FIFO has no reader (perf exited?)"
+					    : "cannot write to the control FIFO";
+			return -1;
+		}
 	}
 	/* Read until "ack\n" (perf also sends a trailing NUL, consumed here). */
 	while (have < 4 || memcmp(got + have - 4, "ack\n", 4) != 0) {
 		struct pollfd p = { pc->ack_fd, POLLIN, 0 };
-		int left = (int)(deadline - now_ms());
+		int left = (int)(deadline - now_ms()), pr;
 		ssize_t r;
-		if (left <= 0 || poll(&p, 1, left) <= 0) {
+		pr = left > 0 ? poll(&p, 1, left) : 0;
+		if (pr < 0 && errno == EINTR)
+			continue;   /* a signal (SIGINT ends the run later) */
+		if (pr <= 0) {
 			*why = "no ack from perf on the ack FIFO";
 			return -1;
 		}
@@ -208,6 +244,8 @@ void cb_counters_stop(struct cb_counters *c, double *values, bool *avail)
 void cb_counters_close(struct cb_counters *c)
 {
 	for (unsigned i = 0; c->set && i < c->set->n; i++)
-		if (c->fd[i] >= 0)
+		if (c->fd[i] >= 0) {
 			close(c->fd[i]);
+			c->fd[i] = -1;
+		}
 }

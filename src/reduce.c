@@ -41,10 +41,25 @@
 
 #define BLOCK 64
 
+/* Function multiversioning: every loop is compiled for plain x86-64 (SSE2,
+ * the existing path), AVX2 and AVX-512 (BW, for the 8/16-bit types); the
+ * dynamic loader picks the best clone for this CPU once (ifunc), so the
+ * binary still runs on any x86-64. Exactness is unchanged: the clones do the
+ * same IEEE operations elementwise (no reassociation, no FMA contraction:
+ * each element is one op of two values). CB_NO_CLONES=1 at build time turns
+ * it off (e.g. for toolchains without ifunc); sanitizer builds leave it off
+ * (TSAN crashes in ifunc resolvers that run before its runtime is up). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(CB_NO_CLONES) && \
+	!defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
+#define CLONES __attribute__((target_clones("default", "avx2", "arch=x86-64-v4")))
+#else
+#define CLONES
+#endif
+
 /* One kernel: OP(x, y) is an expression over two values of type T. */
 #define KERNEL(NAME, T, OP)                                                          \
 	static inline T NAME##_op(T x, T y) { return OP; }                           \
-	static void NAME##_3(T *__restrict d, const T *__restrict a,                 \
+	CLONES static void NAME##_3(T *__restrict d, const T *__restrict a,                 \
 			     const T *__restrict b, size_t n)                        \
 	{                                                                            \
 		size_t i = 0;                                                        \
@@ -54,7 +69,7 @@
 		for (; i < n; i++)                                                   \
 			d[i] = NAME##_op(a[i], b[i]);                                \
 	}                                                                            \
-	static void NAME##_da(T *__restrict d, const T *__restrict b, size_t n)      \
+	CLONES static void NAME##_da(T *__restrict d, const T *__restrict b, size_t n)      \
 	{                                                                            \
 		size_t i = 0;                                                        \
 		for (; i + BLOCK <= n; i += BLOCK)                                   \
@@ -63,7 +78,7 @@
 		for (; i < n; i++)                                                   \
 			d[i] = NAME##_op(d[i], b[i]);                                \
 	}                                                                            \
-	static void NAME##_db(T *__restrict d, const T *__restrict a, size_t n)      \
+	CLONES static void NAME##_db(T *__restrict d, const T *__restrict a, size_t n)      \
 	{                                                                            \
 		size_t i = 0;                                                        \
 		for (; i + BLOCK <= n; i += BLOCK)                                   \
@@ -72,7 +87,7 @@
 		for (; i < n; i++)                                                   \
 			d[i] = NAME##_op(a[i], d[i]);                                \
 	}                                                                            \
-	static void NAME##_dd(T *__restrict d, size_t n)                             \
+	CLONES static void NAME##_dd(T *__restrict d, size_t n)                             \
 	{                                                                            \
 		size_t i = 0;                                                        \
 		for (; i + BLOCK <= n; i += BLOCK)                                   \

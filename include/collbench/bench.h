@@ -2,16 +2,51 @@
 #ifndef COLLBENCH_BENCH_H
 #define COLLBENCH_BENCH_H
 
+#include <signal.h>
+
 #include "collbench/inject.h"
+#include "collbench/perf.h"
 #include "collbench/options.h"
 #include "collbench/placement.h"
 #include "collbench/plan.h"
+#include "collbench/progress.h"
 #include "collbench/report.h"
 
-/* Spawns the rank threads, prints rows to out as they finish, watches for a
- * hang (exits 4 after a report), and adds the rows to s. */
+/* Where one rank count's run reports. */
+struct cb_bench_io {
+	FILE *out;                 /* the table */
+	struct cb_report *rep;     /* every finished row is added here */
+	struct cb_progress *prog;  /* NULL: no progress line */
+	int count_index, ncounts;  /* this rank count in the -g sweep */
+	long cycle;                /* -N: sweep number */
+	struct cb_perf_ctl *pctl;  /* --perf-ctl, NULL: none */
+	const struct cb_counter_set *ctrs; /* --counters, NULL: none */
+};
+
+/* Set (to the signal number) by main's SIGINT/SIGTERM handler. Rank 0 reads
+ * it at every row boundary (and at --duration's checkpoints) and all ranks
+ * stop together after the row; cb_bench_run then returns early. */
+extern volatile sig_atomic_t cb_bench_stop;
+
+/* perf's ack must arrive within this or half of -T, whichever is shorter
+ * (else exit CB_EXIT_RESOURCE). */
+#define CB_PERF_ACK_MS 10000
+
+/* Per rank and row half, samples of at most this many timed iterations are
+ * kept (statistics use the first ones); fewer with many ranks, so that the
+ * samples of a run stay below CB_SAMPLES_TOTAL doubles. */
+#define CB_SAMPLES_MAX (1L << 20)
+#define CB_SAMPLES_TOTAL (1L << 24)
+
+/* Spawns the rank threads; with --roofline measures the copy bandwidth at
+ * every size of the plan; prints rows to io->out as they finish and adds
+ * them to io->rep; watches for a hang (exits 4 after a report, calling
+ * cb_bench_timeout_hook first if set). */
 void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
-		  struct cb_plan *plan, struct cb_placement *pl, FILE *out,
-		  struct cb_summary *s);
+		  struct cb_plan *plan, struct cb_placement *pl, const struct cb_bench_io *io);
+extern void (*cb_bench_timeout_hook)(void);
+
+/* Copies per rank of the roofline measurement at copy length len. */
+long cb_roofline_reps(size_t len);
 
 #endif

@@ -49,6 +49,16 @@ enum cb_phase { CB_PHASE_SETUP, CB_PHASE_WARMUP, CB_PHASE_TIMED, CB_PHASE_CHECK,
 
 enum cb_barrier_kind { CB_BARRIER_MESH, CB_BARRIER_DISSEMINATION };
 
+/* How a waiter waits (--wait). auto: with a PU per rank, spin with pause
+ * 2^16 times, then sleep on the window's futex doorbell; when ranks outnumber
+ * PUs, spin 64 times, then sched_yield() up to 2^14 times, then sleep
+ * (measured: yielding hands the CPU straight to a runnable peer, 3.4 us per
+ * 8-byte allreduce at P=4 on 2 PUs against 22 us with spin-then-futex).
+ * spin: pause loop only (after 2^32 spins it falls back to the futex, so a
+ * hang still ends in the watchdog's report). yield: sched_yield() between
+ * looks (2^32 of them before the futex). futex: look once, then sleep. */
+enum cb_wait { CB_WAIT_AUTO, CB_WAIT_SPIN, CB_WAIT_YIELD, CB_WAIT_FUTEX };
+
 /* Deliberate protocol breakage (--inject), per rank. */
 enum cb_fault {
 	CB_FAULT_STALE_EPOCH = 1 << 0,   /* waits compare against 1 */
@@ -58,7 +68,10 @@ enum cb_fault {
 
 struct cb_comm {
 	int nranks;
-	unsigned spin_limit;          /* spins before a waiter sleeps */
+	unsigned spin_limit;          /* pause spins before a waiter yields/sleeps */
+	unsigned yield_limit;         /* then sched_yield() looks before it sleeps */
+	enum cb_wait wait;            /* --wait */
+	int oversubscribed;           /* ranks outnumber PUs (for -A auto) */
 	enum cb_barrier_kind barrier;
 	size_t cells_off;             /* byte offsets inside every window */
 	size_t diss_cell0;            /* first dissemination cell index */
@@ -89,6 +102,15 @@ struct cb_rank {
 /* Layout of every window for nranks ranks and data area of 2*half_bytes. */
 void comm_init(struct cb_comm *c, int nranks, size_t half_bytes, int npus);
 void comm_destroy(struct cb_comm *c);
+/* Wait policy, after comm_init (npus as given to comm_init). comm_init
+ * starts from auto, or from the environment variable COLLBENCH_WAIT when set
+ * (an experiment hook for runs where --wait is not wired). */
+void comm_set_wait(struct cb_comm *c, enum cb_wait w, int npus);
+/* "auto", "spin", "yield", "futex" -> *w; 0 ok, -1 unknown name. */
+int comm_wait_parse(const char *name, enum cb_wait *w);
+/* comm_wait_parse + comm_set_wait; an unknown name (NULL: auto) is a usage
+ * error (exit 6). */
+void comm_set_wait_name(struct cb_comm *c, const char *name, int npus);
 /* Run by the owning thread once its window is allocated and zeroed. */
 void comm_rank_init(struct cb_rank *rk, struct cb_comm *c, int rank, char *win);
 void comm_rank_destroy(struct cb_rank *rk);

@@ -6,9 +6,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "collbench/common.h"
+
 struct cb_options {
 	const char *command;   /* collective name, "all", "list" */
-	long nranks;           /* 0: one rank per available PU */
+	long nranks;           /* first rank count; 0: one rank per available PU */
+	/* -g: the rank counts to run, in order (plan.h's sweep grammar);
+	 * a single 0 means auto */
+	int rank_counts[CB_MAX_RANKS];
+	int nrank_counts;
 	size_t minbytes, maxbytes, stepbytes;
 	long stepfactor;
 	bool stepbytes_set, stepfactor_set;
@@ -17,6 +23,7 @@ struct cb_options {
 	const char *algos, *dtypes, *ops, *root;
 	const char *inject;
 	long jitter_us, seed;
+	const char *wait;      /* --wait auto|spin|yield|futex (comm.h enum cb_wait) */
 	/* placement (placement.h) */
 	int bind;              /* enum cb_bind */
 	bool bind_set;         /* --bind given (else --cpus LIST means ordered) */
@@ -25,6 +32,24 @@ struct cb_options {
 	long mem_node;         /* --mem node:N */
 	const char *topology;  /* --topology FILE.xml | synthetic:DESC */
 	bool strict_placement, show_placement;
+	/* reports (report.h) */
+	long per_iter;         /* -I: per-iteration statistics columns */
+	bool latency;          /* --latency: OSU-like latency view */
+	const char *json_path, *csv_path; /* "-": stdout */
+	bool force;            /* overwrite existing output files */
+	bool roofline;         /* measure copy bandwidth, report E */
+	double min_busbw;      /* --min-busbw, valid if min_busbw_set */
+	bool min_busbw_set;
+	const char *baseline;  /* --baseline FILE.json */
+	double max_regression; /* percent */
+	bool max_regression_set;
+	bool quiet;            /* -q: no progress line */
+	/* profiling (perf.h) */
+	const char *perf_ctl;  /* --perf-ctl CTL_FIFO,ACK_FIFO */
+	const char *counters;  /* --counters LIST (checked by cb_counters_parse) */
+	long cycles;           /* -N: sweeps to run, 0: until interrupted */
+	double duration;       /* --duration: seconds per timed loop, 0: -n iterations */
+	bool timestamps;       /* -S: timestamp column */
 	bool help, version;
 };
 

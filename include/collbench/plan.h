@@ -26,4 +26,10 @@ struct cb_plan {
 void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks);
 void cb_plan_free(struct cb_plan *pl);
 
+/* -g grammar: N, auto, A:B (A, 2A, 4A... up to B), A:B:+S (step S),
+ * A:B:*F (factor F >= 2), or a list N,N,... Every count in 1..CB_MAX_RANKS,
+ * none twice, at most CB_MAX_RANKS counts; auto gives the single count 0.
+ * Returns 0, or -1 with *why set (no printing). */
+int cb_rank_sweep_parse(const char *s, int *counts, int *n, const char **why);
+
 #endif

@@ -1,4 +1,10 @@
-/* report.h: result records and the printers that render them */
+/* report.h: result records and the printers that render them.
+ *
+ * One record (struct cb_result) per table row; the table, the latency view,
+ * JSON and CSV all render the same records, and none of them computes
+ * anything: times, bandwidths, statistics, efficiency, the summary and the
+ * gates' verdicts are filled in before a printer sees them (bench.c,
+ * results.c). */
 #ifndef COLLBENCH_REPORT_H
 #define COLLBENCH_REPORT_H
 
@@ -6,8 +12,13 @@
 #include <stdio.h>
 
 #include "collbench/options.h"
+#include "collbench/perf.h"
 #include "collbench/placement.h"
 #include "collbench/plan.h"
+#include "collbench/stats.h"
+
+/* Version of the JSON and CSV layouts (man page, OUTPUT FORMATS). */
+#define CB_FORMAT_VERSION 1
 
 /* One half (out-of-place or in-place) of a row. */
 struct cb_half {
@@ -15,25 +26,88 @@ struct cb_half {
 	double time_us;     /* combined per -a */
 	double algbw, busbw;/* GB/s (1e9) */
 	long long wrong;    /* wrong elements summed over ranks; -1: not checked */
+	long iters;         /* timed iterations */
+	struct cb_stats st; /* per-iteration statistics and the straggler */
+	bool has_eff;       /* eff valid (roofline measured, time > 0) */
+	double eff;         /* E = min_bytes / (time x copy_bw) */
+	/* --counters (cb_result.ctrs): over the timed iterations, summed over
+	 * ranks; per_iter = total / iters. ctr_ok false: unavailable (on some
+	 * rank), printed n/a / null / empty, never 0. task-clock in ns. */
+	bool ctr_ok[CB_MAX_COUNTERS];
+	double ctr_total[CB_MAX_COUNTERS], ctr_per_iter[CB_MAX_COUNTERS];
 };
 
 struct cb_result {
 	const struct cb_point *pt;
 	int nranks;
+	double min_bytes;   /* compulsory bytes read + written by one call, all ranks */
+	double copy_bw;     /* GB/s over all ranks, copying copy_bytes each; 0: not measured */
+	size_t copy_bytes;
 	struct cb_half half[2]; /* 0 out-of-place, 1 in-place */
+	const struct cb_counter_set *ctrs; /* --counters, NULL: none */
+	long cycle;         /* -N: sweep number, from 0 */
+	char stamp[24];     /* local time the row finished, %Y-%m-%d %H:%M:%S */
+};
+
+/* The placement of one rank count, kept for the JSON and CSV printers. */
+struct cb_place_snap {
+	int nranks;
+	char bind[16], mem[32];
+	struct cb_rank_place *ranks; /* [nranks] */
+	char *map;          /* cb_placement_print_map's lines, no host or pid */
+};
+
+/* A row half that ran slower than --baseline allows. */
+struct cb_regression {
+	size_t row;         /* index into cb_report.rows */
+	int half;
+	double base_time_us, change_pct;
 };
 
 struct cb_summary {
 	long long out_of_bounds; /* row halves with any wrong element */
 	double busbw_sum;
 	long nbusbw;
-	bool timed_out;
+	double avg_busbw;
+	bool min_busbw_failed;   /* --min-busbw given and avg_busbw below it */
+	long baseline_compared;  /* row halves matched in the baseline */
+	int interrupted;         /* SIGINT/SIGTERM ended the run early, else 0 */
+	struct cb_regression *regs;
+	size_t nregs;
+	int exit_status;
 };
 
+/* Everything one invocation produced. */
+struct cb_report {
+	const struct cb_options *o;
+	int argc;
+	char **argv;
+	char start_time[32], end_time[32]; /* ISO 8601, UTC */
+	char host[256];
+	char *machine;      /* cb_placement_print_topology's lines */
+	int npus, nnuma;
+	struct cb_place_snap *places;
+	int nplaces;
+	struct cb_result *rows;
+	size_t nrows, cap;
+	long cycle;         /* -N: the sweep now running (placements kept from 0 only) */
+	const struct cb_counter_set *ctrs; /* --counters (CSV header), NULL: none */
+	struct cb_summary sum;
+};
+
+/* The table (stdout, or stderr when JSON/CSV go to stdout). */
+void cb_report_preamble(FILE *f, const struct cb_options *o, const int *counts, int ncounts);
+/* Per rank count: topology and rank map (count k of n). */
 void cb_report_header(FILE *f, const struct cb_options *o, const struct cb_placement *pl,
-		      int nranks);
-void cb_report_section(FILE *f, const struct cb_coll *coll);
-void cb_report_row(FILE *f, const struct cb_result *r, struct cb_summary *s);
-void cb_report_footer(FILE *f, const struct cb_options *o, const struct cb_summary *s);
+		      int k, int n);
+/* ctrs: --counters (extra columns), NULL: none. */
+void cb_report_section(FILE *f, const struct cb_options *o, const struct cb_coll *coll,
+		       int nranks, const struct cb_counter_set *ctrs);
+void cb_report_row(FILE *f, const struct cb_options *o, const struct cb_result *r);
+void cb_report_footer(FILE *f, const struct cb_report *rep);
+
+/* Machine-readable renderings of the same records. */
+void cb_report_json(FILE *f, const struct cb_report *rep);
+void cb_report_csv(FILE *f, const struct cb_report *rep);
 
 #endif

@@ -18,6 +18,7 @@ extern const struct cb_algo cb_algo_allreduce_mesh;
 extern const struct cb_algo cb_algo_allreduce_twophase;
 extern const struct cb_algo cb_algo_allreduce_ring;
 extern const struct cb_algo cb_algo_allreduce_ring_neighbor;
+extern const struct cb_algo cb_algo_allreduce_twoshot;
 extern const struct cb_algo cb_algo_broadcast_pull;
 extern const struct cb_algo cb_algo_broadcast_push;
 extern const struct cb_algo cb_algo_reduce_pull;
@@ -35,6 +36,19 @@ extern const struct cb_algo cb_algo_scatter_pull;
 extern const struct cb_algo cb_algo_scatter_push;
 extern const struct cb_algo cb_algo_sendrecv_pull;
 extern const struct cb_algo cb_algo_sendrecv_push;
+extern const struct cb_algo cb_algo_allreduce_auto;
+extern const struct cb_algo cb_algo_broadcast_pipeline;
+extern const struct cb_algo cb_algo_broadcast_auto;
+extern const struct cb_algo cb_algo_reduce_auto;
+extern const struct cb_algo cb_algo_allgather_pipeline;
+extern const struct cb_algo cb_algo_allgather_auto;
+extern const struct cb_algo cb_algo_reduce_scatter_pipeline;
+extern const struct cb_algo cb_algo_reduce_scatter_auto;
+extern const struct cb_algo cb_algo_alltoall_pipeline;
+extern const struct cb_algo cb_algo_alltoall_auto;
+extern const struct cb_algo cb_algo_gather_auto;
+extern const struct cb_algo cb_algo_scatter_auto;
+extern const struct cb_algo cb_algo_sendrecv_auto;
 
 /* nccl-tests' order of collectives. */
 const struct cb_coll *const cb_colls[] = {
@@ -55,23 +69,37 @@ const struct cb_algo *const cb_algos[] = {
 	&cb_algo_allreduce_twophase,
 	&cb_algo_allreduce_ring,
 	&cb_algo_allreduce_ring_neighbor,
+	&cb_algo_allreduce_twoshot,
+	&cb_algo_allreduce_auto,
 	&cb_algo_broadcast_pull,
 	&cb_algo_broadcast_push,
+	&cb_algo_broadcast_pipeline,
+	&cb_algo_broadcast_auto,
 	&cb_algo_reduce_pull,
 	&cb_algo_reduce_twophase,
+	&cb_algo_reduce_auto,
 	&cb_algo_allgather_pull,
 	&cb_algo_allgather_push,
+	&cb_algo_allgather_pipeline,
+	&cb_algo_allgather_auto,
 	&cb_algo_reduce_scatter_pull,
 	&cb_algo_reduce_scatter_ring,
 	&cb_algo_reduce_scatter_push,
+	&cb_algo_reduce_scatter_pipeline,
+	&cb_algo_reduce_scatter_auto,
 	&cb_algo_alltoall_pull,
 	&cb_algo_alltoall_push,
+	&cb_algo_alltoall_pipeline,
+	&cb_algo_alltoall_auto,
 	&cb_algo_gather_pull,
 	&cb_algo_gather_push,
+	&cb_algo_gather_auto,
 	&cb_algo_scatter_pull,
 	&cb_algo_scatter_push,
+	&cb_algo_scatter_auto,
 	&cb_algo_sendrecv_pull,
 	&cb_algo_sendrecv_push,
+	&cb_algo_sendrecv_auto,
 };
 const size_t cb_nalgos = CB_ARRAY_LEN(cb_algos);
 

@@ -1,0 +1,42 @@
+/* results.h: collecting the records of a run, the derived quantities that
+ * are not timing (compulsory traffic), the summary, and the CI gates
+ * (--min-busbw, --baseline/--max-regression). */
+#ifndef COLLBENCH_RESULTS_H
+#define COLLBENCH_RESULTS_H
+
+#include "collbench/report.h"
+
+void cb_results_init(struct cb_report *rep, const struct cb_options *o, int argc, char **argv);
+/* Copy the record and add it to the summary (rank 0's thread, as rows finish). */
+void cb_results_add(struct cb_report *rep, const struct cb_result *r);
+/* Keep the machine summary (once) and the placement of this rank count. */
+void cb_results_place(struct cb_report *rep, const struct cb_placement *pl);
+void cb_results_free(struct cb_report *rep);
+
+/* Minimum bytes one call must read plus write over all ranks, STREAM
+ * convention (man page, STATISTICS): every input byte the outputs depend on
+ * read once, every output byte written once. */
+double cb_min_traffic(const struct cb_point *pt, int nranks);
+
+/* A previous -J file's rows, for --baseline. */
+struct cb_base_row {
+	int nranks, root;
+	char *coll, *algo, *type, *redop;
+	size_t size;
+	bool present[2];
+	double time_us[2];
+};
+struct cb_baseline {
+	const char *path;
+	struct cb_base_row *rows;
+	size_t nrows;
+};
+/* Read and check the file; a missing or malformed file exits 6 (one line). */
+void cb_baseline_load(struct cb_baseline *b, const char *path);
+void cb_baseline_free(struct cb_baseline *b);
+
+/* Average busbw, --min-busbw, the baseline comparison (b may be NULL) and
+ * the exit status: 7 for wrong results or a failed gate, else 0. */
+void cb_results_finish(struct cb_report *rep, const struct cb_baseline *b);
+
+#endif

@@ -1,0 +1,132 @@
+/* "auto": one descriptor per collective whose run function picks one of the
+ * collective's algorithms by message size (the size column, bytes), by P, and
+ * by whether ranks outnumber PUs (comm.h: cb_comm.oversubscribed), then runs
+ * it. The choice depends only on values every rank shares, so all ranks of a
+ * call run the same algorithm; and it is the same for every call of a point.
+ *
+ * Iteration safety: the chosen algorithm's own argument (its file comment).
+ * Every candidate below runs at least one comm_barrier per call, so the
+ * parity rule of algo.h holds across calls even when consecutive points pick
+ * different algorithms (ring-neighbor, the one barrier-free algorithm, is
+ * never chosen). Scratch: the largest any candidate needs.
+ *
+ * Crossovers, measured with bench/run.sh on the 2-core development machine
+ * (AMD EPYC, KVM, 2 vCPU, 32 MiB L3; see bench/RESULTS.md), float sum:
+ *   allreduce       mesh (one barrier, every rank reduces all inputs) up to
+ *                   2 KiB with a PU per rank (P=2: mesh 0.18 us, twoshot
+ *                   0.29 at 2 KiB; 0.50 vs 0.41 at 4 KiB), up to 16 KiB
+ *                   oversubscribed (P=4: 6.3 vs 7.0 us at 16 KiB, 9.7 vs 8.8
+ *                   at 32 KiB; P=8, P=16 alike)
+ *                   (each barrier there costs context switches); twoshot
+ *                   (pipelined reduce-scatter + allgather) above.
+ *   broadcast, allgather, reduce_scatter:
+ *                   push up to 64 KiB, pull up to 256 KiB, pipeline (pull in
+ *                   256 KiB segments, cache-resident staging) above (P=2:
+ *                   pipeline 25.6 vs pull 35.1 us for allgather at 1 MiB);
+ *                   oversubscribed, pull up to 2 MiB (one barrier per call
+ *                   instead of one per segment), pipeline from 4 MiB (P=4
+ *                   allgather 8 MiB: 832 vs 1171 us; P=8 reduce_scatter
+ *                   8 MiB: 3360 vs 5020 us).
+ *   alltoall        push up to 256 KiB (2 MiB oversubscribed), pipeline above.
+ *   reduce, gather, scatter, sendrecv: the first algorithm (pull; not tuned,
+ *                   not in the benchmark).
+ * A rule table per collective: the first rule whose limit is >= the size
+ * wins. */
+#include <stdint.h>
+
+#include "collbench/algo.h"
+
+struct rule {
+	size_t max_bytes;   /* this rule covers sizes <= max_bytes */
+	size_t max_bytes_over; /* the same, when oversubscribed */
+	const struct cb_algo *algo;
+};
+
+#define ANY SIZE_MAX
+
+extern const struct cb_coll cb_coll_allreduce, cb_coll_broadcast, cb_coll_reduce,
+	cb_coll_allgather, cb_coll_reduce_scatter, cb_coll_alltoall, cb_coll_gather,
+	cb_coll_scatter, cb_coll_sendrecv;
+extern const struct cb_algo cb_algo_allreduce_mesh, cb_algo_allreduce_twoshot,
+	cb_algo_broadcast_pull, cb_algo_broadcast_push, cb_algo_reduce_pull,
+	cb_algo_allgather_pull, cb_algo_allgather_push, cb_algo_reduce_scatter_pull,
+	cb_algo_reduce_scatter_push, cb_algo_alltoall_pull, cb_algo_alltoall_push,
+	cb_algo_gather_pull, cb_algo_scatter_pull, cb_algo_sendrecv_pull,
+	cb_algo_broadcast_pipeline, cb_algo_allgather_pipeline, cb_algo_reduce_scatter_pipeline,
+	cb_algo_alltoall_pipeline;
+
+static const struct rule allreduce_rules[] = {
+	{ 2048, 16384, &cb_algo_allreduce_mesh },
+	{ ANY, ANY, &cb_algo_allreduce_twoshot },
+};
+static const struct rule broadcast_rules[] = {
+	{ 65536, 65536, &cb_algo_broadcast_push },
+	{ 262144, 2097152, &cb_algo_broadcast_pull },
+	{ ANY, ANY, &cb_algo_broadcast_pipeline },
+};
+static const struct rule allgather_rules[] = {
+	{ 65536, 65536, &cb_algo_allgather_push },
+	{ 262144, 2097152, &cb_algo_allgather_pull },
+	{ ANY, ANY, &cb_algo_allgather_pipeline },
+};
+static const struct rule reduce_scatter_rules[] = {
+	{ 65536, 65536, &cb_algo_reduce_scatter_push },
+	{ 262144, 2097152, &cb_algo_reduce_scatter_pull },
+	{ ANY, ANY, &cb_algo_reduce_scatter_pipeline },
+};
+static const struct rule alltoall_rules[] = {
+	{ 262144, 2097152, &cb_algo_alltoall_push },
+	{ ANY, ANY, &cb_algo_alltoall_pipeline },
+};
+static const struct rule reduce_rules[] = { { ANY, ANY, &cb_algo_reduce_pull } };
+static const struct rule gather_rules[] = { { ANY, ANY, &cb_algo_gather_pull } };
+static const struct rule scatter_rules[] = { { ANY, ANY, &cb_algo_scatter_pull } };
+static const struct rule sendrecv_rules[] = { { ANY, ANY, &cb_algo_sendrecv_pull } };
+
+static const struct cb_algo *pick(const struct rule *rules, size_t nrules, const struct cb_rank *rk,
+				  const struct cb_counts *n)
+{
+	int over = rk->comm->oversubscribed;
+	for (size_t i = 0; i < nrules; i++)
+		if (n->bytes <= (over ? rules[i].max_bytes_over : rules[i].max_bytes))
+			return rules[i].algo;
+	return rules[nrules - 1].algo;
+}
+
+static size_t scratch_max(const struct rule *rules, size_t nrules, const struct cb_counts *n,
+			  size_t es, int p)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < nrules; i++) {
+		size_t b = rules[i].algo->scratch_bytes(n, es, p);
+		m = b > m ? b : m;
+	}
+	return m;
+}
+
+#define AUTO(COLL)                                                                        \
+	static void COLL##_run(struct cb_rank *rk, const struct cb_call *c)               \
+	{                                                                                 \
+		pick(COLL##_rules, CB_ARRAY_LEN(COLL##_rules), rk, c->n)->run(rk, c);     \
+	}                                                                                 \
+	static size_t COLL##_scratch(const struct cb_counts *n, size_t es, int p)         \
+	{                                                                                 \
+		return scratch_max(COLL##_rules, CB_ARRAY_LEN(COLL##_rules), n, es, p);   \
+	}                                                                                 \
+	const struct cb_algo cb_algo_##COLL##_auto = {                                    \
+		.name = "auto",                                                           \
+		.coll = &cb_coll_##COLL,                                                  \
+		.summary = "picks an algorithm by size, P and oversubscription (measured crossovers)", \
+		.scratch_bytes = COLL##_scratch,                                          \
+		.run = COLL##_run,                                                        \
+	};
+
+AUTO(allreduce)
+AUTO(broadcast)
+AUTO(allgather)
+AUTO(reduce_scatter)
+AUTO(alltoall)
+AUTO(reduce)
+AUTO(gather)
+AUTO(scatter)
+AUTO(sendrecv)
