@@ -128,10 +128,14 @@ for sig in INT TERM; do
 	rm -f "$P/i.json"
 	$B allreduce -g 2 -b 1K -e 64K -A ring -n 20 -N 0 -q -J "$P/i.json" >"$P/i.out" 2>"$P/i.err" &
 	pid=$!
+	# If the signal were ignored, this guard ends the run: CI must not hang.
+	( sleep 20; kill -KILL $pid ) 2>/dev/null &
+	guard=$!
 	sleep 1.5
 	kill -$sig $pid
 	wait $pid
 	st=$?
+	kill $guard 2>/dev/null
 	[ "$st" = "$want" ] && ok "SIG$sig during -N 0: exit $want" || notok "SIG$sig during -N 0: exit $want (got $st)"
 	n=$(rows "$P/i.out" | wc -l)
 	[ "$n" -gt 7 ] && expect_zero_wrong "SIG$sig: the rows so far, 0 wrong" "$P/i.out" ||

@@ -146,7 +146,7 @@ expect_grep "refused run points to topo and --show-placement" "is not this syste
 # perf stat -t on the rank threads (not the unpinned main/watchdog thread)
 # for 1 s of a run, after setup.
 if command -v perf >/dev/null 2>&1 && perf stat -e cpu-migrations -- true >/dev/null 2>&1; then
-	$B allreduce -g 4 -b 1K -e 1K -n 100000000 -w 0 -c 0 -A mesh -T 0 >/dev/null 2>&1 &
+	$B allreduce -g 4 -b 1K -e 1K -n 100000000 -w 0 -c 0 -A mesh -T 30 >/dev/null 2>&1 &
 	pid=$!
 	sleep 0.5
 	tids=$(ls /proc/$pid/task 2>/dev/null | grep -v "^$pid\$" | paste -sd, -)
@@ -154,7 +154,9 @@ if command -v perf >/dev/null 2>&1 && perf stat -e cpu-migrations -- true >/dev/
 	if [ -n "$tids" ]; then
 		perf stat -x, -e cpu-migrations,context-switches -t "$tids" -- sleep 1 2>"$TMPD/perf" >/dev/null
 	fi
-	kill "$pid" 2>/dev/null
+	# SIGTERM stops a run only at the end of a row, and this row never
+	# ends: kill it outright.
+	kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	mig=$(sed -n 's/^\([0-9]*\),.*,cpu-migrations,.*/\1/p' "$TMPD/perf" 2>/dev/null)
 	cs=$(sed -n 's/^\([0-9]*\),.*,context-switches,.*/\1/p' "$TMPD/perf" 2>/dev/null)
