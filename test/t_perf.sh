@@ -129,7 +129,7 @@ for sig in INT TERM; do
 	$B allreduce -g 2 -b 1K -e 64K -A ring -n 20 -N 0 -q -J "$P/i.json" >"$P/i.out" 2>"$P/i.err" &
 	pid=$!
 	# If the signal were ignored, this guard ends the run: CI must not hang.
-	( sleep 20; kill -KILL $pid ) 2>/dev/null &
+	( sleep 20; kill -KILL $pid ) >/dev/null 2>&1 &
 	guard=$!
 	sleep 1.5
 	kill -$sig $pid
