@@ -146,7 +146,8 @@ expect_grep "refused run points to topo and --show-placement" "is not this syste
 # perf stat -t on the rank threads (not the unpinned main/watchdog thread)
 # for 1 s of a run, after setup.
 if command -v perf >/dev/null 2>&1 && perf stat -e cpu-migrations -- true >/dev/null 2>&1; then
-	$B allreduce -g 4 -b 1K -e 1K -n 100000000 -w 0 -c 0 -A mesh -T 30 >/dev/null 2>&1 &
+	# --duration bounds the run (about 3 s per row half) even if the kill below missed.
+	$B allreduce -g 4 -b 1K -e 1K -n 1 --duration 3 -w 0 -c 0 -A mesh -T 30 >/dev/null 2>&1 &
 	pid=$!
 	sleep 0.5
 	tids=$(ls /proc/$pid/task 2>/dev/null | grep -v "^$pid\$" | paste -sd, -)
