@@ -72,6 +72,7 @@ struct cb_comm {
 	unsigned yield_limit;         /* then sched_yield() looks before it sleeps */
 	enum cb_wait wait;            /* --wait */
 	int oversubscribed;           /* ranks outnumber PUs (for -A auto) */
+	int direct;                   /* every peer's window is mapped here */
 	enum cb_barrier_kind barrier;
 	size_t cells_off;             /* byte offsets inside every window */
 	size_t diss_cell0;            /* first dissemination cell index */
@@ -128,10 +129,27 @@ static inline void *comm_scratch(const struct cb_rank *rk)
 	return rk->win + rk->comm->data_off + half * rk->comm->half_bytes;
 }
 
-/* The address at the same offset as local (inside my window) in peer's. */
+/* The address at the same offset as local (inside my window) in peer's.
+ * Only for transports whose windows are all mapped here (comm->direct). */
 static inline void *comm_remote(const struct cb_rank *rk, const void *local, int peer)
 {
 	return rk->comm->win[peer] + ((const char *)local - rk->win);
+}
+
+/* Remote read, the one way algorithms read a peer's window: the n bytes at
+ * the offset of local (inside my window) in peer's window. Where windows are
+ * shared memory (threads, MPI shared windows) this is the peer's memory
+ * itself, no copy; otherwise (MPI windows across machines) the bytes are
+ * fetched into a per-rank staging buffer, and the pointer stays valid until
+ * the next-but-one comm_get of this rank (so two remote blocks may be in use
+ * at once). Either way the result is read-only. */
+const void *comm_get_copy(const struct cb_rank *rk, const void *local, int peer, size_t n);
+static inline const void *comm_get(const struct cb_rank *rk, const void *local, int peer,
+				   size_t n)
+{
+	if (__builtin_expect(rk->comm->direct, 1))
+		return comm_remote(rk, local, peer);
+	return comm_get_copy(rk, local, peer, n);
 }
 
 /* Copy n bytes into peer's window at the offset of local_dst. */

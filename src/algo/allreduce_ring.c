@@ -23,14 +23,14 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 	for (int step = 1; step < p; step++) {
 		cb_chunk(n, p, cb_ring_rs_chunk_of(rk, step), &off, &len);
 		comm_barrier(rk);
-		add(s + off * es, s + off * es, comm_remote(rk, s + off * es, left), len);
+		add(s + off * es, s + off * es, comm_get(rk, s + off * es, left, len * es), len);
 	}
 	cb_chunk(n, p, r, &off, &len);
 	cb_reduce_finish(c->dt, c->op, s + off * es, len, p);
 	for (int step = 1; step < p; step++) {
 		cb_chunk(n, p, cb_ring_ag_chunk(r, step, p), &off, &len);
 		comm_barrier(rk);
-		memcpy(s + off * es, comm_remote(rk, s + off * es, left), len * es);
+		memcpy(s + off * es, comm_get(rk, s + off * es, left, len * es), len * es);
 	}
 	memcpy(c->recv, s, n * es);
 }

@@ -51,7 +51,7 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 		cb_chunk(n, p, cb_ring_rs_chunk_of(rk, step), &off, &len);
 		comm_wait(rk, left, CB_ROW_ALGO0);
 		if (len)
-			add(s + off * es, s + off * es, comm_remote(rk, s + off * es, left), len);
+			add(s + off * es, s + off * es, comm_get(rk, s + off * es, left, len * es), len);
 		if (step == p - 1)
 			cb_reduce_finish(c->dt, c->op, s + off * es, len, p);
 		comm_notify(rk, right, CB_ROW_ALGO0);
@@ -61,7 +61,7 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 	for (int step = 1; step < p; step++) {
 		cb_chunk(n, p, cb_ring_ag_chunk(r, step, p), &off, &len);
 		comm_wait(rk, left, CB_ROW_ALGO0);
-		cb_copy(s + off * es, comm_remote(rk, s + off * es, left), len * es);
+		cb_copy(s + off * es, comm_get(rk, s + off * es, left, len * es), len * es);
 		if (step < p - 1)
 			comm_notify(rk, right, CB_ROW_ALGO0);
 	}

@@ -25,7 +25,7 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 	comm_barrier(rk);
 	for (int k = 0; k < p; k++) {
 		cb_chunk(n, p, k, &off, &len);
-		memcpy((char *)c->recv + off * es, comm_remote(rk, s + off * es, k), len * es);
+		memcpy((char *)c->recv + off * es, comm_get(rk, s + off * es, k, len * es), len * es);
 	}
 }
 

@@ -93,7 +93,7 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 			for (int i = 1; i < p; i++) {
 				int k = (r + i) % p;
 				cb_chunk(sl, p, k, &off, &len);
-				cb_copy(recv + (base + off) * es, comm_remote(rk, b + off * es, k),
+				cb_copy(recv + (base + off) * es, comm_get(rk, b + off * es, k, len * es),
 					len * es);
 			}
 		}

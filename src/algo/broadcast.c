@@ -26,7 +26,7 @@ static void pull(struct cb_rank *rk, const struct cb_call *c)
 		cb_copy(c->recv, c->send, b);
 	} else {
 		comm_barrier(rk);
-		cb_copy(c->recv, comm_remote(rk, s, c->root), b);
+		cb_copy(c->recv, comm_get(rk, s, c->root, b), b);
 	}
 }
 

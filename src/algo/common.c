@@ -21,7 +21,7 @@ void cb_reduce_from_peers(struct cb_rank *rk, const struct cb_call *c,
 	for (int k = 0; k < p; k++) {
 		if (k == rk->rank)
 			continue;
-		const void *peer = comm_remote(rk, mine, k);
+		const void *peer = comm_get(rk, mine, k, len * es);
 		fn(dst, first ? mine : dst, peer, len);
 		first = 0;
 	}
@@ -45,7 +45,7 @@ void cb_pull_blocks(const struct cb_rank *rk, void *dst, const char *scratch,
 	int p = rk->nranks;
 	for (int i = 0; i < p; i++) {
 		int k = (rk->rank + i) % p;
-		cb_copy((char *)dst + (size_t)k * b, comm_remote(rk, scratch + src_off, k), b);
+		cb_copy((char *)dst + (size_t)k * b, comm_get(rk, scratch + src_off, k, b), b);
 	}
 }
 

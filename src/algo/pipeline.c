@@ -82,7 +82,7 @@ static void allgather(struct cb_rank *rk, const struct cb_call *c)
 		comm_barrier(rk);
 		for (int i = 0; i < p; i++) {
 			int k = (rk->rank + i) % p;
-			cb_copy(recv + ((size_t)k * C + j * m) * es, comm_remote(rk, b, k), pl * es);
+			cb_copy(recv + ((size_t)k * C + j * m) * es, comm_get(rk, b, k, pl * es), pl * es);
 		}
 	}
 }
@@ -110,7 +110,7 @@ static void alltoall(struct cb_rank *rk, const struct cb_call *c)
 		for (int i = 0; i < p; i++) {
 			int k = (r + i) % p;
 			cb_copy(recv + ((size_t)k * C + j * m) * es,
-				comm_remote(rk, b + (size_t)r * m * es, k), pl * es);
+				comm_get(rk, b + (size_t)r * m * es, k, pl * es), pl * es);
 		}
 	}
 }
@@ -145,7 +145,7 @@ static void broadcast(struct cb_rank *rk, const struct cb_call *c)
 		if (me)
 			cb_copy(b, send + j * m * es, pl * es);
 		comm_barrier(rk);
-		cb_copy(recv + j * m * es, me ? send + j * m * es : comm_remote(rk, b, root),
+		cb_copy(recv + j * m * es, me ? send + j * m * es : comm_get(rk, b, root, pl * es),
 			pl * es);
 	}
 }

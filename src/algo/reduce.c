@@ -46,7 +46,7 @@ static void twophase(struct cb_rank *rk, const struct cb_call *c)
 	for (int i = 0; i < p; i++) {
 		int k = (rk->rank + i) % p;
 		cb_chunk(n, p, k, &off, &len);
-		cb_copy((char *)c->recv + off * es, comm_remote(rk, s + off * es, k), len * es);
+		cb_copy((char *)c->recv + off * es, comm_get(rk, s + off * es, k, len * es), len * es);
 	}
 }
 

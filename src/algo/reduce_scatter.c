@@ -61,7 +61,7 @@ static void ring(struct cb_rank *rk, const struct cb_call *c)
 		char *mine = s + (size_t)cb_ring_rs_chunk_of(rk, step) * b;
 		comm_barrier(rk);
 		if (C)
-			add(step == p - 1 ? c->recv : mine, mine, comm_remote(rk, mine, left), C);
+			add(step == p - 1 ? c->recv : mine, mine, comm_get(rk, mine, left, b), C);
 	}
 	cb_reduce_finish(c->dt, c->op, c->recv, C, p);
 }

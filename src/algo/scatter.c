@@ -28,7 +28,7 @@ static void pull(struct cb_rank *rk, const struct cb_call *c)
 		cb_copy(c->recv, (const char *)c->send + (size_t)r * b, b);
 	} else {
 		comm_barrier(rk);
-		cb_copy(c->recv, comm_remote(rk, s + (size_t)r * b, c->root), b);
+		cb_copy(c->recv, comm_get(rk, s + (size_t)r * b, c->root, b), b);
 	}
 }
 

@@ -29,7 +29,7 @@ static void pull(struct cb_rank *rk, const struct cb_call *c)
 
 	cb_copy(s, c->send, b);
 	comm_barrier(rk);
-	cb_copy(c->recv, comm_remote(rk, s, cb_mod(rk->rank - 1, rk->nranks)), b);
+	cb_copy(c->recv, comm_get(rk, s, cb_mod(rk->rank - 1, rk->nranks), b), b);
 }
 
 static void push(struct cb_rank *rk, const struct cb_call *c)
