@@ -64,13 +64,7 @@ void comm_init(struct cb_comm *c, int nranks, size_t half_bytes, int npus)
 	c->nranks = nranks;
 	c->direct = 1;
 	c->oversubscribed = nranks > npus;
-	{
-		const char *env = getenv("COLLBENCH_WAIT");
-		enum cb_wait w = CB_WAIT_AUTO;
-		if (env && comm_wait_parse(env, &w))
-			cb_die(CB_EXIT_USAGE, "COLLBENCH_WAIT=%s: expected auto, spin, yield or futex", env);
-		comm_set_wait(c, w, npus);
-	}
+	comm_set_wait(c, CB_WAIT_AUTO, npus);
 	c->barrier = nranks > MESH_BARRIER_MAX_RANKS ? CB_BARRIER_DISSEMINATION
 						      : CB_BARRIER_MESH;
 	c->cells_off = CB_CACHELINE;

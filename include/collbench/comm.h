@@ -51,9 +51,7 @@ enum cb_barrier_kind { CB_BARRIER_MESH, CB_BARRIER_DISSEMINATION };
 
 /* How a waiter waits (--wait). auto: with a PU per rank, spin with pause
  * 2^16 times, then sleep on the window's futex doorbell; when ranks outnumber
- * PUs, spin 64 times, then sched_yield() up to 2^14 times, then sleep
- * (measured: yielding hands the CPU straight to a runnable peer, 3.4 us per
- * 8-byte allreduce at P=4 on 2 PUs against 22 us with spin-then-futex).
+ * PUs, spin 64 times, then sleep (no sched_yield stage: see comm.c).
  * spin: pause loop only (after 2^32 spins it falls back to the futex, so a
  * hang still ends in the watchdog's report). yield: sched_yield() between
  * looks (2^32 of them before the futex). futex: look once, then sleep. */
@@ -103,9 +101,8 @@ struct cb_rank {
 /* Layout of every window for nranks ranks and data area of 2*half_bytes. */
 void comm_init(struct cb_comm *c, int nranks, size_t half_bytes, int npus);
 void comm_destroy(struct cb_comm *c);
-/* Wait policy, after comm_init (npus as given to comm_init). comm_init
- * starts from auto, or from the environment variable COLLBENCH_WAIT when set
- * (an experiment hook for runs where --wait is not wired). */
+/* Wait policy, after comm_init (npus as given to comm_init); comm_init
+ * starts from auto. */
 void comm_set_wait(struct cb_comm *c, enum cb_wait w, int npus);
 /* "auto", "spin", "yield", "futex" -> *w; 0 ok, -1 unknown name. */
 int comm_wait_parse(const char *name, enum cb_wait *w);
