@@ -30,8 +30,8 @@ struct half_slot {
 	double ctr[CB_MAX_COUNTERS];
 };
 
-/* --duration: rank 0's decision at a checkpoint, read by every rank after
- * the checkpoint's barrier. Two slots alternate, so rank 0 never rewrites a
+/* Rank 0's decision at a checkpoint of the timed loop (stop, or where the
+ * next one is), read by every rank after the checkpoint's barrier. Two slots alternate, so rank 0 never rewrites a
  * slot a rank may still be reading (it can only reach checkpoint c+2 after
  * every rank passed the barrier of c+1, i.e. after they read slot c). */
 struct checkpoint {
@@ -59,7 +59,7 @@ struct run {
 	int64_t *cp_t;             /* [nranks][2] start and end, ns */
 	size_t ncp, *pt_cp;        /* [npoints] index into cp_len, SIZE_MAX none */
 	int zeroed;                /* zero-signal fault done (last rank only) */
-	struct checkpoint ck[2];   /* --duration */
+	struct checkpoint ck[2];   /* timed-loop checkpoints (--duration, signals) */
 	_Atomic int stop;          /* rank 0 at a row boundary: SIGINT/SIGTERM seen */
 	_Atomic int finished;
 };
@@ -153,23 +153,56 @@ static void perf_send(struct run *run, struct cb_rank *rk, const char *cmd)
 	}
 }
 
-/* --duration, rank 0 at checkpoint i (i >= 1 iterations done, started at
- * t0): stop, or where the next checkpoint is. Checkpoints come about every
- * duration/20 of measured time, growing at most threefold each time. */
+/* Checkpoints of the timed loop: rank 0 decides, the barrier after the
+ * decision publishes it, and every rank stops at the same iteration. They end
+ * --duration's loop, and stop the loop at the next checkpoint after SIGINT or
+ * SIGTERM (not only at the row's end). Rank 0 spaces them by its measured
+ * time per iteration: every twentieth of the duration, else about every
+ * CK_SPACING_S seconds, growing at most twofold each time (so a slow start
+ * cannot postpone the next one by much). A fixed -n loop shorter than the
+ * spacing has no checkpoint at all: nothing extra is timed. */
+#define CK_SPACING_S 0.1
+#define CK_BLIND_FIRST 1024   /* -w 0: no estimate of the time per iteration */
+
+static long ck_step(const struct run *run, double per_ns, double left_ns, long i)
+{
+	double target = run->o->duration > 0 ? run->o->duration * 1e9 / 20 : CK_SPACING_S * 1e9;
+	double step;
+	if (target > left_ns)
+		target = left_ns;
+	step = per_ns > 0 ? target / per_ns : 2.0 * (double)i;
+	if (i > 0 && step > 2.0 * (double)i)
+		step = 2.0 * (double)i;
+	return step < 1 ? 1 : step > (double)(1L << 40) ? 1L << 40 : (long)step;
+}
+
+/* Rank 0 before the timed loop: where the first checkpoint is. --duration
+ * needs one after the first iteration (its estimate); otherwise the warm-up's
+ * time per iteration places it. A signal already seen: right after the first
+ * iteration, so that the row still has one timed iteration. */
+static void checkpoint_first(struct run *run, struct checkpoint *k, double warm_ns)
+{
+	const struct cb_options *o = run->o;
+	long first;
+	if (o->duration > 0 || cb_bench_stop)
+		first = 1;
+	else if (o->warmup > 0)
+		first = ck_step(run, warm_ns / (double)o->warmup, 1e300, 0);
+	else
+		first = CK_BLIND_FIRST;
+	atomic_store_explicit(&k->stop, 0, memory_order_relaxed);
+	atomic_store_explicit(&k->next, first, memory_order_relaxed);
+}
+
+/* Rank 0 at checkpoint i (i >= 1 iterations done, started at t0). */
 static void checkpoint_decide(struct run *run, struct checkpoint *k, long i, int64_t t0)
 {
 	double dl = run->o->duration * 1e9, el = (double)(now_ns() - t0);
-	double per = el / (double)i, left = dl - el, target = dl / 20, step;
-	bool stop = el >= dl || cb_bench_stop || i >= (1L << 40);
-	if (left < target)
-		target = left;
-	step = per > 0 ? target / per : 2.0 * (double)i;
-	if (step > 2.0 * (double)i)
-		step = 2.0 * (double)i;
-	if (step < 1)
-		step = 1;
+	bool dur = run->o->duration > 0;
+	bool stop = (dur && el >= dl) || cb_bench_stop || i >= (1L << 40);
 	atomic_store_explicit(&k->stop, stop, memory_order_relaxed);
-	atomic_store_explicit(&k->next, i + (long)step, memory_order_relaxed);
+	atomic_store_explicit(&k->next, i + ck_step(run, el / (double)i, dur ? dl - el : 1e300, i),
+			      memory_order_relaxed);
 }
 
 static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point *pt,
@@ -185,7 +218,7 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 	int64_t t0, prev, total = 0;
 	double *samp = samples_of(run, rk->rank, inplace);
 	bool dur = o->duration > 0;
-	long i, next_ck = 1;
+	long i, next_ck;
 
 	if (inplace) {
 		pt->coll->inplace(&pt->n, rk->rank, rk->nranks, &soff, &roff);
@@ -196,15 +229,22 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 	pt->coll->fill_input(&c, &v);
 
 	atomic_store_explicit(&st->phase, CB_PHASE_WARMUP, memory_order_relaxed);
+	t0 = now_ns();
 	for (long i = 0; i < o->warmup; i++) {
 		comm_begin_call(rk);
 		pt->algo->run(rk, &c);
 	}
 
-	/* Synchronised start; -z 3 re-synchronises before every call and times
-	 * only the call. */
+	/* Synchronised start, which also publishes the first checkpoint; -z 3
+	 * re-synchronises before every call and times only the call. */
 	atomic_store_explicit(&st->phase, CB_PHASE_TIMED, memory_order_relaxed);
-	comm_barrier(rk);
+	{
+		struct checkpoint *k = &run->ck[prof->ck++ & 1];
+		if (rk->rank == 0)
+			checkpoint_first(run, k, (double)(now_ns() - t0));
+		comm_barrier(rk);
+		next_ck = atomic_load_explicit(&k->next, memory_order_relaxed);
+	}
 	if (run->inject == CB_INJECT_DROP_NOTIFY && rk->rank == rk->nranks - 1 &&
 	    rk->call_seq == (uint64_t)o->warmup)
 		rk->drop_notifies = 1;  /* only in the first row half */
@@ -222,7 +262,7 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 	slot->start_ns = (double)(t0 - run->base_ns);
 	for (i = 0; dur || i < o->iters; i++) {
 		int64_t ti = 0, te;
-		if (dur && i == next_ck) {
+		if (i == next_ck) {
 			/* All ranks agree on the count: rank 0 decides, a barrier
 			 * publishes it. */
 			struct checkpoint *k = &run->ck[prof->ck++ & 1];

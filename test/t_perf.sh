@@ -146,3 +146,30 @@ for sig in INT TERM; do
 	json_check "SIG$sig: JSON written with every row and the status" "$P/i.json" \
 		"len(rs) == $n and d['summary']['interrupted'] == 'SIG$sig' and d['summary']['exit_status'] == $want"
 done
+
+# --- a signal inside a long timed loop ends that loop, not only the row ---
+# One row of 10^9 iterations would take hours: the signal must stop it at a
+# checkpoint (about 0.1 s), with the same iteration count on every rank (the
+# check iterations then pass: 0 wrong), and the row is reported.
+for sig in INT TERM; do
+	want=$([ $sig = INT ] && echo 130 || echo 143)
+	rm -f "$P/l.json"
+	$B allreduce -g 3 -b 256K -e 256K -A ring -n 1000000000 -w 3 -q -J "$P/l.json" \
+		>"$P/l.out" 2>"$P/l.err" &
+	pid=$!
+	( sleep 20; kill -KILL $pid ) >/dev/null 2>&1 &
+	guard=$!
+	sleep 1.5
+	t0=$(date +%s%N)
+	kill -$sig $pid
+	wait $pid
+	st=$?
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	kill $guard 2>/dev/null
+	[ "$st" = "$want" ] && [ "$ms" -lt 5000 ] &&
+		ok "SIG$sig inside a 10^9-iteration timed loop: exit $want after $ms ms" ||
+		notok "SIG$sig inside a 10^9-iteration timed loop: exit $want within 5 s (got $st after $ms ms)"
+	expect_zero_wrong "SIG$sig mid-loop: the interrupted row is reported, 0 wrong" "$P/l.out"
+	json_check "SIG$sig mid-loop: one row, out-of-place half cut short, in-place half 1 iteration" "$P/l.json" \
+		"len(rs) == 1 and 100 < rs[0]['out_of_place']['iterations'] < 10**8 and rs[0]['in_place']['iterations'] == 1 and d['summary']['exit_status'] == $want"
+done

@@ -24,8 +24,9 @@ struct cb_bench_io {
 };
 
 /* Set (to the signal number) by main's SIGINT/SIGTERM handler. Rank 0 reads
- * it at every row boundary (and at --duration's checkpoints) and all ranks
- * stop together after the row; cb_bench_run then returns early. */
+ * it at the timed loop's checkpoints (about every 0.1 s of a long loop) and
+ * at every row boundary; all ranks stop together at the same iteration, run
+ * the row's check iterations, and cb_bench_run returns after that row. */
 extern volatile sig_atomic_t cb_bench_stop;
 
 /* perf's ack must arrive within this or half of -T, whichever is shorter
