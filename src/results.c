@@ -136,11 +136,11 @@ double cb_min_traffic(const struct cb_point *pt, int nranks)
 {
 	double e = (double)pt->dt->size, p = nranks;
 	double snd = (double)pt->n.send * e, rcv = (double)pt->n.recv * e;
-	const char *c = pt->coll->name;
-	if (!strcmp(c, "broadcast") || !strcmp(c, "scatter"))
-		return snd + p * rcv;        /* only the root's input is read */
-	if (!strcmp(c, "reduce") || !strcmp(c, "gather"))
-		return p * snd + rcv;        /* only the root's output is written */
+	switch (pt->coll->traffic) {
+	case CB_TRAFFIC_ROOT_INPUT: return snd + p * rcv;
+	case CB_TRAFFIC_ROOT_OUTPUT: return p * snd + rcv;
+	default: break;
+	}
 	return p * (snd + rcv);          /* every rank reads and writes */
 }
 

@@ -39,11 +39,20 @@ enum cb_coll_flags {
 	CB_COLL_REDUCE = 1 << 1, /* takes -o */
 };
 
+/* Compulsory memory traffic of one call (the roofline's numerator): by
+ * default every rank reads its input and writes its output once. */
+enum cb_traffic {
+	CB_TRAFFIC_EVERY_RANK = 0,
+	CB_TRAFFIC_ROOT_INPUT,   /* only the root's input is read (broadcast, scatter) */
+	CB_TRAFFIC_ROOT_OUTPUT,  /* only the root's output is written (reduce, gather) */
+};
+
 struct cb_coll {
 	const char *name;
 	const char *alias;      /* NULL or a second accepted name */
 	const char *summary;
 	unsigned flags;
+	enum cb_traffic traffic;
 	/* busbw = algbw * factor(P) */
 	double (*busbw_factor)(int nranks);
 	void (*counts)(size_t bytes, size_t esize, int nranks, struct cb_counts *n);

@@ -21,6 +21,7 @@ const struct cb_coll cb_coll_broadcast = {
 	.alias = "bcast",
 	.summary = "every rank gets the root's buffer",
 	.flags = CB_COLL_ROOT,
+	.traffic = CB_TRAFFIC_ROOT_INPUT,
 	.busbw_factor = cb_busbw_one,
 	.counts = cb_counts_whole,
 	.inplace = cb_inplace_same,

@@ -25,6 +25,7 @@ const struct cb_coll cb_coll_gather = {
 	.alias = NULL,
 	.summary = "the root gets every rank's block, in rank order",
 	.flags = CB_COLL_ROOT,
+	.traffic = CB_TRAFFIC_ROOT_OUTPUT,
 	.busbw_factor = cb_busbw_nm1_over_n,
 	.counts = cb_counts_gather,
 	.inplace = cb_inplace_send_in_recv,

@@ -22,6 +22,7 @@ const struct cb_coll cb_coll_reduce = {
 	.alias = NULL,
 	.summary = "the root gets the reduction of all inputs",
 	.flags = CB_COLL_ROOT | CB_COLL_REDUCE,
+	.traffic = CB_TRAFFIC_ROOT_OUTPUT,
 	.busbw_factor = cb_busbw_one,
 	.counts = cb_counts_whole,
 	.inplace = cb_inplace_same,

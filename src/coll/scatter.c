@@ -21,6 +21,7 @@ const struct cb_coll cb_coll_scatter = {
 	.alias = NULL,
 	.summary = "rank d gets block d of the root's buffer",
 	.flags = CB_COLL_ROOT,
+	.traffic = CB_TRAFFIC_ROOT_INPUT,
 	.busbw_factor = cb_busbw_nm1_over_n,
 	.counts = cb_counts_scatter,
 	.inplace = cb_inplace_recv_in_send,
