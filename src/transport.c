@@ -65,6 +65,10 @@ void cb_transport_start(const struct cb_options *o)
 	} else {
 		mpi = !strcmp(o->transport, "auto") && cb_transport_has_mpi() &&
 		      cb_transport_launched();
+		if (!strcmp(o->transport, "auto") && !cb_transport_has_mpi() &&
+		    cb_transport_launched() && cb_transport_env_rank() <= 0)
+			cb_warn("started by an MPI launcher, but this collbench was built without "
+				"MPI: every process runs its own rank threads (build with 'make MPI=1')");
 	}
 	if (!mpi)
 		return;
