@@ -12,7 +12,14 @@
  * bumped, so a wait costs at most about one wake-up even when P-1 peers
  * notify. The sleep/wake handshake is a Dekker pair: the waiter publishes
  * sleep_cell then re-reads the cell, the notifier bumps the cell then reads
- * sleep_cell, both seq_cst, so at least one of them sees the other. */
+ * sleep_cell, both seq_cst, so at least one of them sees the other.
+ *
+ * Transports (transport.h): with threads and with MPI shared windows every
+ * window is mapped here and everything below applies as is; MPI shared
+ * windows only clear futex_private, since waiter and notifier are then
+ * different processes. A transport without mapped peers (MPI RMA windows)
+ * sets comm->ops, and put, remote reads, notify and the wait loop go through
+ * it; the epoch protocol, double buffering and barriers stay the same. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
