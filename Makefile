@@ -16,8 +16,18 @@ CFLAGS += -std=gnu11 -Wall -Wextra -pthread
 CPPFLAGS += -Iinclude $(HWLOC_CFLAGS)
 LDLIBS += $(HWLOC_LIBS) -lnuma -pthread
 
+# MPI=1: the MPI transport (src/mpi/, transport.h), compiled with $(MPICC);
+# the default build needs no MPI.
+MPI ?=
+MPICC ?= mpicc
+ifeq ($(MPI),1)
+CC := $(MPICC)
+CPPFLAGS += -DCB_HAVE_MPI
+MPI_SRCS := $(wildcard src/mpi/*.c)
+endif
+
 # Every module except main; tests link these too.
-LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c src/coll/*.c src/algo/*.c))
+LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c src/coll/*.c src/algo/*.c)) $(MPI_SRCS)
 SRCS := src/main.c $(LIB_SRCS)
 
 BUILD ?= build
@@ -28,7 +38,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 TEST_UNITS := $(patsubst test/%.c,%,$(wildcard test/unit_*.c))
 TEST_BINS := $(TEST_UNITS:%=$(BUILD)/test/%)
 
-.PHONY: all check install uninstall clean deps tests sanitizers fuzz bench
+.PHONY: all check install uninstall clean deps tests sanitizers fuzz bench mpi-builds
 all: $(BIN)
 
 $(BIN): $(OBJS)
@@ -54,9 +64,22 @@ sanitizers:
 		OPT="-O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined" $(ASAN_BIN)
 
-check: tests sanitizers
+# The MPI transport built against each installed MPI, each in its own
+# build directory (a missing one is skipped; test/t_mpi.sh then says so).
+OMPI_BIN := $(BUILD)/ompi/collbench
+MPICH_BIN := $(BUILD)/mpich/collbench
+mpi-builds:
+	@if command -v mpicc.openmpi >/dev/null; then $(MAKE) --no-print-directory MPI=1 \
+		MPICC=mpicc.openmpi BUILD=$(BUILD)/ompi BIN=$(OMPI_BIN) $(OMPI_BIN); \
+	else echo "mpicc.openmpi not found: no Open MPI build"; fi
+	@if command -v mpicc.mpich >/dev/null; then $(MAKE) --no-print-directory MPI=1 \
+		MPICC=mpicc.mpich BUILD=$(BUILD)/mpich BIN=$(MPICH_BIN) $(MPICH_BIN); \
+	else echo "mpicc.mpich not found: no MPICH build"; fi
+
+check: tests sanitizers mpi-builds
 	@COLLBENCH=$(abspath $(BIN)) TEST_BIN_DIR=$(BUILD)/test \
 		TSAN_COLLBENCH=$(abspath $(TSAN_BIN)) ASAN_COLLBENCH=$(abspath $(ASAN_BIN)) \
+		OMPI_COLLBENCH=$(abspath $(OMPI_BIN)) MPICH_COLLBENCH=$(abspath $(MPICH_BIN)) \
 		sh test/run.sh
 
 install: $(BIN)
@@ -68,7 +91,8 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/collbench $(DESTDIR)$(MANDIR)/man1/collbench.1
 
 # Debian packages the build and the tests need; installs only what is missing.
-DEPS := libhwloc-dev libnuma-dev pkg-config make gcc spin
+DEPS := libhwloc-dev libnuma-dev pkg-config make gcc spin \
+	openmpi-bin libopenmpi-dev mpich libmpich-dev
 deps:
 	@missing=""; for p in $(DEPS); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \

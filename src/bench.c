@@ -5,6 +5,7 @@
  * also draws the progress line). */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "collbench/comm.h"
 #include "collbench/results.h"
 #include "collbench/stats.h"
+#include "collbench/transport.h"
 
 void (*cb_bench_timeout_hook)(void);
 volatile sig_atomic_t cb_bench_stop;
@@ -39,8 +41,29 @@ struct checkpoint {
 	_Atomic long next;     /* iteration of the next checkpoint */
 };
 
+struct run;
+
+/* How rank 0 learns the ranks' results and every rank learns rank 0's
+ * decisions. Rank threads share the run's arrays: a barrier is the whole
+ * exchange (each rank wrote its own slots before it, rank 0 reads after it).
+ * MPI processes each have their own copy of the run: collectives move the
+ * bytes to rank 0 (gathers) or from it (broadcasts). */
+struct exchange {
+	/* everyone here: windows published, header printed */
+	void (*setup)(struct run *run);
+	/* the row's slots (and samples of the halves run) reach rank 0 */
+	void (*row)(struct run *run, struct cb_rank *rk, int inplace_ok);
+	/* rank 0's len bytes at buf reach every rank */
+	void (*decide)(struct run *run, struct cb_rank *rk, void *buf, size_t len);
+	/* the roofline's cp_t reach rank 0 */
+	void (*copy_times)(struct run *run, struct cb_rank *rk);
+};
+
 struct run {
 	const struct cb_options *o;
+	const struct exchange *ex;
+	bool mpi;                  /* one rank per MPI process (transport.h) */
+	int first, nlocal;         /* the ranks run by this process */
 	enum cb_inject inject;
 	struct cb_plan *plan;
 	struct cb_placement *pl;
@@ -60,7 +83,7 @@ struct run {
 	size_t ncp, *pt_cp;        /* [npoints] index into cp_len, SIZE_MAX none */
 	int zeroed;                /* zero-signal fault done (last rank only) */
 	struct checkpoint ck[2];   /* timed-loop checkpoints (--duration, signals) */
-	_Atomic int stop;          /* rank 0 at a row boundary: SIGINT/SIGTERM seen */
+	_Atomic int stop;          /* rank 0 at a row boundary: SIGINT/SIGTERM seen (the signal) */
 	_Atomic int finished;
 };
 
@@ -105,7 +128,9 @@ static void bufs_alloc(struct run *run, int r, struct rank_bufs *b)
 	/* The recv buffer also hosts in-place layouts, which span max(send, recv). */
 	b->recv_len = p->max_recv_bytes > p->max_send_bytes ? p->max_recv_bytes : p->max_send_bytes;
 	b->exp_len = p->max_recv_bytes;
-	b->win = cb_placement_alloc(run->pl, r, b->win_len);
+	/* MPI: the window comes from the transport (collective). */
+	b->win = run->mpi ? cb_mpi_win_create(&run->comm, r)
+			  : cb_placement_alloc(run->pl, r, b->win_len);
 	b->send = cb_placement_alloc(run->pl, r, b->send_len);
 	b->recv = cb_placement_alloc(run->pl, r, b->recv_len);
 	b->exp = cb_placement_alloc(run->pl, r, b->exp_len);
@@ -117,7 +142,10 @@ static void bufs_alloc(struct run *run, int r, struct rank_bufs *b)
 
 static void bufs_free(struct run *run, struct rank_bufs *b)
 {
-	cb_placement_free(run->pl, b->win, b->win_len);
+	if (run->mpi)
+		cb_mpi_win_destroy(&run->comm);
+	else
+		cb_placement_free(run->pl, b->win, b->win_len);
 	cb_placement_free(run->pl, b->send, b->send_len);
 	cb_placement_free(run->pl, b->recv, b->recv_len);
 	cb_placement_free(run->pl, b->exp, b->exp_len);
@@ -215,7 +243,7 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 	struct cb_call c = { b->send, b->recv, &pt->n, pt->dt, pt->op, pt->root,
 			     rk->rank, rk->nranks };
 	struct cb_values v;
-	int64_t t0, prev, total = 0;
+	int64_t t0, prev, base, total = 0;
 	double *samp = samples_of(run, rk->rank, inplace);
 	bool dur = o->duration > 0;
 	long i, next_ck;
@@ -235,16 +263,17 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 		pt->algo->run(rk, &c);
 	}
 
-	/* Synchronised start, which also publishes the first checkpoint; -z 3
+	/* Rank 0 publishes the first checkpoint, then a synchronised start; -z 3
 	 * re-synchronises before every call and times only the call. */
 	atomic_store_explicit(&st->phase, CB_PHASE_TIMED, memory_order_relaxed);
 	{
 		struct checkpoint *k = &run->ck[prof->ck++ & 1];
 		if (rk->rank == 0)
 			checkpoint_first(run, k, (double)(now_ns() - t0));
-		comm_barrier(rk);
+		run->ex->decide(run, rk, k, sizeof *k);
 		next_ck = atomic_load_explicit(&k->next, memory_order_relaxed);
 	}
+	comm_barrier(rk);   /* the start (an MPI broadcast above is no barrier) */
 	if (run->inject == CB_INJECT_DROP_NOTIFY && rk->rank == rk->nranks - 1 &&
 	    rk->call_seq == (uint64_t)o->warmup)
 		rk->drop_notifies = 1;  /* only in the first row half */
@@ -259,7 +288,12 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 	/* Samples: every iteration's end time (under -z 3, which excludes the
 	 * barrier, the call's duration); combine() turns them into times. */
 	t0 = prev = now_ns();
-	slot->start_ns = (double)(t0 - run->base_ns);
+	/* Samples are ns since a base all ranks share: in one process the run's
+	 * base; across MPI processes (clocks of different hosts are unrelated)
+	 * each rank's own start, which all ranks passed at once (the barrier
+	 * above), so combine() sees every start at 0. */
+	base = run->mpi ? t0 : run->base_ns;
+	slot->start_ns = (double)(t0 - base);
 	for (i = 0; dur || i < o->iters; i++) {
 		int64_t ti = 0, te;
 		if (i == next_ck) {
@@ -268,12 +302,17 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 			struct checkpoint *k = &run->ck[prof->ck++ & 1];
 			if (rk->rank == 0)
 				checkpoint_decide(run, k, i, t0);
-			comm_barrier(rk);
+			run->ex->decide(run, rk, k, sizeof *k);
 			next_ck = atomic_load_explicit(&k->next, memory_order_relaxed);
 			if (atomic_load_explicit(&k->stop, memory_order_relaxed))
 				break;
 		}
 		atomic_store_explicit(&st->iteration, (uint64_t)i, memory_order_relaxed);
+		if (run->inject == CB_INJECT_DIE && rk->rank == rk->nranks - 1 && i == o->iters / 2) {
+			fprintf(stderr, "collbench: rank %d: --inject die: exiting with status 9 in the "
+				"timed loop of %s/%s\n", rk->rank, pt->coll->name, pt->algo->name);
+			_exit(9);
+		}
 		if (o->blocking == 3) {
 			comm_barrier(rk);
 			ti = now_ns();
@@ -286,7 +325,7 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 		if (o->blocking == 3)
 			total += te - ti;
 		if (i < run->nsamples)
-			samp[i] = (double)(o->blocking == 3 ? te - ti : te - run->base_ns);
+			samp[i] = (double)(o->blocking == 3 ? te - ti : te - base);
 		prev = te;
 		atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
 	}
@@ -465,16 +504,19 @@ static void roofline(struct run *run, struct cb_rank *rk, const struct rank_bufs
 		long reps = cb_roofline_reps(len);
 		char *dst = b->recv;
 		const char *src = len <= b->send_len ? b->send : b->exp;
+		int64_t base;
 		memcpy(dst, src, len);   /* warm */
 		comm_barrier(rk);
-		run->cp_t[2 * r] = now_ns();
+		/* MPI: times since this rank's pass of the barrier (see run_half) */
+		base = run->mpi ? now_ns() : 0;
+		run->cp_t[2 * r] = now_ns() - base;
 		for (long k = 0; k < reps; k++) {
 			memcpy(dst, src, len);
 			__asm__ __volatile__("" : : "r"(dst) : "memory");
 		}
-		run->cp_t[2 * r + 1] = now_ns();
+		run->cp_t[2 * r + 1] = now_ns() - base;
 		atomic_fetch_add_explicit(&rk->state->progress, 1, memory_order_relaxed);
-		comm_barrier(rk);
+		run->ex->copy_times(run, rk);
 		if (r == 0) {
 			int64_t t0 = run->cp_t[0], t1 = run->cp_t[1];
 			for (int q = 1; q < p; q++) {
@@ -485,6 +527,127 @@ static void roofline(struct run *run, struct cb_rank *rk, const struct rank_bufs
 			run->cp_bw[j] = t1 > t0 ? 2.0 * (double)len * (double)reps * p / (double)(t1 - t0) : 0;
 		}
 	}
+}
+
+/* ---- exchanges (struct exchange) ---- */
+
+static void th_setup(struct run *run)
+{
+	pthread_barrier_wait(&run->setup);
+}
+
+static void th_row(struct run *run, struct cb_rank *rk, int inplace_ok)
+{
+	(void)run;
+	(void)inplace_ok;
+	comm_barrier(rk);   /* slots complete before rank 0 reads them */
+}
+
+static void th_decide(struct run *run, struct cb_rank *rk, void *buf, size_t len)
+{
+	(void)run;
+	(void)buf;
+	(void)len;
+	comm_barrier(rk);   /* rank 0 wrote buf before it */
+}
+
+static void th_copy_times(struct run *run, struct cb_rank *rk)
+{
+	(void)run;
+	comm_barrier(rk);
+}
+
+static const struct exchange threads_exchange = { th_setup, th_row, th_decide, th_copy_times };
+
+static void mpi_setup(struct run *run)
+{
+	pthread_barrier_wait(&run->setup);   /* this process's one rank thread */
+	cb_mpi_barrier();
+}
+
+/* Slots are plain bytes: every process runs the same binary. Samples: the
+ * iterations actually timed (the same count on every rank), per half. */
+static void mpi_row(struct run *run, struct cb_rank *rk, int inplace_ok)
+{
+	cb_mpi_gather(run->slots, 2 * sizeof *run->slots);
+	for (int h = 0; h <= (inplace_ok ? 1 : 0); h++) {
+		long it = run->slots[2 * rk->rank + h].iters;
+		cb_mpi_gather_doubles(run->samples, 2 * run->nsamples, h * run->nsamples,
+				      it < run->nsamples ? it : run->nsamples);
+	}
+}
+
+static void mpi_decide(struct run *run, struct cb_rank *rk, void *buf, size_t len)
+{
+	(void)run;
+	(void)rk;
+	cb_mpi_bcast(buf, len);
+}
+
+static void mpi_copy_times(struct run *run, struct cb_rank *rk)
+{
+	(void)rk;
+	cb_mpi_gather(run->cp_t, 2 * sizeof *run->cp_t);
+}
+
+static const struct exchange mpi_exchange = { mpi_setup, mpi_row, mpi_decide, mpi_copy_times };
+
+/* MPI: where every rank runs, gathered to rank 0 for the placement block.
+ * The launcher binds the processes (collbench does not): the block shows
+ * the PU each rank ran on at setup and the PUs its binding allows. */
+struct mpi_place {
+	int pid, pu, nallowed;
+	char host[64];
+	char allowed[48];
+};
+
+static void cpulist(char *out, size_t cap, const cpu_set_t *set)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (int c = 0; c < CPU_SETSIZE && len + 12 < cap; c++) {
+		int e = c;
+		if (!CPU_ISSET(c, set))
+			continue;
+		while (e + 1 < CPU_SETSIZE && CPU_ISSET(e + 1, set))
+			e++;
+		len += (size_t)snprintf(out + len, cap - len, len ? ",%d" : "%d", c);
+		if (e > c)
+			len += (size_t)snprintf(out + len, cap - len, "-%d", e);
+		c = e;
+	}
+}
+
+static void mpi_placement(struct run *run, int r)
+{
+	int p = run->plan->nranks, hosts = cb_xport.nhosts;
+	struct mpi_place *all = cb_xcalloc((size_t)p, sizeof *all), *me = &all[r];
+	cpu_set_t set;
+	FILE *f = run->io->out;
+
+	me->pid = (int)getpid();
+	me->pu = sched_getcpu();
+	gethostname(me->host, sizeof me->host - 1);
+	CPU_ZERO(&set);
+	if (!sched_getaffinity(0, sizeof set, &set)) {
+		me->nallowed = CPU_COUNT(&set);
+		cpulist(me->allowed, sizeof me->allowed, &set);
+	}
+	cb_mpi_gather(all, sizeof *all);
+	if (r == 0) {
+		fprintf(f, "#\n# Transport: MPI (%s), %d process%s on %d host%s, %s windows, binding by the launcher\n",
+			cb_xport.library, p, p == 1 ? "" : "es", hosts, hosts == 1 ? "" : "s",
+			cb_xport.window == CB_MPIWIN_SHARED ? "shared (MPI_Win_allocate_shared)"
+							     : "rma (MPI_Win_allocate)");
+		for (int q = 0; q < p; q++)
+			fprintf(f, "#  Rank %2d Pid %6d on %10s PU %3d allowed PUs %s (%d)\n", q,
+				all[q].pid, all[q].host, all[q].pu, all[q].allowed, all[q].nallowed);
+		for (int q = 0; q < p; q++)
+			run->pl->ranks[q].ran_on = all[q].pu;
+		fprintf(f, "#\n");
+		fflush(f);
+	}
+	free(all);
 }
 
 static void *rank_main(void *arg)
@@ -509,15 +672,24 @@ static void *rank_main(void *arg)
 	comm_rank_init(&rk, &run->comm, r, b.win);
 	comm_jitter_seed(&rk, (uint64_t)run->o->seed, (unsigned)run->o->jitter_us);
 	run->comm.win[r] = b.win;
-	pthread_barrier_wait(&run->setup);   /* windows published */
+	run->ex->setup(run);   /* windows published */
+	if (run->mpi)
+		mpi_placement(run, r);
 	if (r == 0) {
 		cb_progress_hold(run->io->prog);
-		cb_report_header(run->io->out, run->o, run->pl, run->io->count_index,
-				 run->io->ncounts);
+		if (run->mpi) {
+			/* rank 0's machine; the rank map is the block above */
+			cb_placement_print_topology(run->io->out, run->pl, false);
+			fprintf(run->io->out, "#\n");
+			fflush(run->io->out);
+		} else {
+			cb_report_header(run->io->out, run->o, run->pl, run->io->count_index,
+					 run->io->ncounts);
+		}
 		cb_progress_release(run->io->prog);
 		cb_results_place(run->io->rep, run->pl);
 	}
-	pthread_barrier_wait(&run->setup);   /* header before any row */
+	run->ex->setup(run);   /* header before any row */
 	roofline(run, &rk, &b);               /* before faults are armed */
 	rk.faults = inject_faults(run->inject);
 
@@ -529,7 +701,7 @@ static void *rank_main(void *arg)
 		run_half(run, &rk, pt, &b, 0, &run->slots[2 * r], &prof);
 		if (inplace_ok)
 			run_half(run, &rk, pt, &b, 1, &run->slots[2 * r + 1], &prof);
-		comm_barrier(&rk);   /* slots complete before rank 0 reads them */
+		run->ex->row(run, &rk, inplace_ok);   /* slots complete before rank 0 reads them */
 		if (r == 0) {
 			if (pt->coll != section) {
 				cb_progress_hold(run->io->prog);
@@ -540,9 +712,9 @@ static void *rank_main(void *arg)
 			section = pt->coll;
 			combine(run, i, inplace_ok);
 			/* SIGINT/SIGTERM: every rank stops after this row. */
-			atomic_store_explicit(&run->stop, cb_bench_stop != 0, memory_order_relaxed);
+			atomic_store_explicit(&run->stop, cb_bench_stop, memory_order_relaxed);
 		}
-		comm_barrier(&rk);   /* rank 0's stop decision is published */
+		run->ex->decide(run, &rk, &run->stop, sizeof run->stop);
 		if (atomic_load_explicit(&run->stop, memory_order_relaxed))
 			break;
 	}
@@ -552,6 +724,12 @@ static void *rank_main(void *arg)
 	/* No rank may free its window while a peer can still read it. */
 	comm_barrier(&rk);
 	pthread_barrier_wait(&run->setup);
+	if (run->mpi) {
+		/* -N: every rank starts the next sweep, or none does */
+		int stop = cb_bench_stop;
+		run->ex->decide(run, &rk, &stop, sizeof stop);
+		cb_bench_stop = stop;
+	}
 	comm_rank_destroy(&rk);
 	bufs_free(run, &b);
 	atomic_fetch_add_explicit(&run->finished, 1, memory_order_release);
@@ -570,8 +748,12 @@ static void report_hang(struct run *run)
 	struct cb_comm *c = &run->comm;
 	cb_progress_hold(run->io->prog);
 	fflush(run->io->out);
-	fprintf(stderr, "collbench: timeout: no rank made progress for %g s\n", run->o->timeout);
-	for (int r = 0; r < c->nranks; r++) {
+	if (run->mpi)
+		fprintf(stderr, "collbench: timeout: MPI rank %d (pid %d) made no progress for %g s\n",
+			run->first, (int)getpid(), run->o->timeout);
+	else
+		fprintf(stderr, "collbench: timeout: no rank made progress for %g s\n", run->o->timeout);
+	for (int r = run->first; r < run->first + run->nlocal; r++) {
 		struct cb_rank_state *st = &c->state[r];
 		int pi = atomic_load_explicit(&st->point, memory_order_relaxed);
 		int owner = atomic_load_explicit(&st->wait_owner, memory_order_relaxed);
@@ -599,10 +781,10 @@ static void watchdog(struct run *run)
 	double since = now_us();
 	struct timespec tick = { 0, 20 * 1000 * 1000 };
 
-	while (atomic_load_explicit(&run->finished, memory_order_acquire) < run->plan->nranks) {
+	while (atomic_load_explicit(&run->finished, memory_order_acquire) < run->nlocal) {
 		uint64_t sum = 0;
 		nanosleep(&tick, NULL);
-		for (int r = 0; r < run->plan->nranks; r++)
+		for (int r = run->first; r < run->first + run->nlocal; r++)
 			sum += atomic_load_explicit(&run->comm.state[r].progress, memory_order_relaxed);
 		if (sum != last) {
 			last = sum;
@@ -611,7 +793,8 @@ static void watchdog(struct run *run)
 			report_hang(run);
 			if (cb_bench_timeout_hook)
 				cb_bench_timeout_hook();
-			/* Rank threads may be blocked forever: leave without joining. */
+			/* Rank threads may be blocked forever: leave without joining
+			 * (MPI: the launcher then ends the other processes). */
 			_exit(CB_EXIT_TIMEOUT);
 		}
 		cb_progress_tick(run->io->prog, run->plan,
@@ -657,7 +840,10 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 		  struct cb_plan *plan, struct cb_placement *pl, const struct cb_bench_io *io)
 {
 	int p = plan->nranks;
-	struct run run = { .o = o, .inject = inject, .plan = plan, .pl = pl, .io = io };
+	struct run run = { .o = o, .inject = inject, .plan = plan, .pl = pl, .io = io,
+			   .mpi = cb_xport.mpi, .first = cb_xport.mpi ? cb_xport.rank : 0,
+			   .nlocal = cb_xport.mpi ? 1 : p,
+			   .ex = cb_xport.mpi ? &mpi_exchange : &threads_exchange };
 	pthread_t *tids = cb_xcalloc((size_t)p, sizeof *tids);
 	struct rank_arg *args = cb_xcalloc((size_t)p, sizeof *args);
 	long cap = CB_SAMPLES_TOTAL / (2L * p);
@@ -683,7 +869,7 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 		atomic_init(&run.ck[k].stop, 0);
 		atomic_init(&run.ck[k].next, 0);
 	}
-	pthread_barrier_init(&run.setup, NULL, (unsigned)p);
+	pthread_barrier_init(&run.setup, NULL, (unsigned)run.nlocal);
 	{
 		/* Rank threads never take SIGINT/SIGTERM (the main thread's handler
 		 * sets cb_bench_stop) nor SIGPIPE. */
@@ -693,16 +879,16 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 		sigaddset(&set, SIGTERM);
 		sigaddset(&set, SIGPIPE);
 		pthread_sigmask(SIG_BLOCK, &set, &old);
-		for (int r = 0; r < p; r++) {
-			args[r] = (struct rank_arg){ &run, r };
-			if (pthread_create(&tids[r], NULL, rank_main, &args[r]))
-				cb_die(CB_EXIT_RESOURCE, "cannot start rank thread %d", r);
+		for (int i = 0; i < run.nlocal; i++) {
+			args[i] = (struct rank_arg){ &run, run.first + i };
+			if (pthread_create(&tids[i], NULL, rank_main, &args[i]))
+				cb_die(CB_EXIT_RESOURCE, "cannot start rank thread %d", run.first + i);
 		}
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	}
 	watchdog(&run);
-	for (int r = 0; r < p; r++)
-		pthread_join(tids[r], NULL);
+	for (int i = 0; i < run.nlocal; i++)
+		pthread_join(tids[i], NULL);
 	pthread_barrier_destroy(&run.setup);
 	comm_destroy(&run.comm);
 	free(run.slots);

@@ -12,7 +12,14 @@
  * bumped, so a wait costs at most about one wake-up even when P-1 peers
  * notify. The sleep/wake handshake is a Dekker pair: the waiter publishes
  * sleep_cell then re-reads the cell, the notifier bumps the cell then reads
- * sleep_cell, both seq_cst, so at least one of them sees the other. */
+ * sleep_cell, both seq_cst, so at least one of them sees the other.
+ *
+ * Transports (transport.h): with threads and with MPI shared windows every
+ * window is mapped here and everything below applies as is; MPI shared
+ * windows only clear futex_private, since waiter and notifier are then
+ * different processes. A transport without mapped peers (MPI RMA windows)
+ * sets comm->ops, and put, remote reads, notify and the wait loop go through
+ * it; the epoch protocol, double buffering and barriers stay the same. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
@@ -63,6 +70,7 @@ void comm_init(struct cb_comm *c, int nranks, size_t half_bytes, int npus)
 	memset(c, 0, sizeof *c);
 	c->nranks = nranks;
 	c->direct = 1;
+	c->futex_private = FUTEX_PRIVATE_FLAG;
 	c->oversubscribed = nranks > npus;
 	comm_set_wait(c, CB_WAIT_AUTO, npus);
 	c->barrier = nranks > MESH_BARRIER_MAX_RANKS ? CB_BARRIER_DISSEMINATION
@@ -159,12 +167,16 @@ void comm_rank_destroy(struct cb_rank *rk)
 void comm_put(const struct cb_rank *rk, int peer, void *local_dst,
 	      const void *src, size_t n)
 {
-	memcpy(comm_remote(rk, local_dst, peer), src, n);
+	if (rk->comm->ops)
+		rk->comm->ops->put(rk, peer, (size_t)((char *)local_dst - rk->win), src, n);
+	else
+		memcpy(comm_remote(rk, local_dst, peer), src, n);
 }
 
 const void *comm_get_copy(const struct cb_rank *rk, const void *local, int peer, size_t n)
 {
-	(void)n;   /* no staging transport yet */
+	if (rk->comm->ops)
+		return rk->comm->ops->get(rk, peer, (size_t)((const char *)local - rk->win), n);
 	return comm_remote(rk, local, peer);
 }
 
@@ -176,16 +188,21 @@ static long futex(_Atomic uint32_t *addr, int op, uint32_t val)
 void comm_notify_cell(struct cb_rank *rk, int peer, size_t cell)
 {
 	char *win = rk->comm->win[peer];
-	struct cb_doorbell *db = doorbell(win);
+	struct cb_doorbell *db;
 	if (rk->drop_notifies > 0) {
 		rk->drop_notifies--;
 		return;
 	}
+	if (rk->comm->ops) {
+		rk->comm->ops->notify(rk, peer, rk->comm->cells_off + cell * sizeof(struct cb_cell));
+		return;
+	}
+	db = doorbell(win);
 	/* seq_cst (a release RMW plus the Dekker order with sleep_cell). */
 	atomic_fetch_add_explicit(&cell_at(rk->comm, win, cell)->v, 1, memory_order_seq_cst);
 	if (atomic_load_explicit(&db->sleep_cell, memory_order_seq_cst) == (int32_t)cell) {
 		atomic_fetch_add_explicit(&db->seq, 1, memory_order_release);
-		futex(&db->seq, FUTEX_WAKE_PRIVATE, 1);
+		futex(&db->seq, FUTEX_WAKE | rk->comm->futex_private, 1);
 	}
 }
 
@@ -195,13 +212,17 @@ void comm_wait_cell(struct cb_rank *rk, size_t cell, uint64_t expect)
 	struct cb_doorbell *db = doorbell(rk->win);
 	struct cb_rank_state *st = rk->state;
 
-	if (atomic_load_explicit(&cl->v, memory_order_acquire) >= expect)
+	if (!rk->comm->ops && atomic_load_explicit(&cl->v, memory_order_acquire) >= expect)
 		return;
 	atomic_store_explicit(&st->wait_owner, rk->rank, memory_order_relaxed);
 	atomic_store_explicit(&st->wait_cell, (int32_t)cell, memory_order_relaxed);
 	atomic_store_explicit(&st->wait_expect, expect, memory_order_relaxed);
 	atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
 
+	if (rk->comm->ops) {
+		rk->comm->ops->wait(rk, (size_t)((char *)cl - rk->win), expect);
+		goto done;
+	}
 	for (unsigned i = 0; i < rk->comm->spin_limit; i++) {
 		cpu_relax();
 		if (atomic_load_explicit(&cl->v, memory_order_acquire) >= expect)
@@ -218,7 +239,7 @@ void comm_wait_cell(struct cb_rank *rk, size_t cell, uint64_t expect)
 		if (atomic_load_explicit(&cl->v, memory_order_seq_cst) >= expect)
 			break;
 		/* EAGAIN (seq moved) and EINTR both mean: look again. */
-		futex(&db->seq, FUTEX_WAIT_PRIVATE, seq);
+		futex(&db->seq, FUTEX_WAIT | rk->comm->futex_private, seq);
 	}
 	atomic_store_explicit(&db->sleep_cell, NO_CELL, memory_order_relaxed);
 done:

@@ -18,6 +18,7 @@
 #include "collbench/plan.h"
 #include "collbench/report.h"
 #include "collbench/results.h"
+#include "collbench/transport.h"
 
 static void list(FILE *f)
 {
@@ -164,7 +165,7 @@ int main(int argc, char **argv)
 	int counts[CB_MAX_RANKS], ncounts;
 	size_t total = 0;
 	FILE *out;
-	bool topo;
+	bool topo, silent;
 	static char **argv_given;   /* static: still reachable at exit */
 
 	/* getopt_long permutes argv: keep the command line as given. */
@@ -191,10 +192,25 @@ int main(int argc, char **argv)
 			cb_die(CB_EXIT_USAGE, "invalid value '%s' for --wait: expected auto, spin, yield or futex (see 'collbench --help')", o.wait);
 	}
 
+	/* topo and --show-placement describe this process's machine: threads. */
+	if (!topo && !o.show_placement)
+		cb_transport_start(&o);
+	if (inject == CB_INJECT_DIE && !cb_xport.mpi)
+		cb_die(CB_EXIT_UNSUPPORTED, "--inject die needs the MPI transport (a rank is a "
+		       "process there; rank threads cannot die alone)");
+	if (cb_xport.mpi)
+		o.bind = CB_BIND_NONE;   /* the launcher binds the processes */
+	/* Only MPI rank 0 reports; the other ranks write nothing on stdout. */
+	silent = cb_xport.mpi && cb_xport.rank != 0;
+
 	cb_placement_init(&pl, &o);
 	ncounts = o.nrank_counts;
 	for (int i = 0; i < ncounts; i++)
 		counts[i] = o.rank_counts[i] ? o.rank_counts[i] : pl.npus;
+	if (cb_xport.mpi) {
+		ncounts = 1;
+		counts[0] = cb_xport.size;
+	}
 	/* Resolve every plan before anything runs: a usage error prints
 	 * nothing on stdout. */
 	plans = cb_xcalloc((size_t)ncounts, sizeof *plans);
@@ -233,14 +249,18 @@ int main(int argc, char **argv)
 	}
 	atexit(remove_unfinished);
 	cb_bench_timeout_hook = remove_unfinished;
-	open_output(&outs[0], "-J/--json", o.json_path, o.force);
-	open_output(&outs[1], "--csv", o.csv_path, o.force);
+	if (!silent) {
+		open_output(&outs[0], "-J/--json", o.json_path, o.force);
+		open_output(&outs[1], "--csv", o.csv_path, o.force);
+	}
 	/* Machine-readable output on stdout moves the table to stderr. */
 	out = outs[0].to_stdout || outs[1].to_stdout ? stderr : stdout;
+	if (silent && !(out = fopen("/dev/null", "w")))
+		cb_die(CB_EXIT_RESOURCE, "cannot open /dev/null: %s", strerror(errno));
 
 	cb_results_init(&rep, &o, argc, argv_given);
 	rep.ctrs = o.counters ? &ctrs : NULL;
-	cb_progress_init(&prog, isatty(2) && !o.quiet, total);
+	cb_progress_init(&prog, isatty(2) && !o.quiet && !silent, total);
 	cb_report_preamble(out, &o, counts, ncounts);
 	catch_signals();
 	/* -N: the whole sweep o.cycles times, 0: until a signal. */
@@ -266,10 +286,14 @@ int main(int argc, char **argv)
 		cb_perf_ctl_close(&pctl);
 	cb_results_finish(&rep, o.baseline ? &base : NULL);
 	cb_report_footer(out, &rep);
-	if (rep.sum.min_busbw_failed)
+	if (silent)
+		;   /* rank 0 warns */
+	else if (rep.sum.min_busbw_failed)
 		cb_warn("average bus bandwidth %g GB/s is below --min-busbw %g", rep.sum.avg_busbw,
 			o.min_busbw);
-	if (o.baseline && !rep.sum.baseline_compared)
+	if (silent)
+		;
+	else if (o.baseline && !rep.sum.baseline_compared)
 		cb_warn("--baseline '%s': no row of this run matches a row of the baseline",
 			o.baseline);
 	else if (rep.sum.nregs)
@@ -279,7 +303,9 @@ int main(int argc, char **argv)
 	write_output(&outs[1], &rep, cb_report_csv);
 
 	{
-		int status = rep.sum.exit_status;
+		/* MPI: one wrong rank fails the run everywhere (rank 0 saw every
+		 * rank's counts; the others agree with it) */
+		int status = cb_transport_finish(silent ? CB_EXIT_OK : rep.sum.exit_status);
 		if (o.baseline)
 			cb_baseline_free(&base);
 		cb_results_free(&rep);

@@ -158,6 +158,24 @@ static const char *set_perf_ctl(struct cb_options *o, const char *arg, const str
 	return NULL;
 }
 
+static const char *set_transport(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	(void)d;
+	if (strcmp(arg, "auto") && strcmp(arg, "threads") && strcmp(arg, "mpi"))
+		return "expected auto, threads or mpi";
+	o->transport = arg;
+	return NULL;
+}
+
+static const char *set_mpi_window(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	(void)d;
+	if (strcmp(arg, "auto") && strcmp(arg, "shared") && strcmp(arg, "rma"))
+		return "expected auto, shared or rma";
+	o->mpi_window = arg;
+	return NULL;
+}
+
 static const struct cb_optdesc optdescs[] = {
 	{ "nranks", 'g', "N|A:B|LIST", "auto", "rank threads (1..512; auto: one per available PU); sweeps: A:B doubles from A up to B, A:B:+S steps by S, A:B:*F multiplies by F, N,N,... runs each count",
 	  set_nranks, FIELD(nranks), 1, CB_MAX_RANKS },
@@ -227,6 +245,10 @@ static const struct cb_optdesc optdescs[] = {
 	  set_string, FIELD(wait), 0, 0 },
 	{ "inject", 0, "KIND", NULL, "break a run on purpose to show the checker catching it (kinds: collbench list)",
 	  set_string, FIELD(inject), 0, 0 },
+	{ "transport", 0, "MODE", "auto", "how ranks run: threads (-g rank threads in this process), mpi (one rank per MPI process; the rank count is mpirun's -np; make MPI=1), auto (mpi when built with MPI and started by mpirun, else threads)",
+	  set_transport, FIELD(transport), 0, 0 },
+	{ "mpi-window", 0, "KIND", "auto", "MPI windows: shared (MPI_Win_allocate_shared, direct loads and stores; one node only), rma (MPI_Win_allocate with put, get and accumulate, as across machines), auto (shared when every rank is on one node)",
+	  set_mpi_window, FIELD(mpi_window), 0, 0 },
 	{ "bind", 0, "POLICY", "spread", "rank -> PU policy: spread (hwloc_distrib), compact (PUs in order), numa (round-robin over NUMA nodes), none",
 	  set_bind, FIELD(bind), 0, 0 },
 	{ "cpus", 0, "LIST", NULL, "PUs for ranks by OS index, numactl grammar (0,2,4-7 or all); without --bind rank r runs on the r-th listed PU",
@@ -278,6 +300,8 @@ static void apply(struct cb_options *o, const struct cb_optdesc *d, const char *
 		o->stepfactor_set = true;
 	if (d->off == FIELD(bind))
 		o->bind_set = true;
+	if (d->off == FIELD(nranks))
+		o->nranks_set = true;
 }
 
 void cb_options_parse(struct cb_options *o, int argc, char **argv)

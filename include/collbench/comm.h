@@ -64,6 +64,21 @@ enum cb_fault {
 	CB_FAULT_RING_OFF_BY_ONE = 1 << 2, /* ring algorithms read chunk + 1 */
 };
 
+struct cb_rank;
+
+/* A transport whose peers' windows are not mapped here (MPI_Win_allocate,
+ * across machines) implements the data movement and signalling; offsets are
+ * byte offsets inside the target's window. put and get complete before they
+ * return; notify publishes my earlier stores to my own window first (a peer
+ * may read them with get once notified); wait returns once my own cell at
+ * off holds at least expect, with acquire semantics. */
+struct cb_comm_ops {
+	void (*put)(const struct cb_rank *rk, int peer, size_t off, const void *src, size_t n);
+	const void *(*get)(const struct cb_rank *rk, int peer, size_t off, size_t n);
+	void (*notify)(struct cb_rank *rk, int peer, size_t off);
+	void (*wait)(struct cb_rank *rk, size_t off, uint64_t expect);
+};
+
 struct cb_comm {
 	int nranks;
 	unsigned spin_limit;          /* pause spins before a waiter yields/sleeps */
@@ -71,6 +86,11 @@ struct cb_comm {
 	enum cb_wait wait;            /* --wait */
 	int oversubscribed;           /* ranks outnumber PUs (for -A auto) */
 	int direct;                   /* every peer's window is mapped here */
+	int futex_private;            /* FUTEX_PRIVATE_FLAG: waiters and notifiers share
+				       * one process (threads); 0: several processes
+				       * map the windows (MPI shared windows) */
+	const struct cb_comm_ops *ops;/* NULL: shared memory (win[] holds every peer) */
+	void *xp;                     /* the transport's own state */
 	enum cb_barrier_kind barrier;
 	size_t cells_off;             /* byte offsets inside every window */
 	size_t diss_cell0;            /* first dissemination cell index */

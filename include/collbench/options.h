@@ -15,6 +15,9 @@ struct cb_options {
 	 * a single 0 means auto */
 	int rank_counts[CB_MAX_RANKS];
 	int nrank_counts;
+	bool nranks_set;       /* -g given (an error in MPI mode) */
+	const char *transport; /* --transport auto|threads|mpi (transport.h) */
+	const char *mpi_window;/* --mpi-window auto|shared|rma */
 	size_t minbytes, maxbytes, stepbytes;
 	long stepfactor;
 	bool stepbytes_set, stepfactor_set;

@@ -1,0 +1,68 @@
+/* transport.h: how ranks run. threads: P rank threads in this process over
+ * shared-memory windows (the default). mpi: one rank per MPI process (its
+ * MPI rank), windows from MPI-3 one-sided communication; built with
+ * `make MPI=1` (CB_HAVE_MPI). src/transport.c selects the mode (and holds
+ * the stubs of a build without MPI); src/mpi/transport_mpi.c is the MPI
+ * module. */
+#ifndef COLLBENCH_TRANSPORT_H
+#define COLLBENCH_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct cb_comm;
+struct cb_options;
+
+enum cb_mpi_window {
+	CB_MPIWIN_AUTO,    /* shared when every rank is on one node, else rma */
+	CB_MPIWIN_SHARED,  /* MPI_Win_allocate_shared + MPI_Win_shared_query */
+	CB_MPIWIN_RMA,     /* MPI_Win_allocate: put/get/accumulate, as across machines */
+};
+
+/* The process's transport; all zero: threads. Set by cb_transport_start. */
+struct cb_transport {
+	bool mpi;          /* one rank per MPI process */
+	int rank, size;    /* MPI_COMM_WORLD */
+	int window;        /* enum cb_mpi_window as resolved (shared or rma) */
+	int nhosts;        /* distinct hosts (shared-memory nodes) */
+	char library[96];  /* "Open MPI v4.1.4" and the like */
+};
+extern struct cb_transport cb_xport;
+
+/* Built with MPI. */
+bool cb_transport_has_mpi(void);
+/* A launcher started this process (OMPI_COMM_WORLD_SIZE, PMI_SIZE,
+ * PMI_RANK or PMIX_RANK in the environment). */
+bool cb_transport_launched(void);
+/* The rank the launcher gave this process, from the environment (before
+ * MPI_Init), -1 unknown. */
+int cb_transport_env_rank(void);
+
+/* Resolve --transport and --mpi-window (usage errors exit 6, mpi without
+ * MPI exits 5) and, for mpi, initialise MPI. */
+void cb_transport_start(const struct cb_options *o);
+/* MPI: every rank's status, agreed (the maximum), and MPI_Finalize.
+ * Threads: status. */
+int cb_transport_finish(int status);
+
+/* ---- MPI module (src/mpi/transport_mpi.c); only called when cb_xport.mpi ---- */
+void cb_mpi_init(int window);
+int cb_mpi_finish(int status);
+/* Collective: allocate this rank's window of c->win_bytes (zeroed) and set
+ * up c for it: peers' windows (shared) or the RMA operations. Returns my
+ * window's base. */
+char *cb_mpi_win_create(struct cb_comm *c, int rank);
+/* Collective: release the window (after a final barrier). */
+void cb_mpi_win_destroy(struct cb_comm *c);
+void cb_mpi_barrier(void);
+/* rank 0's len bytes at buf reach every rank's buf. */
+void cb_mpi_bcast(void *buf, size_t len);
+/* Every rank's len bytes at all + rank * len reach rank 0's all (in place). */
+void cb_mpi_gather(void *all, size_t len);
+/* Every rank's n doubles at all + (rank * ranks_stride + off) reach rank 0's
+ * all at the same place. */
+void cb_mpi_gather_doubles(double *all, long rank_stride, long off, long n);
+
+#endif

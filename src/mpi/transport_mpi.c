@@ -1,0 +1,282 @@
+/* transport_mpi.c: the MPI transport (make MPI=1). One rank per process;
+ * MPI_Init_thread asks for MPI_THREAD_SERIALIZED: the main thread calls
+ * MPI_Init and, after the rank thread has been joined, MPI_Finalize; the rank
+ * thread makes every other MPI call; the watchdog (main thread) never calls
+ * MPI.
+ *
+ * Windows (comm.h): every rank allocates its window collectively and keeps
+ * a passive-target epoch open on all ranks (MPI_Win_lock_all) for the whole
+ * run.
+ *  - shared (one node): MPI_Win_allocate_shared; comm->win[peer] from
+ *    MPI_Win_shared_query, so algorithms load and store peers' memory
+ *    directly, signal cells are the same C11 atomics as with threads, and the
+ *    futex doorbell uses the shared (non-private) futex operations because
+ *    waiter and notifier are different processes.
+ *  - rma (across machines, or forced by --mpi-window rma): MPI_Win_allocate;
+ *    only my own window is mapped. put = MPI_Put + MPI_Win_flush; remote read
+ *    = MPI_Get into one of two staging buffers (alternating, so a returned
+ *    block stays valid until the next-but-one get) + flush; notify =
+ *    MPI_Win_sync (my local stores reach my window's public copy before a
+ *    notified peer reads them) + MPI_Accumulate(+1, MPI_UINT64_T, MPI_SUM) +
+ *    flush; wait = MPI_Fetch_and_op(MPI_NO_OP) on my own cell + flush until it
+ *    reaches the epoch, then MPI_Win_sync. Accumulate and Fetch_and_op on a
+ *    cell use the same basic type, so they are atomic with respect to each
+ *    other. The epoch protocol and double buffering are the threads' ones. */
+#define _GNU_SOURCE
+#include <mpi.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "collbench/comm.h"
+#include "collbench/common.h"
+#include "collbench/transport.h"
+
+#define CHUNK (1 << 30)   /* MPI counts are int */
+
+static struct {
+	MPI_Win win;
+	bool have_win;
+	char *stage[2];       /* rma: MPI_Get staging, two slots */
+	size_t stage_len;
+	int next;
+	MPI_Aint *adj;        /* rma: [nranks] offset of each rank's window in its MPI window */
+} ms;
+
+/* MPI windows need not start on a cache line (Open MPI's shared segments
+ * start 8 bytes past one): collbench's window starts at the next page
+ * boundary inside a segment one page larger. Mappings of a shared segment
+ * have the same page offset in every process, so each process finds the
+ * same start; for RMA each rank's offset is exchanged once. */
+#define ALIGN_PAD 4096
+static char *align_up(void *p)
+{
+	return (char *)(((uintptr_t)p + ALIGN_PAD - 1) & ~(uintptr_t)(ALIGN_PAD - 1));
+}
+
+static void rma_put(const struct cb_rank *rk, int peer, size_t off, const void *src, size_t n)
+{
+	const char *s = src;
+	(void)rk;
+	while (n) {
+		int k = n > CHUNK ? CHUNK : (int)n;
+		MPI_Put(s, k, MPI_BYTE, peer, ms.adj[peer] + (MPI_Aint)off, k, MPI_BYTE, ms.win);
+		s += k;
+		off += (size_t)k;
+		n -= (size_t)k;
+	}
+	MPI_Win_flush(peer, ms.win);
+}
+
+static const void *rma_get(const struct cb_rank *rk, int peer, size_t off, size_t n)
+{
+	char *dst = ms.stage[ms.next], *d = dst;
+	ms.next ^= 1;
+	if (peer == rk->rank)
+		return rk->win + off;
+	if (n > ms.stage_len)
+		cb_die(CB_EXIT_RESOURCE, "MPI transport: remote read of %zu bytes exceeds the staging "
+		       "buffer (%zu bytes)", n, ms.stage_len);
+	while (n) {
+		int k = n > CHUNK ? CHUNK : (int)n;
+		MPI_Get(d, k, MPI_BYTE, peer, ms.adj[peer] + (MPI_Aint)off, k, MPI_BYTE, ms.win);
+		d += k;
+		off += (size_t)k;
+		n -= (size_t)k;
+	}
+	MPI_Win_flush(peer, ms.win);
+	return dst;
+}
+
+static void rma_notify(struct cb_rank *rk, int peer, size_t off)
+{
+	static const uint64_t one = 1;
+	(void)rk;
+	MPI_Win_sync(ms.win);
+	MPI_Accumulate(&one, 1, MPI_UINT64_T, peer, ms.adj[peer] + (MPI_Aint)off, 1, MPI_UINT64_T,
+		       MPI_SUM, ms.win);
+	MPI_Win_flush(peer, ms.win);
+}
+
+/* Polling makes MPI progress (a peer's accumulate may need it). Short
+ * waits poll back to back; then every poll yields the PU (ranks usually
+ * outnumber PUs when this matters, and the other runnable processes are the
+ * peers we wait for); very long waits (a dead or hung peer) sleep 100 us
+ * between polls so they cost little while the watchdog or the launcher
+ * ends the job. */
+static void rma_wait(struct cb_rank *rk, size_t off, uint64_t expect)
+{
+	uint64_t v = 0, dummy = 0;
+	for (unsigned long n = 0;; n++) {
+		MPI_Fetch_and_op(&dummy, &v, MPI_UINT64_T, rk->rank, ms.adj[rk->rank] + (MPI_Aint)off,
+				 MPI_NO_OP, ms.win);
+		MPI_Win_flush(rk->rank, ms.win);
+		if (v >= expect)
+			break;
+		if (n > 100000) {
+			struct timespec ts = { 0, 100 * 1000 };
+			nanosleep(&ts, NULL);
+		} else if (n > 32) {
+			sched_yield();
+		}
+	}
+	MPI_Win_sync(ms.win);
+}
+
+static const struct cb_comm_ops rma_ops = { rma_put, rma_get, rma_notify, rma_wait };
+
+static void library_name(char *out, size_t cap)
+{
+	char v[MPI_MAX_LIBRARY_VERSION_STRING];
+	int len = 0;
+	MPI_Get_library_version(v, &len);
+	v[len < (int)sizeof v ? len : (int)sizeof v - 1] = '\0';
+	v[strcspn(v, "\n,")] = '\0';
+	v[cap - 1 < sizeof v ? cap - 1 : sizeof v - 1] = '\0';
+	memcpy(out, v, strlen(v) + 1);
+}
+
+void cb_mpi_init(int window)
+{
+	int provided = 0, nodesize = 0, leader, nhosts = 0;
+	MPI_Comm node;
+
+	if (MPI_Init_thread(NULL, NULL, MPI_THREAD_SERIALIZED, &provided) != MPI_SUCCESS)
+		cb_die(CB_EXIT_RESOURCE, "MPI_Init_thread failed");
+	MPI_Comm_rank(MPI_COMM_WORLD, &cb_xport.rank);
+	MPI_Comm_size(MPI_COMM_WORLD, &cb_xport.size);
+	if (provided < MPI_THREAD_SERIALIZED)
+		cb_die(CB_EXIT_UNSUPPORTED, "the MPI library provides thread level %d, collbench needs "
+		       "MPI_THREAD_SERIALIZED (a rank thread calls MPI)", provided);
+	if (cb_xport.size > CB_MAX_RANKS)
+		cb_die(CB_EXIT_UNSUPPORTED, "%d MPI processes: at most %d ranks", cb_xport.size,
+		       CB_MAX_RANKS);
+	/* Hosts = shared-memory nodes: count the node leaders. */
+	MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+	MPI_Comm_size(node, &nodesize);
+	MPI_Comm_rank(node, &leader);
+	leader = leader == 0;
+	MPI_Allreduce(&leader, &nhosts, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+	MPI_Comm_free(&node);
+	cb_xport.nhosts = nhosts;
+	if (window == CB_MPIWIN_AUTO)
+		window = nodesize == cb_xport.size ? CB_MPIWIN_SHARED : CB_MPIWIN_RMA;
+	if (window == CB_MPIWIN_SHARED && nodesize != cb_xport.size)
+		cb_die(CB_EXIT_UNSUPPORTED, "--mpi-window shared: the %d ranks are on %d hosts; shared "
+		       "windows need one (use --mpi-window rma or auto)", cb_xport.size, nhosts);
+	cb_xport.window = window;
+	cb_xport.mpi = true;
+	library_name(cb_xport.library, sizeof cb_xport.library);
+}
+
+int cb_mpi_finish(int status)
+{
+	int agreed = status;
+	MPI_Allreduce(&status, &agreed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+	MPI_Finalize();
+	return agreed;
+}
+
+char *cb_mpi_win_create(struct cb_comm *c, int rank)
+{
+	MPI_Info info;
+	char *base = NULL;
+
+	MPI_Aint bytes = (MPI_Aint)(c->win_bytes + ALIGN_PAD);
+	MPI_Info_create(&info);
+	if (cb_xport.window == CB_MPIWIN_SHARED) {
+		/* Each rank's segment in its own pages (first touch by its owner). */
+		MPI_Info_set(info, "alloc_shared_noncontig", "true");
+		if (MPI_Win_allocate_shared(bytes, 1, info, MPI_COMM_WORLD, &base,
+					    &ms.win) != MPI_SUCCESS)
+			cb_die(CB_EXIT_RESOURCE, "MPI_Win_allocate_shared of %zu bytes failed", c->win_bytes);
+		for (int r = 0; r < c->nranks; r++) {
+			MPI_Aint size;
+			int unit;
+			void *p;
+			MPI_Win_shared_query(ms.win, r, &size, &unit, &p);
+			c->win[r] = align_up(p);
+		}
+		c->direct = 1;
+		c->futex_private = 0;
+		c->ops = NULL;
+	} else {
+		MPI_Info_set(info, "accumulate_ops", "same_op_no_op");
+		if (MPI_Win_allocate(bytes, 1, info, MPI_COMM_WORLD, &base, &ms.win) != MPI_SUCCESS)
+			cb_die(CB_EXIT_RESOURCE, "MPI_Win_allocate of %zu bytes failed", c->win_bytes);
+		ms.adj = cb_xcalloc((size_t)c->nranks, sizeof *ms.adj);
+		ms.adj[rank] = align_up(base) - base;
+		MPI_Allgather(MPI_IN_PLACE, 1, MPI_AINT, ms.adj, 1, MPI_AINT, MPI_COMM_WORLD);
+		c->win[rank] = align_up(base);
+		c->direct = 0;
+		c->ops = &rma_ops;
+		ms.stage_len = c->half_bytes;
+		for (int k = 0; k < 2; k++)
+			if (posix_memalign((void **)&ms.stage[k], 4096, ms.stage_len ? ms.stage_len : 1))
+				cb_die(CB_EXIT_RESOURCE, "out of memory for the MPI staging buffers");
+		ms.next = 0;
+	}
+	MPI_Info_free(&info);
+	ms.have_win = true;
+	base = align_up(base);
+	memset(base, 0, c->win_bytes);
+	MPI_Win_lock_all(MPI_MODE_NOCHECK, ms.win);
+	return base;
+}
+
+void cb_mpi_win_destroy(struct cb_comm *c)
+{
+	if (!ms.have_win)
+		return;
+	MPI_Win_unlock_all(ms.win);
+	MPI_Win_free(&ms.win);
+	ms.have_win = false;
+	free(ms.stage[0]);
+	free(ms.stage[1]);
+	free(ms.adj);
+	ms.stage[0] = ms.stage[1] = NULL;
+	ms.adj = NULL;
+	c->ops = NULL;
+}
+
+void cb_mpi_barrier(void)
+{
+	if (ms.have_win)
+		MPI_Win_sync(ms.win);   /* my local stores into my window are public */
+	MPI_Barrier(MPI_COMM_WORLD);
+}
+
+void cb_mpi_bcast(void *buf, size_t len)
+{
+	MPI_Bcast(buf, (int)len, MPI_BYTE, 0, MPI_COMM_WORLD);
+}
+
+void cb_mpi_gather(void *all, size_t len)
+{
+	if (cb_xport.rank == 0)
+		MPI_Gather(MPI_IN_PLACE, (int)len, MPI_BYTE, all, (int)len, MPI_BYTE, 0, MPI_COMM_WORLD);
+	else
+		MPI_Gather((char *)all + (size_t)cb_xport.rank * len, (int)len, MPI_BYTE, NULL, 0,
+			   MPI_BYTE, 0, MPI_COMM_WORLD);
+}
+
+void cb_mpi_gather_doubles(double *all, long rank_stride, long off, long n)
+{
+	int p = cb_xport.size, me = cb_xport.rank;
+	if (me == 0) {
+		int *cnt = cb_xcalloc((size_t)p, sizeof *cnt), *disp = cb_xcalloc((size_t)p, sizeof *disp);
+		for (int r = 0; r < p; r++) {
+			cnt[r] = (int)n;
+			disp[r] = (int)(r * rank_stride + off);
+		}
+		MPI_Gatherv(MPI_IN_PLACE, (int)n, MPI_DOUBLE, all, cnt, disp, MPI_DOUBLE, 0,
+			    MPI_COMM_WORLD);
+		free(cnt);
+		free(disp);
+	} else {
+		MPI_Gatherv(all + me * rank_stride + off, (int)n, MPI_DOUBLE, NULL, NULL, NULL,
+			    MPI_DOUBLE, 0, MPI_COMM_WORLD);
+	}
+}

@@ -1,0 +1,106 @@
+/* transport.c: --transport and --mpi-window resolution; in a build without
+ * MPI also the MPI module's stubs (never reached: cb_xport.mpi stays
+ * false). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "collbench/common.h"
+#include "collbench/options.h"
+#include "collbench/transport.h"
+
+struct cb_transport cb_xport;
+
+bool cb_transport_has_mpi(void)
+{
+#ifdef CB_HAVE_MPI
+	return true;
+#else
+	return false;
+#endif
+}
+
+/* Open MPI's mpirun sets OMPI_COMM_WORLD_*, MPICH's hydra PMI_*, PMIx
+ * launchers (srun, prterun) PMIX_*. */
+bool cb_transport_launched(void)
+{
+	return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") || getenv("PMI_RANK") ||
+	       getenv("PMIX_RANK");
+}
+
+int cb_transport_env_rank(void)
+{
+	static const char *const vars[] = { "OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK" };
+	for (size_t i = 0; i < CB_ARRAY_LEN(vars); i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return atoi(v);
+	}
+	return -1;
+}
+
+/* A usage error is the same on every rank: only the launcher's rank 0 (or
+ * a process no launcher started) says it. */
+static void die_once(int status, const char *msg)
+{
+	if (cb_transport_env_rank() > 0)
+		exit(status);
+	cb_die(status, "%s", msg);
+}
+#define usage_once(msg) die_once(CB_EXIT_USAGE, msg " (see 'collbench --help')")
+
+void cb_transport_start(const struct cb_options *o)
+{
+	int window = CB_MPIWIN_AUTO;
+	bool mpi;
+
+	if (!strcmp(o->mpi_window, "shared"))
+		window = CB_MPIWIN_SHARED;
+	else if (!strcmp(o->mpi_window, "rma"))
+		window = CB_MPIWIN_RMA;
+	if (!strcmp(o->transport, "mpi")) {
+		if (!cb_transport_has_mpi())
+			die_once(CB_EXIT_UNSUPPORTED, "--transport mpi: this collbench was built "
+				 "without MPI (build it with 'make MPI=1')");
+		mpi = true;
+	} else {
+		mpi = !strcmp(o->transport, "auto") && cb_transport_has_mpi() &&
+		      cb_transport_launched();
+		if (!strcmp(o->transport, "auto") && !cb_transport_has_mpi() &&
+		    cb_transport_launched() && cb_transport_env_rank() <= 0)
+			cb_warn("started by an MPI launcher, but this collbench was built without "
+				"MPI: every process runs its own rank threads (build with 'make MPI=1')");
+	}
+	if (!mpi)
+		return;
+	/* The rank count is the launcher's: one rank per process. */
+	if (o->nranks_set)
+		usage_once("-g/--nranks: with the MPI transport the rank count is mpirun's -np "
+			   "(one rank per process); drop -g");
+	if (o->bind_set || o->cpus)
+		usage_once("--bind/--cpus: with the MPI transport the launcher binds the processes "
+			   "(e.g. mpirun --bind-to core); drop them");
+	cb_mpi_init(window);
+}
+
+int cb_transport_finish(int status)
+{
+	return cb_xport.mpi ? cb_mpi_finish(status) : status;
+}
+
+#ifndef CB_HAVE_MPI
+static void no_mpi(void)
+{
+	cb_die(CB_EXIT_UNSUPPORTED, "built without MPI");
+}
+void cb_mpi_init(int window) { (void)window; no_mpi(); }
+int cb_mpi_finish(int status) { return status; }
+char *cb_mpi_win_create(struct cb_comm *c, int rank) { (void)c; (void)rank; no_mpi(); return NULL; }
+void cb_mpi_win_destroy(struct cb_comm *c) { (void)c; }
+void cb_mpi_barrier(void) {}
+void cb_mpi_bcast(void *buf, size_t len) { (void)buf; (void)len; }
+void cb_mpi_gather(void *all, size_t len) { (void)all; (void)len; }
+void cb_mpi_gather_doubles(double *all, long rank_stride, long off, long n)
+{
+	(void)all; (void)rank_stride; (void)off; (void)n;
+}
+#endif

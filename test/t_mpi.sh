@@ -1,0 +1,121 @@
+# t_mpi.sh: the MPI transport end to end, under Open MPI ($OMPI_COLLBENCH,
+# mpirun.openmpi --oversubscribe) and MPICH ($MPICH_COLLBENCH,
+# mpirun.mpich): every collective x algorithm over 2, 3 and 4 processes with
+# shared windows and (a smaller matrix) RMA windows, 0 wrong; the same rows
+# and #wrong as the thread transport, also under --inject corrupt; a dying
+# process ends the job (non-zero, bounded time, a message), a hang too; -g is
+# rejected; only rank 0 prints; the issue's command passes. A flavour that
+# is not built (or whose mpirun is missing) prints "ok - ... # SKIP" lines.
+# Every mpirun runs under timeout.
+. test/lib.sh
+
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+OMPI_RUN="mpirun.openmpi --oversubscribe"
+MPICH_RUN="mpirun.mpich"
+SMALL="-b 8 -e 64K -n 3 -w 1 -c 2"
+CSV_KEYS='{ print $1","$2","$3","$4","$5","$6","$7","$8",wrong "$15"/"$31 }'
+
+# Without MPI: --transport mpi is unsupported (5); --inject die needs MPI (5).
+expect_status "--transport mpi without MPI: exit 5" 5 $COLLBENCH allreduce --transport mpi
+[ "$(wc -l <"$TMPD/err")" = 1 ] && ok "--transport mpi without MPI: one line" ||
+	notok "--transport mpi without MPI: one line ($(wc -l <"$TMPD/err"))"
+expect_status "--inject die with threads: exit 5" 5 $COLLBENCH allreduce -g 2 --inject die
+expect_usage_error "--transport bogus" $COLLBENCH allreduce --transport bogus
+expect_usage_error "--mpi-window bogus" $COLLBENCH allreduce --mpi-window bogus
+
+# timed NAME LIMIT WANT cmd...: exit WANT ("nonzero": any but 0) within LIMIT s
+timed() {
+	name=$1 limit=$2 want=$3
+	shift 3
+	t0=$(date +%s)
+	"$@" >"$TMPD/out" 2>"$TMPD/err"
+	got=$?
+	dt=$(($(date +%s) - t0))
+	if { [ "$want" = nonzero ] && [ "$got" != 0 ] && [ "$got" != 124 ]; } || [ "$got" = "$want" ]; then
+		ok "$name: exit $got"
+	else
+		notok "$name: exit $got, want $want"
+		sed 's/^/#   stderr: /' "$TMPD/err" | head -5
+	fi
+	[ "$dt" -le "$limit" ] && ok "$name: ended in $dt s (limit $limit)" ||
+		notok "$name: ended in $dt s (limit $limit)"
+}
+
+csv_keys() { tail -n +2 "$1" | awk -F, "$CSV_KEYS"; }
+
+# flavour NAME BINARY "LAUNCHER" RMA_NPS
+flavour() {
+	fl=$1 bin=$2 run=$3 rma_nps=$4
+	if [ ! -x "$bin" ] || ! command -v ${run%% *} >/dev/null; then
+		for part in "matrix" "rma matrix" "same results as threads" "corrupt" "dying rank" \
+			"hang" "-g" "issue command"; do
+			ok "$fl: $part # SKIP $fl not built or ${run%% *} missing"
+		done
+		return
+	fi
+	# Every collective x algorithm, shared windows (one node: auto).
+	for np in 2 3 4; do
+		expect_status "$fl np=$np all -A all (shared windows)" 0 \
+			timeout 60 $run -np $np $bin all -A all $SMALL -q
+		expect_zero_wrong "$fl np=$np shared: 0 wrong" "$TMPD/out"
+		expect_grep "$fl np=$np: shared windows" "^# Transport: MPI .* $np processes on 1 host, shared" "$TMPD/out"
+	done
+	# Only rank 0 prints: one header, one footer.
+	[ "$(grep -c '^# Collective test starting' "$TMPD/out")" = 1 ] &&
+		[ "$(grep -c '^# Out of bounds values' "$TMPD/out")" = 1 ] && ok "$fl: only rank 0 prints" ||
+		notok "$fl: only rank 0 prints"
+	expect_grep "$fl: the placement block lists every rank with host and PU" \
+		"^#  Rank  3 Pid +[0-9]+ on +[^ ]+ PU +[0-9]+ allowed PUs" "$TMPD/out"
+	# RMA windows (the across-machines path), forced on one node.
+	for np in $rma_nps; do
+		expect_status "$fl np=$np all -A all (rma windows)" 0 \
+			timeout 60 $run -np $np $bin all -A all $SMALL -q --mpi-window rma
+		expect_zero_wrong "$fl np=$np rma: 0 wrong" "$TMPD/out"
+		expect_grep "$fl np=$np: rma windows" "^# Transport: MPI .* rma \(MPI_Win_allocate\)" "$TMPD/out"
+	done
+	# The same rows and #wrong as the thread transport, for the same options.
+	for wn in "shared 3" "rma ${rma_nps##* }"; do
+		set -- $wn
+		rm -f "$TMPD/mpi.csv" "$TMPD/thr.csv"
+		$COLLBENCH all -A all -g $2 $SMALL -q --csv "$TMPD/thr.csv" >/dev/null 2>&1
+		timeout 60 $run -np $2 $bin all -A all $SMALL -q --mpi-window $1 --csv "$TMPD/mpi.csv" \
+			>/dev/null 2>"$TMPD/err"
+		if [ -s "$TMPD/mpi.csv" ] && [ "$(csv_keys "$TMPD/thr.csv")" = "$(csv_keys "$TMPD/mpi.csv")" ]; then
+			ok "$fl np=$2 $1: same rows and #wrong as threads -g $2 ($(csv_keys "$TMPD/mpi.csv" | wc -l) rows)"
+		else
+			notok "$fl np=$2 $1: same rows and #wrong as threads -g $2"
+			diff "$TMPD/thr.csv" "$TMPD/mpi.csv" 2>&1 | head -4 | sed 's/^/#   /'
+		fi
+	done
+	# The checker fails on broken output, with the same counts as threads.
+	C="allreduce -b 64 -e 4K -f 8 -n 2 -q --inject corrupt"
+	rm -f "$TMPD/mpi.csv" "$TMPD/thr.csv"
+	$COLLBENCH $C -g 4 --csv "$TMPD/thr.csv" >/dev/null 2>&1
+	expect_status "$fl np=4 --inject corrupt: exit 7" 7 timeout 60 $run -np 4 $bin $C --csv "$TMPD/mpi.csv"
+	nbad=$(csv_keys "$TMPD/mpi.csv" | grep -c 'wrong 1/1$')
+	if [ "$nbad" -gt 0 ] && [ "$(csv_keys "$TMPD/thr.csv")" = "$(csv_keys "$TMPD/mpi.csv")" ]; then
+		ok "$fl --inject corrupt: the same wrong counts as threads ($nbad rows with 1/1)"
+	else
+		notok "$fl --inject corrupt: the same wrong counts as threads ($nbad rows with 1/1)"
+	fi
+	# A process dying mid-run ends the job: non-zero, promptly, with a message.
+	timed "$fl np=4 --inject die" 30 nonzero timeout 60 $run -np 4 $bin allreduce -b 8 -e 64K -n 20 -q --inject die
+	expect_grep "$fl --inject die: the dying rank says so" "rank 3: --inject die: exiting with status 9" "$TMPD/err"
+	# A hang (a lost notify) ends in the watchdog's report, and the job ends.
+	timed "$fl np=3 drop-notify -T 2" 30 nonzero timeout 60 $run -np 3 $bin allreduce -b 64 -e 64 -n 2 -q -T 2 --inject drop-notify
+	expect_grep "$fl drop-notify: hang report names the cell" "timeout: MPI rank [0-9] .* made no progress|waits on cell" "$TMPD/err"
+	# -g: the rank count is mpirun's -np.
+	expect_status "$fl -g under MPI: exit 6" 6 timeout 60 $run -np 2 $bin allreduce -g 2
+	[ "$(grep -c '^collbench:' "$TMPD/err")" = 1 ] && [ ! -s "$TMPD/out" ] &&
+		ok "$fl -g under MPI: one line, nothing on stdout" ||
+		notok "$fl -g under MPI: one line, nothing on stdout ($(grep -c '^collbench:' "$TMPD/err") lines)"
+	# The issue's command.
+	t0=$(date +%s)
+	expect_status "$fl: -np 4 all -b 8 -e 1M" 0 timeout 120 $run -np 4 $bin all -b 8 -e 1M -q
+	expect_zero_wrong "$fl: -np 4 all -b 8 -e 1M: 0 wrong ($(($(date +%s) - t0)) s)" "$TMPD/out"
+}
+
+flavour "Open MPI" "${OMPI_COLLBENCH:-}" "$OMPI_RUN" "2 3 4"
+# MPICH's RMA (ch4:ucx) is time-slice bound when processes outnumber PUs
+# (its blocking flushes poll without yielding): the RMA matrix runs at np 2.
+flavour "MPICH" "${MPICH_COLLBENCH:-}" "$MPICH_RUN" "2"
