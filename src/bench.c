@@ -758,10 +758,15 @@ static void report_hang(struct run *run)
 		int pi = atomic_load_explicit(&st->point, memory_order_relaxed);
 		int owner = atomic_load_explicit(&st->wait_owner, memory_order_relaxed);
 		const struct cb_point *pt = pi >= 0 ? &run->plan->points[pi] : NULL;
+		int ph = atomic_load_explicit(&st->phase, memory_order_relaxed);
 		fprintf(stderr, "collbench:   rank %d: %s/%s size %zu phase %s iteration %llu",
 			r, pt ? pt->coll->name : "-", pt ? pt->algo->name : "-", pt ? pt->n.bytes : 0,
-			phase_name(atomic_load_explicit(&st->phase, memory_order_relaxed)),
+			phase_name(ph),
 			(unsigned long long)atomic_load_explicit(&st->iteration, memory_order_relaxed));
+		/* Inside a call: which of its barriers (a ring's round). */
+		if (ph == CB_PHASE_WARMUP || ph == CB_PHASE_TIMED || ph == CB_PHASE_CHECK)
+			fprintf(stderr, " barrier %d of the call",
+				(int)atomic_load_explicit(&st->barrier, memory_order_relaxed));
 		if (owner >= 0) {
 			size_t cell = (size_t)atomic_load_explicit(&st->wait_cell, memory_order_relaxed);
 			char what[96];

@@ -93,6 +93,7 @@ void comm_init(struct cb_comm *c, int nranks, size_t half_bytes, int npus)
 		atomic_init(&c->state[r].iteration, 0);
 		atomic_init(&c->state[r].phase, CB_PHASE_SETUP);
 		atomic_init(&c->state[r].point, -1);
+		atomic_init(&c->state[r].barrier, 0);
 	}
 }
 
@@ -342,6 +343,10 @@ void comm_barrier(struct cb_rank *rk)
 {
 	if (rk->nranks == 1)
 		return;
+	/* Only this rank writes its state: a plain increment is enough. */
+	atomic_store_explicit(&rk->state->barrier,
+			      atomic_load_explicit(&rk->state->barrier, memory_order_relaxed) + 1,
+			      memory_order_relaxed);
 	comm_jitter(rk);
 	if (rk->comm->barrier == CB_BARRIER_MESH)
 		barrier_mesh(rk);

@@ -21,6 +21,10 @@ for p in 2 4; do
 		"waits on cell [0-9]+ \(.*written by rank [0-9]+\) of rank [0-9]+'s window, expected epoch [0-9]+, seen [0-9]+" "$TMPD/err"
 	fault 4 10 "zero-signal P=$p" $B allreduce -g $p -b 64 -e 64 -n 2 -c 3 -T 1 --inject zero-signal
 	expect_grep "zero-signal P=$p: hang report" "timeout: no rank made progress for 1 s" "$TMPD/err"
+	# Ring: a barrier per round; the report says which one each rank is in.
+	fault 4 10 "zero-signal P=$p ring" $B allreduce -g $p -b 64 -e 64 -n 2 -c 3 -T 1 -A ring --inject zero-signal
+	expect_grep "zero-signal P=$p ring: hang report names the check iteration and the ring round (barrier of the call)" \
+		"rank [0-9]+: allreduce/ring size 64 phase check iteration [0-9]+ barrier [1-9][0-9]* of the call: waits" "$TMPD/err"
 	fault 7 30 "stale-epoch P=$p (default -c 1)" $B allreduce -g $p -b 64 -e 4K -f 8 -n 2 --inject stale-epoch
 	# A default run can miss a lost double buffer at P=2 (the window for
 	# the race is short); the documented way to catch it is race shaking.

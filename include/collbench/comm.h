@@ -43,6 +43,8 @@ struct cb_rank_state {
 	_Atomic uint64_t iteration;
 	_Atomic int32_t phase;        /* enum cb_phase */
 	_Atomic int32_t point;        /* index of the plan point being run */
+	_Atomic int32_t barrier;      /* barriers entered in the current call: the
+				       * round of a ring, the phase of others */
 } __attribute__((aligned(CB_CACHELINE)));
 
 enum cb_phase { CB_PHASE_SETUP, CB_PHASE_WARMUP, CB_PHASE_TIMED, CB_PHASE_CHECK, CB_PHASE_DONE };
@@ -134,7 +136,11 @@ void comm_rank_init(struct cb_rank *rk, struct cb_comm *c, int rank, char *win);
 void comm_rank_destroy(struct cb_rank *rk);
 
 /* Start a collective call: flips the scratch parity. */
-static inline void comm_begin_call(struct cb_rank *rk) { rk->call_seq++; }
+static inline void comm_begin_call(struct cb_rank *rk)
+{
+	rk->call_seq++;
+	atomic_store_explicit(&rk->state->barrier, 0, memory_order_relaxed);
+}
 
 /* This call's half of my data area. Double buffering by call parity: call k
  * uses half k%2, so a rank rewrites a half only two calls later, after a
