@@ -48,7 +48,7 @@ flavour() {
 	fl=$1 bin=$2 run=$3 rma_nps=$4
 	if [ ! -x "$bin" ] || ! command -v ${run%% *} >/dev/null; then
 		for part in "matrix" "rma matrix" "same results as threads" "corrupt" "dying rank" \
-			"hang" "-g" "issue command"; do
+			"hang" "-g" "SIGINT" "issue command"; do
 			ok "$fl: $part # SKIP $fl not built or ${run%% *} missing"
 		done
 		return
@@ -109,6 +109,27 @@ flavour() {
 	[ "$(grep -c '^collbench:' "$TMPD/err")" = 1 ] && [ ! -s "$TMPD/out" ] &&
 		ok "$fl -g under MPI: one line, nothing on stdout" ||
 		notok "$fl -g under MPI: one line, nothing on stdout ($(grep -c '^collbench:' "$TMPD/err") lines)"
+	# SIGINT to the launcher inside a long timed loop: the launcher passes
+	# a signal on (Open MPI as SIGTERM), rank 0 stops every rank at the next
+	# checkpoint, and the interrupted row and footer are printed.
+	timeout 60 $run -np 2 $bin allreduce -b 256K -e 256K -A ring -n 1000000000 -w 3 -q \
+		>"$TMPD/out" 2>"$TMPD/err" &
+	lpid=$!
+	sleep 4
+	# To the launcher itself (timeout would also signal its process group,
+	# and a second SIGINT makes MPICH's launcher abort at once).
+	t0=$(date +%s)
+	pkill -INT -P $lpid
+	wait $lpid
+	st=$?
+	dt=$(($(date +%s) - t0))
+	[ "$st" != 0 ] && [ "$st" != 124 ] && [ "$dt" -le 10 ] && ok "$fl SIGINT mid-loop: exit $st after $dt s" ||
+		notok "$fl SIGINT mid-loop: non-zero within 10 s (got $st after $dt s)"
+	# MPICH's launcher reports the Ctrl-C on stdout: keep collbench's lines.
+	grep -E '^(#| +[0-9])' "$TMPD/out" >"$TMPD/sig.out"
+	expect_zero_wrong "$fl SIGINT mid-loop: the interrupted row, 0 wrong" "$TMPD/sig.out"
+	expect_grep "$fl SIGINT mid-loop: footer says interrupted" \
+		"^# Interrupted +: SIG(INT|TERM) after 1 rows" "$TMPD/sig.out"
 	# The issue's command.
 	t0=$(date +%s)
 	expect_status "$fl: -np 4 all -b 8 -e 1M" 0 timeout 120 $run -np 4 $bin all -b 8 -e 1M -q
