@@ -642,8 +642,12 @@ static void mpi_placement(struct run *run, int r)
 		for (int q = 0; q < p; q++)
 			fprintf(f, "#  Rank %2d Pid %6d on %10s PU %3d allowed PUs %s (%d)\n", q,
 				all[q].pid, all[q].host, all[q].pu, all[q].allowed, all[q].nallowed);
-		for (int q = 0; q < p; q++)
-			run->pl->ranks[q].ran_on = all[q].pu;
+		for (int q = 0; q < p; q++) {
+			struct cb_rank_place *rp = &run->pl->ranks[q];
+			rp->ran_on = all[q].pu;
+			rp->pid = all[q].pid;
+			snprintf(rp->host, sizeof rp->host, "%s", all[q].host);
+		}
 		fprintf(f, "#\n");
 		fflush(f);
 	}

@@ -548,6 +548,14 @@ static void places_json(struct cb_jw *w, const struct cb_report *rep)
 			cb_jw_int(w, "pu", rp->pu_os);
 			cb_jw_int(w, "core", rp->core);
 			cb_jw_int(w, "numa", rp->numa);
+			cb_jw_int(w, "ran_on", rp->ran_on);
+			if (rp->host[0]) {
+				cb_jw_str(w, "host", rp->host);
+				cb_jw_int(w, "pid", rp->pid);
+			} else {
+				cb_jw_null(w, "host");
+				cb_jw_null(w, "pid");
+			}
 			cb_jw_str(w, "window_numa", rp->window_nodes);
 			tri(w, "cpu_ok", rp->cpu_ok);
 			tri(w, "mem_ok", rp->mem_ok);

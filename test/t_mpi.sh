@@ -47,7 +47,7 @@ csv_keys() { tail -n +2 "$1" | awk -F, "$CSV_KEYS"; }
 flavour() {
 	fl=$1 bin=$2 run=$3 rma_nps=$4
 	if [ ! -x "$bin" ] || ! command -v ${run%% *} >/dev/null; then
-		for part in "matrix" "rma matrix" "same results as threads" "corrupt" "dying rank" \
+		for part in "matrix" "-J placement" "rma matrix" "same results as threads" "corrupt" "dying rank" \
 			"hang" "-g" "SIGINT" "issue command"; do
 			ok "$fl: $part # SKIP $fl not built or ${run%% *} missing"
 		done
@@ -66,6 +66,13 @@ flavour() {
 		notok "$fl: only rank 0 prints"
 	expect_grep "$fl: the placement block lists every rank with host and PU" \
 		"^#  Rank  3 Pid +[0-9]+ on +[^ ]+ PU +[0-9]+ allowed PUs" "$TMPD/out"
+	# -J under MPI: every rank's host, pid and PU (gathered to rank 0).
+	rm -f "$TMPD/m.json"
+	timeout 60 $run -np 3 $bin allreduce -b 8 -e 64 -q -J "$TMPD/m.json" >/dev/null 2>&1
+	if python3 -c 'import json, sys
+rs = json.load(open(sys.argv[1]))["placements"][0]["ranks"]
+sys.exit(0 if len(rs) == 3 and all(r["host"] and r["pid"] > 0 and r["ran_on"] >= 0 for r in rs) else 1)' "$TMPD/m.json" 2>/dev/null
+	then ok "$fl -J: every rank's host, pid and PU"; else notok "$fl -J: every rank's host, pid and PU"; fi
 	# RMA windows (the across-machines path), forced on one node.
 	for np in $rma_nps; do
 		expect_status "$fl np=$np all -A all (rma windows)" 0 \

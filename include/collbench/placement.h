@@ -50,6 +50,8 @@ struct cb_rank_place {
 	long pages_checked, pages_wrong;
 	int wrong_node;     /* a node a page was found on although not intended */
 	bool checked;       /* cb_placement_check ran for this rank */
+	char host[64];      /* MPI: the rank's host ("" with threads: the run's) */
+	int pid;            /* MPI: the rank's process, 0 with threads */
 };
 
 struct cb_placement {
