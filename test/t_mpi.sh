@@ -130,10 +130,16 @@ sys.exit(0 if len(rs) == 3 and all(r["host"] and r["pid"] > 0 and r["ran_on"] >=
 	wait $lpid
 	st=$?
 	dt=$(($(date +%s) - t0))
-	[ "$st" != 0 ] && [ "$st" != 124 ] && [ "$dt" -le 10 ] && ok "$fl SIGINT mid-loop: exit $st after $dt s" ||
-		notok "$fl SIGINT mid-loop: non-zero within 10 s (got $st after $dt s)"
+	# Open MPI's mpirun returns 1. MPICH's mpiexec returns the processes'
+	# 130 or, racing with its own Ctrl-C handling, 0 (2 of 11 runs here with
+	# every rank exiting 130): there the footer's status is the verdict.
+	if [ "$fl" = MPICH ]; then lgood='[ "$st" = 0 ] || [ "$st" = 130 ]'; else lgood='[ "$st" != 0 ]'; fi
+	eval "$lgood" && [ "$st" != 124 ] && [ "$dt" -le 10 ] && ok "$fl SIGINT mid-loop: launcher exit $st after $dt s" ||
+		notok "$fl SIGINT mid-loop: launcher ended within 10 s as documented (got $st after $dt s)"
 	# MPICH's launcher reports the Ctrl-C on stdout: keep collbench's lines.
 	grep -E '^(#| +[0-9])' "$TMPD/out" >"$TMPD/sig.out"
+	expect_grep "$fl SIGINT mid-loop: the ranks' agreed status is 130 or 143" \
+		"^# Interrupted +: SIG(INT|TERM) after [0-9]+ rows \(exit status (130|143)\)" "$TMPD/sig.out"
 	expect_zero_wrong "$fl SIGINT mid-loop: the interrupted row, 0 wrong" "$TMPD/sig.out"
 	expect_grep "$fl SIGINT mid-loop: footer says interrupted" \
 		"^# Interrupted +: SIG(INT|TERM) after 1 rows" "$TMPD/sig.out"
