@@ -116,7 +116,7 @@ fuzz:
 		-timeout=5 -rss_limit_mb=2048 -close_fd_mask=3 -artifact_prefix=./ corpus $(abspath fuzz/corpus)
 
 # Comparison with Open MPI and MPICH (installs them as root); writes
-# bench/RESULTS.md. Not part of make check: it takes about 20 minutes.
+# bench/RESULTS.md. Not part of make check: it takes about 30 minutes.
 bench: $(BIN)
 	sh bench/run.sh
 

@@ -6,7 +6,8 @@
 #
 # In one invocation: builds collbench (the tree's Makefile, into
 # bench/build), the MPI peer (bench/mpi_peer.c) with mpicc.openmpi and
-# mpicc.mpich, and bench/copybw.c; measures copy bandwidth; then for every P
+# mpicc.mpich, bench/copybw.c and bench/linelat.c; measures copy bandwidth
+# and the cache-line exchange floor under a two-rank call; then for every P
 # in $PS and every round runs, alternating, collbench (-A all, which includes
 # "auto"), the Open MPI peer and the MPICH peer, per collective, over two size
 # ranges (8 B .. 1 MiB with $SMALL_N iterations, 2 MiB .. max with $LARGE_N),
@@ -15,7 +16,7 @@
 # same text goes to bench/RESULTS.md. Raw outputs stay in bench/out/.
 #
 # Environment knobs (defaults): PS="2 4 8 16" ROUNDS=2 SMALL_N=200 SMALL_W=20
-# LARGE_N=5 LARGE_W=2; max size 64 MiB for P <= 4, 32 MiB for P = 8 and
+# LARGE_N=5 LARGE_W=2 (SMALL_N x 10 where every rank has a CPU); max size 64 MiB for P <= 4, 32 MiB for P = 8 and
 # 16 MiB for P = 16 (memory and run time; MAX_P8, MAX_P16 override).
 # PEER_TIMEOUT=300: seconds one MPI peer run may take; oversubscribed MPICH
 # busy-polls and is time-slice bound, so at P = 16 it may not finish: the
@@ -53,6 +54,7 @@ CB=$B/collbench
 mpicc.openmpi -O2 -o "$B/peer_ompi" "$ROOT/bench/mpi_peer.c"
 mpicc.mpich -O2 -o "$B/peer_mpich" "$ROOT/bench/mpi_peer.c"
 cc -O2 -pthread -o "$B/copybw" "$ROOT/bench/copybw.c"
+cc -O2 -pthread -o "$B/linelat" "$ROOT/bench/linelat.c"
 
 START=$(date +%s)
 {
@@ -66,6 +68,7 @@ START=$(date +%s)
 	echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "copy_bw_GBs: $("$B/copybw" 64 "$(nproc)" 10)"
 	echo "copy_bw_1rank_GBs: $("$B/copybw" 64 1 10)"
+	echo "line_exchange_us: $("$B/linelat")"
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt"
 
@@ -86,6 +89,9 @@ for P in $PS; do
 			# fewer iterations when oversubscribed: MPI libraries that poll
 			# are time-slice bound there
 			[ $range = small ] && [ "$P" -gt "$(nproc)" ] && n=$((n / 4 + 1))
+			# and more where a call takes well under a microsecond (the
+			# VM's noise is of that order)
+			[ $range = small ] && [ "$P" -le "$(nproc)" ] && n=$((n * 10))
 			echo "P=$P round $R $range: collbench, Open MPI, MPICH" >&2
 			for c in $COLLS; do
 				"$CB" "$c" -g "$P" -b $b -e "$e" -f 2 -n "$n" -w "$w" -c 1 -A all -T 600 \
@@ -99,5 +105,8 @@ for P in $PS; do
 		done
 	done
 done
-echo "elapsed_s: $(($(date +%s) - START))" >> "$OUT/machine.txt"
+{
+	echo "line_exchange_us_at_end: $("$B/linelat")"
+	echo "elapsed_s: $(($(date +%s) - START))"
+} >> "$OUT/machine.txt"
 python3 "$ROOT/bench/tables.py" "$OUT" | tee "$ROOT/bench/RESULTS.md"

@@ -116,6 +116,13 @@ print("|---|---|---|---|---|")
 ar2 = [r for r in summary if r[0] == "allreduce" and r[1] == 2]
 check("P=2 allreduce <= 256 B: <= 0.5 x Open MPI", [r for r in ar2 if r[2] <= 256], ro, 0.5)
 check("P=2 allreduce >= 1 MiB: <= 0.5 x Open MPI", [r for r in ar2 if r[2] >= 1 << 20], ro, 0.5)
+L = float(mach.get("line_exchange_us", "0") or 0)
+small = [r for r in ar2 if r[2] <= 256 and r[4] != float("inf")]
+if L and small:
+    lo = min(r[4] for r in small)
+    print(f"| P=2 floor: one cache-line exchange between the two CPUs (bench/linelat.c) | - | - | "
+          f"{L:.2f} us = {L / lo:.2f} x Open MPI's fastest small allreduce ({lo:.2f} us) | "
+          f"no two-rank allreduce can be faster than this |")
 if B:
     rows = [r for r in ar2 if r[2] >= 1 << 20 and r[3]]
     effs = [(200 * 2 * r[2] / (r[3] * 1e3 * B), r) for r in rows]

@@ -477,6 +477,7 @@ static unsigned inject_faults(enum cb_inject kind)
 	case CB_INJECT_STALE_EPOCH: return CB_FAULT_STALE_EPOCH;
 	case CB_INJECT_NO_DOUBLE_BUFFER: return CB_FAULT_SINGLE_BUFFER;
 	case CB_INJECT_RING_OFF_BY_ONE: return CB_FAULT_RING_OFF_BY_ONE;
+	case CB_INJECT_NO_ACK: return CB_FAULT_NO_ACK;
 	default: return 0;
 	}
 }

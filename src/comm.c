@@ -78,6 +78,12 @@ void comm_init(struct cb_comm *c, int nranks, size_t half_bytes, int npus)
 	c->cells_off = CB_CACHELINE;
 	c->diss_cell0 = (size_t)CB_NROWS * (size_t)nranks;
 	c->ncells = c->diss_cell0 + (size_t)rounds;
+	c->ll = nranks <= CB_LL_MAX_RANKS;
+	c->ll_cell0 = c->ack_cell0 = c->ncells;
+	if (c->ll) {
+		c->ack_cell0 = c->ll_cell0 + (size_t)nranks * CB_LL_SLOTS * CB_LL_LINES;
+		c->ncells = c->ack_cell0 + (size_t)nranks;
+	}
 	c->data_off = (c->cells_off + c->ncells * sizeof(struct cb_cell) + 4095) & ~(size_t)4095;
 	c->half_bytes = (half_bytes + 4095) & ~(size_t)4095;
 	c->win_bytes = c->data_off + 2 * c->half_bytes;
@@ -150,6 +156,9 @@ void comm_rank_init(struct cb_rank *rk, struct cb_comm *c, int rank, char *win)
 	rk->win = win;
 	rk->state = &c->state[rank];
 	rk->expect = cb_xcalloc((size_t)CB_NROWS * (size_t)c->nranks, sizeof *rk->expect);
+	rk->ll_expect = cb_xcalloc((size_t)c->nranks * CB_LL_SLOTS, sizeof *rk->ll_expect);
+	rk->ll_sent = cb_xcalloc((size_t)c->nranks * CB_LL_SLOTS, sizeof *rk->ll_sent);
+	rk->ll_root_calls = cb_xcalloc((size_t)c->nranks, sizeof *rk->ll_root_calls);
 	/* The window is zeroed and not yet published to peers: initialising the
 	 * atomics here is the one time they are written without a peer able to
 	 * reach them. */
@@ -162,7 +171,13 @@ void comm_rank_init(struct cb_rank *rk, struct cb_comm *c, int rank, char *win)
 void comm_rank_destroy(struct cb_rank *rk)
 {
 	free(rk->expect);
+	free(rk->ll_expect);
+	free(rk->ll_sent);
+	rk->ll_sent = NULL;
+	free(rk->ll_root_calls);
+	rk->ll_root_calls = NULL;
 	rk->expect = NULL;
+	rk->ll_expect = NULL;
 }
 
 void comm_put(const struct cb_rank *rk, int peer, void *local_dst,
@@ -256,7 +271,14 @@ uint64_t comm_cell_value(const struct cb_comm *c, int owner, size_t cell)
 void comm_cell_describe(const struct cb_comm *c, int owner, size_t cell, char *buf, size_t cap)
 {
 	static const char *const rows[CB_NROWS] = { "barrier", "algo0", "algo1", "algo2", "algo3" };
-	if (cell < c->diss_cell0) {
+	if (c->ll && cell >= c->ack_cell0) {
+		snprintf(buf, cap, "ack cell written by rank %zu", cell - c->ack_cell0);
+	} else if (c->ll && cell >= c->ll_cell0) {
+		size_t i = cell - c->ll_cell0;
+		snprintf(buf, cap, "LL slot %zu line %zu, written by rank %zu",
+			 i / CB_LL_LINES % CB_LL_SLOTS, i % CB_LL_LINES,
+			 i / CB_LL_LINES / CB_LL_SLOTS);
+	} else if (cell < c->diss_cell0) {
 		size_t row = cell / (size_t)c->nranks;
 		snprintf(buf, cap, "%s row, slot written by rank %zu", rows[row],
 			 cell % (size_t)c->nranks);
@@ -353,4 +375,93 @@ void comm_barrier(struct cb_rank *rk)
 	else
 		barrier_dissemination(rk);
 	comm_jitter(rk);
+}
+
+/* First cell of writer w's slot; its lines follow. */
+static size_t ll_cell(const struct cb_comm *c, int w, unsigned slot)
+{
+	return c->ll_cell0 + ((size_t)w * CB_LL_SLOTS + slot) * CB_LL_LINES;
+}
+
+static size_t ll_lines(size_t n)
+{
+	return n ? (n + CB_LL_LINE_BYTES - 1) / CB_LL_LINE_BYTES : 1;
+}
+
+/* Every line of the message is published by its own counter, set to the
+ * message's number (messages sent to this slot so far): the receiver sees
+ * each line as it lands, and no line waits for a read-modify-write. The
+ * wake-up handshake is the doorbell's Dekker pair (see the top of this
+ * file) with a fence standing for the seq_cst RMW: counters stored, fence,
+ * then sleep_cell read; the receiver stores sleep_cell, then re-reads the
+ * line, both seq_cst. */
+void comm_ll_send(struct cb_rank *rk, int peer, unsigned slot, const void *src, size_t n)
+{
+	const struct cb_comm *c = rk->comm;
+	size_t c0 = ll_cell(c, rk->rank, slot), lines = ll_lines(n);
+	uint64_t e = ++rk->ll_sent[(size_t)peer * CB_LL_SLOTS + slot];
+	struct cb_doorbell *db;
+	int32_t sc;
+
+	if (rk->drop_notifies > 0) {
+		rk->drop_notifies--;
+		return;
+	}
+	if (c->ops) {
+		/* Without mapped windows a counter moves only by the transport's
+		 * notify (+1): the payloads are put (complete on return), then
+		 * line 0 alone is notified, and receivers wait on it alone. */
+		for (size_t l = 0; l < lines && l * CB_LL_LINE_BYTES < n; l++) {
+			size_t k = l * CB_LL_LINE_BYTES;
+			comm_put(rk, peer, cell_at(c, rk->win, c0 + l)->pad, (const char *)src + k,
+				 n - k < CB_LL_LINE_BYTES ? n - k : CB_LL_LINE_BYTES);
+		}
+		c->ops->notify(rk, peer, c->cells_off + c0 * sizeof(struct cb_cell));
+		return;
+	}
+	for (size_t l = 0; l < lines; l++) {
+		struct cb_cell *cl = cell_at(c, c->win[peer], c0 + l);
+		size_t k = l * CB_LL_LINE_BYTES;
+		if (k < n)
+			memcpy(cl->pad, (const char *)src + k,
+			       n - k < CB_LL_LINE_BYTES ? n - k : CB_LL_LINE_BYTES);
+		atomic_store_explicit(&cl->v, e, memory_order_release);
+	}
+	db = doorbell(c->win[peer]);
+	atomic_thread_fence(memory_order_seq_cst);
+	sc = atomic_load_explicit(&db->sleep_cell, memory_order_seq_cst);
+	if (sc >= (int32_t)c0 && sc < (int32_t)(c0 + lines)) {
+		atomic_fetch_add_explicit(&db->seq, 1, memory_order_release);
+		futex(&db->seq, FUTEX_WAKE | c->futex_private, 1);
+	}
+}
+
+void comm_ll_wait(struct cb_rank *rk, int writer, unsigned slot, size_t n)
+{
+	size_t c0 = ll_cell(rk->comm, writer, slot), lines = rk->comm->ops ? 1 : ll_lines(n);
+	uint64_t *e = &rk->ll_expect[(size_t)writer * CB_LL_SLOTS + slot];
+	++*e;
+	for (size_t l = 0; l < lines; l++)
+		comm_wait_cell(rk, c0 + l, (rk->faults & CB_FAULT_STALE_EPOCH) ? 1 : *e);
+}
+
+void comm_ll_read(const struct cb_rank *rk, int writer, unsigned slot, void *dst, size_t n)
+{
+	const struct cb_comm *c = rk->comm;
+	size_t c0 = ll_cell(c, writer, slot);
+	for (size_t k = 0, l = 0; k < n; k += CB_LL_LINE_BYTES, l++)
+		memcpy((char *)dst + k, cell_at(c, rk->win, c0 + l)->pad,
+		       n - k < CB_LL_LINE_BYTES ? n - k : CB_LL_LINE_BYTES);
+}
+
+void comm_ack(struct cb_rank *rk, int peer)
+{
+	comm_notify_cell(rk, peer, rk->comm->ack_cell0 + (size_t)rk->rank);
+}
+
+void comm_wait_acks(struct cb_rank *rk, int peer, uint64_t n)
+{
+	if (n)
+		comm_wait_cell(rk, rk->comm->ack_cell0 + (size_t)peer,
+			       (rk->faults & CB_FAULT_STALE_EPOCH) ? 1 : n);
 }

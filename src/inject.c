@@ -17,6 +17,8 @@ const struct cb_inject_desc cb_injects[] = {
 	  "every call uses scratch half 0, so a fast rank overwrites scratch a slow peer still reads (expect: wrong results, exit 7; use -c 50 --jitter 50)" },
 	{ "ring-off-by-one", CB_INJECT_RING_OFF_BY_ONE,
 	  "ring algorithms' reduce-scatter reads chunk index + 1 (expect: wrong results in ring rows, exit 7)" },
+	{ "no-ack", CB_INJECT_NO_ACK,
+	  "barrier-free senders (broadcast eager) reuse a slot without waiting for the receiver's ack, so a fast root overwrites a message not yet read (expect: wrong results, exit 7; use -c 300 --jitter 30)" },
 	{ "die", CB_INJECT_DIE,
 	  "MPI transport only: the last rank's process exits (status 9) halfway through its first timed loop (expect: the launcher ends the job with an error, non-zero status; with threads: exit 5)" },
 };

@@ -41,8 +41,37 @@ expect_status "ring-off-by-one leaves mesh alone" 0 $B allreduce -g 4 -b 64 -e 4
 expect_zero_wrong "ring-off-by-one, mesh and twophase: 0 wrong" "$TMPD/out"
 fault 7 30 "ring-off-by-one reduce_scatter ring" $B reduce_scatter -g 4 -b 64 -e 4K -f 8 -n 2 -A ring --inject ring-off-by-one
 
+# The LL algorithms (allreduce ll, broadcast eager) have no barrier: their
+# slots and acks carry iteration safety. Breaking either is caught.
+for p in 2 3; do
+	fault 7 30 "no-double-buffer allreduce ll P=$p" $B allreduce -g $p -b 4 -e 256 -A ll \
+		-n 20 -w 1 -c 300 --jitter 30 --inject no-double-buffer
+	fault 7 30 "no-ack broadcast eager P=$p" $B broadcast -g $p -b 4 -e 256 -A eager \
+		-n 20 -w 1 -c 300 --jitter 30 --inject no-ack
+done
+expect_status "no-ack leaves barriered broadcasts alone" 0 $B broadcast -g 3 -b 4 -e 256 -A pull,push \
+	-n 2 -c 50 --jitter 30 --inject no-ack
+fault 4 10 "drop-notify allreduce ll" $B allreduce -g 3 -b 64 -e 64 -n 2 -T 1 -A ll --inject drop-notify
+expect_grep "drop-notify ll: hang report names the LL line" \
+	"waits on cell [0-9]+ \(LL slot [01] line 0, written by rank [0-9]+\)" "$TMPD/err"
+fault 4 10 "drop-notify broadcast eager" $B broadcast -g 3 -b 64 -e 64 -n 2 -T 1 -A eager -r 2 --inject drop-notify
+# Soaks: LL rows next to barriered rows (the hand-over between them), every
+# root, the futex path (a lost wake-up would hang) and the spin path.
+# (spin only where every rank has a PU: oversubscribed spinning takes a
+# time slice per wait).
+for wp in "futex 5 4" "spin 2 2"; do
+	set -- $wp
+	w=$1
+	expect_status "soak: allreduce ll/mesh P=$2 --wait $w, 300 checks, jitter" 0 \
+		$B allreduce -g $2 -b 4 -e 448 -f 4 -A ll,mesh,ll -n 5 -w 0 -c 300 --jitter 20 --seed 5 --wait $w
+	expect_zero_wrong "soak ll P=$2 --wait $w: 0 wrong" "$TMPD/out"
+	expect_status "soak: broadcast eager/push P=$3 --wait $w, every root, 300 checks, jitter" 0 \
+		$B broadcast -g $3 -b 1 -e 448 -f 8 -A eager,push,eager -r all -n 20 -w 0 -c 300 --jitter 20 --seed 9 --wait $w
+	expect_zero_wrong "soak eager P=$3 --wait $w: 0 wrong" "$TMPD/out"
+done
+
 # Soak: thousands of back-to-back checked calls with random delays.
-expect_status "soak: every collective P=3, 500 checks x 21 algorithms x 2 halves, jitter" 0 \
+expect_status "soak: every collective P=3, 500 checks x every algorithm x 2 halves, jitter" 0 \
 	$B all -g 3 -b 64 -e 64 -n 1 -w 0 -c 500 --jitter 20 --seed 7
 expect_zero_wrong "soak P=3: 0 wrong" "$TMPD/out"
 expect_status "soak: allreduce P=8, 250 checks per row half, jitter" 0 \

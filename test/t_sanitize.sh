@@ -31,4 +31,10 @@ for san in TSAN ASAN; do
 	done
 	san_run "$san all collectives P=4" "$bin" all -g 4 -b 8 -e 2K -f 16 -n 2 -w 1 -c 4
 	san_run "$san all collectives P=5, every root" "$bin" all -g 5 -b 4 -e 1K -f 16 -r all -n 1 -w 1 -c 3
+	# The barrier-free LL algorithms, back to back with random delays and
+	# sleeping receivers.
+	san_run "$san allreduce ll/mesh P=3, jitter, futex waits" "$bin" \
+		allreduce -g 3 -b 4 -e 448 -f 4 -A ll,mesh -n 20 -w 1 -c 50 --jitter 10 --wait futex
+	san_run "$san broadcast eager/pull P=3, every root, jitter, futex waits" "$bin" \
+		broadcast -g 3 -b 4 -e 448 -f 4 -A eager,pull -r all -n 20 -w 1 -c 50 --jitter 10 --wait futex
 done

@@ -64,6 +64,7 @@ enum cb_fault {
 	CB_FAULT_STALE_EPOCH = 1 << 0,   /* waits compare against 1 */
 	CB_FAULT_SINGLE_BUFFER = 1 << 1, /* no double buffering */
 	CB_FAULT_RING_OFF_BY_ONE = 1 << 2, /* ring algorithms read chunk + 1 */
+	CB_FAULT_NO_ACK = 1 << 3,          /* LL senders do not wait for acks */
 };
 
 struct cb_rank;
@@ -81,8 +82,27 @@ struct cb_comm_ops {
 	void (*wait)(struct cb_rank *rk, size_t off, uint64_t expect);
 };
 
+/* Inline messages (the "LL" protocol of fast shared-memory collectives): a
+ * message of up to CB_LL_BYTES goes straight into a slot of the receiver's
+ * window that only the sender writes. A slot is CB_LL_LINES signal cells;
+ * each carries CB_LL_LINE_BYTES of the message in its own cache line, next
+ * to the counter that says the line is there, so a receiver polls exactly
+ * the lines that hold data: a small message costs it one cache-line
+ * transfer, not a notify line plus data lines. Every window has CB_LL_SLOTS
+ * slots per writer (algorithms use disjoint ranges of them) and one ack cell
+ * per writer; only windows of at most CB_LL_MAX_RANKS ranks have them
+ * (comm->ll), since their memory grows as P^2. */
+#define CB_LL_SLOTS 10
+#define CB_LL_LINES 8
+#define CB_LL_LINE_BYTES (CB_CACHELINE - sizeof(uint64_t))
+#define CB_LL_BYTES (CB_LL_LINES * CB_LL_LINE_BYTES)
+#define CB_LL_MAX_RANKS 16
+
 struct cb_comm {
 	int nranks;
+	int ll;                       /* windows have LL slots and ack cells */
+	size_t ll_cell0;              /* first LL cell: + (writer*SLOTS + slot)*LINES + line */
+	size_t ack_cell0;             /* first ack cell: + writer */
 	unsigned spin_limit;          /* pause spins before a waiter yields/sleeps */
 	unsigned yield_limit;         /* then sched_yield() looks before it sleeps */
 	enum cb_wait wait;            /* --wait */
@@ -110,6 +130,10 @@ struct cb_rank {
 	int nranks;
 	char *win;
 	uint64_t *expect;             /* [CB_NROWS * nranks] notifies consumed */
+	uint64_t *ll_expect;          /* [nranks * CB_LL_SLOTS] LL messages consumed */
+	uint64_t *ll_sent;            /* [nranks * CB_LL_SLOTS] LL messages sent */
+	uint64_t *ll_root_calls;      /* [nranks] calls of barrier-free rooted LL
+				       * algorithms per root (the same on every rank) */
 	uint64_t barrier_epoch;       /* dissemination barriers entered */
 	uint64_t call_seq;            /* collective calls started */
 	int drop_notifies;            /* fault injection: notifies left to skip */
@@ -186,6 +210,21 @@ void comm_notify(struct cb_rank *rk, int peer, enum cb_row row);
 void comm_wait(struct cb_rank *rk, int peer, enum cb_row row);
 /* Barrier over all ranks (mesh for few ranks, dissemination for many). */
 void comm_barrier(struct cb_rank *rk);
+
+/* LL messages (see CB_LL_SLOTS). comm_ll_send: n <= CB_LL_BYTES bytes into
+ * my slot of peer's window, each line published by its own counter; the
+ * caller has made sure peer consumed the slot's previous message.
+ * comm_ll_wait: consume the next n-byte message of writer's slot in my
+ * window (acquire, line by line); comm_ll_read then copies it out (valid
+ * until the writer may reuse the slot). */
+void comm_ll_send(struct cb_rank *rk, int peer, unsigned slot, const void *src, size_t n);
+void comm_ll_wait(struct cb_rank *rk, int writer, unsigned slot, size_t n);
+void comm_ll_read(const struct cb_rank *rk, int writer, unsigned slot, void *dst, size_t n);
+/* Flow control for LL senders: comm_ack bumps my ack cell in peer's window;
+ * comm_wait_acks waits until the ack cell peer writes in my window is at
+ * least n (a count, not a consumption: acks never need to be drained). */
+void comm_ack(struct cb_rank *rk, int peer);
+void comm_wait_acks(struct cb_rank *rk, int peer, uint64_t n);
 
 /* Race shaking: seed the per-rank generator; comm_jitter() sleeps a random
  * 0..jitter_us microseconds at half of the calls while jitter_on. */

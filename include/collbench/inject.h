@@ -10,6 +10,7 @@ enum cb_inject {
 	CB_INJECT_STALE_EPOCH, /* waits compare against 1, not the epoch */
 	CB_INJECT_NO_DOUBLE_BUFFER, /* every call uses the same scratch half */
 	CB_INJECT_RING_OFF_BY_ONE, /* ring reduce-scatter reads chunk index + 1 */
+	CB_INJECT_NO_ACK,      /* barrier-free senders ignore their receivers' acks */
 	CB_INJECT_DIE,         /* MPI: the last rank's process exits mid-run */
 };
 

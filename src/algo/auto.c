@@ -5,20 +5,31 @@
  * call run the same algorithm; and it is the same for every call of a point.
  *
  * Iteration safety: the chosen algorithm's own argument (its file comment).
- * Every candidate below runs at least one comm_barrier per call, so the
- * parity rule of algo.h holds across calls even when consecutive points pick
- * different algorithms (ring-neighbor, the one barrier-free algorithm, is
- * never chosen). Scratch: the largest any candidate needs.
+ * Every candidate but the LL ones (allreduce ll, broadcast eager) runs at
+ * least one comm_barrier per call, so the parity rule of algo.h holds
+ * across calls; the LL ones touch no scratch half, and every point ends in
+ * the closing barrier, so consecutive points may pick any mix
+ * (ring-neighbor is never chosen). Scratch: the largest any candidate
+ * needs.
  *
  * Crossovers, measured with bench/run.sh on the 2-core development machine
  * (AMD EPYC, KVM, 2 vCPU, 32 MiB L3; see bench/RESULTS.md), float sum:
- *   allreduce       mesh (one barrier, every rank reduces all inputs) up to
+ *   allreduce       ll (inputs sent inline with the notify) up to one line
+ *                   (56 B) with a PU per rank (2-core Xeon, P=2, 8 B: ll
+ *                   0.40 us, mesh 0.56-0.75; 64 B: 0.53 vs 0.57; 128 B:
+ *                   0.66 vs 0.67); never oversubscribed, where every
+ *                   receiver's P-1 waits each risk a sleep (P=4, 8 B: 15.1
+ *                   vs 11.7 us; P=8: 35.4 vs 29.1);
+ *                   then mesh (one barrier, every rank reduces all inputs) up to
  *                   2 KiB with a PU per rank (P=2: mesh 0.18 us, twoshot
  *                   0.29 at 2 KiB; 0.50 vs 0.41 at 4 KiB), up to 16 KiB
  *                   oversubscribed (P=4: 6.3 vs 7.0 us at 16 KiB, 9.7 vs 8.8
  *                   at 32 KiB; P=8, P=16 alike)
  *                   (each barrier there costs context switches); twoshot
  *                   (pipelined reduce-scatter + allgather) above.
+ *   broadcast       eager (root sends inline, no barrier) up to CB_LL_BYTES
+ *                   (448 B) at every P <= 16 (8 B: P=2 0.25 us vs push
+ *                   0.45; P=4 6.3 vs 8.5; P=8 16.6 vs 37.1), then as below.
  *   broadcast, allgather, reduce_scatter:
  *                   push up to 64 KiB, pull up to 256 KiB, pipeline (pull in
  *                   256 KiB segments, cache-resident staging) above (P=2:
@@ -48,6 +59,7 @@ extern const struct cb_coll cb_coll_allreduce, cb_coll_broadcast, cb_coll_reduce
 	cb_coll_allgather, cb_coll_reduce_scatter, cb_coll_alltoall, cb_coll_gather,
 	cb_coll_scatter, cb_coll_sendrecv;
 extern const struct cb_algo cb_algo_allreduce_mesh, cb_algo_allreduce_twoshot,
+	cb_algo_allreduce_ll, cb_algo_broadcast_eager,
 	cb_algo_broadcast_pull, cb_algo_broadcast_push, cb_algo_reduce_pull,
 	cb_algo_allgather_pull, cb_algo_allgather_push, cb_algo_reduce_scatter_pull,
 	cb_algo_reduce_scatter_push, cb_algo_alltoall_pull, cb_algo_alltoall_push,
@@ -56,10 +68,12 @@ extern const struct cb_algo cb_algo_allreduce_mesh, cb_algo_allreduce_twoshot,
 	cb_algo_alltoall_pipeline;
 
 static const struct rule allreduce_rules[] = {
+	{ CB_LL_LINE_BYTES, 0, &cb_algo_allreduce_ll },
 	{ 2048, 16384, &cb_algo_allreduce_mesh },
 	{ ANY, ANY, &cb_algo_allreduce_twoshot },
 };
 static const struct rule broadcast_rules[] = {
+	{ CB_LL_BYTES, CB_LL_BYTES, &cb_algo_broadcast_eager },
 	{ 65536, 65536, &cb_algo_broadcast_push },
 	{ 262144, 2097152, &cb_algo_broadcast_pull },
 	{ ANY, ANY, &cb_algo_broadcast_pipeline },

@@ -19,6 +19,8 @@ extern const struct cb_algo cb_algo_allreduce_twophase;
 extern const struct cb_algo cb_algo_allreduce_ring;
 extern const struct cb_algo cb_algo_allreduce_ring_neighbor;
 extern const struct cb_algo cb_algo_allreduce_twoshot;
+extern const struct cb_algo cb_algo_allreduce_ll;
+extern const struct cb_algo cb_algo_broadcast_eager;
 extern const struct cb_algo cb_algo_broadcast_pull;
 extern const struct cb_algo cb_algo_broadcast_push;
 extern const struct cb_algo cb_algo_reduce_pull;
@@ -70,10 +72,12 @@ const struct cb_algo *const cb_algos[] = {
 	&cb_algo_allreduce_ring,
 	&cb_algo_allreduce_ring_neighbor,
 	&cb_algo_allreduce_twoshot,
+	&cb_algo_allreduce_ll,
 	&cb_algo_allreduce_auto,
 	&cb_algo_broadcast_pull,
 	&cb_algo_broadcast_push,
 	&cb_algo_broadcast_pipeline,
+	&cb_algo_broadcast_eager,
 	&cb_algo_broadcast_auto,
 	&cb_algo_reduce_pull,
 	&cb_algo_reduce_twophase,

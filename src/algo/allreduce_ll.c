@@ -1,0 +1,65 @@
+/* allreduce "ll": one shot over LL messages (comm.h), for small messages.
+ * Every rank sends its whole input to every peer as an LL message (the
+ * first 56 bytes ride on the notify's own cache line), consumes its P-1
+ * peers' messages and reduces them with its own input in the seed's order
+ * (mine, then peers ascending). Against "mesh" (stage, barrier, read every
+ * peer's scratch) a receiver waits for one line per peer instead of a
+ * barrier line and then the data lines: at P = 2 and 8 B the critical path
+ * is one cache-line transfer each way instead of two.
+ *
+ * A message larger than CB_LL_BYTES, or windows without LL slots (P >
+ * CB_LL_MAX_RANKS), runs "mesh" instead.
+ *
+ * Iteration safety, without a barrier: call k uses slot k % 2 (slots 0 and
+ * 1; --inject no-double-buffer forces slot 0). Rank a writes b's slot for
+ * call k again in call k+2. a starts call k+2 only after consuming b's
+ * message of call k+1, which b sends only after it has finished call k,
+ * including its reads of that slot. Across rows the closing barrier of
+ * every point orders everything, as for any algorithm; nothing here touches
+ * the scratch halves, so the parity rule of algo.h is unaffected. */
+#include <string.h>
+
+#include "collbench/algo.h"
+
+extern const struct cb_algo cb_algo_allreduce_mesh;
+
+static void run(struct cb_rank *rk, const struct cb_call *c)
+{
+	size_t es = c->dt->size, n = c->n->count, bytes = n * es;
+	int p = rk->nranks, r = rk->rank;
+	unsigned slot = (rk->faults & CB_FAULT_SINGLE_BUFFER) ? 0 : (unsigned)(rk->call_seq & 1);
+	cb_reduce_fn fn;
+	unsigned char in[CB_LL_BYTES] __attribute__((aligned(64)));
+	const void *acc = c->send;
+
+	if (!rk->comm->ll || bytes > CB_LL_BYTES) {
+		cb_algo_allreduce_mesh.run(rk, c);
+		return;
+	}
+	if (p == 1) {
+		cb_copy(c->recv, c->send, bytes);
+		return;
+	}
+	for (int i = 1; i < p; i++)
+		comm_ll_send(rk, (r + i) % p, slot, c->send, bytes);
+	fn = cb_reduce_kernel(c->dt, c->op);
+	for (int k = 0; k < p; k++) {
+		if (k == r)
+			continue;
+		comm_ll_wait(rk, k, slot, bytes);
+		comm_ll_read(rk, k, slot, in, bytes);
+		fn(c->recv, acc, in, n);
+		acc = c->recv;
+	}
+	cb_reduce_finish(c->dt, c->op, c->recv, n, p);
+}
+
+extern const struct cb_coll cb_coll_allreduce;
+
+const struct cb_algo cb_algo_allreduce_ll = {
+	.name = "ll",
+	.coll = &cb_coll_allreduce,
+	.summary = "one shot, inputs sent inline with the notify (<= 448 B, P <= 16; else mesh)",
+	.scratch_bytes = cb_scratch_send,
+	.run = run,
+};
