@@ -114,29 +114,43 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Buffers of one rank, allocated and first-touched by its own thread. */
+/* Buffers of one rank, allocated and first-touched by its own thread. The
+ * send and recv buffers live in the window's user area (comm_reserve_user),
+ * at the same offsets in every window, so zero-copy algorithms can read a
+ * peer's buffers in place; exp (the golden) is private. */
 struct rank_bufs {
 	char *win, *send, *recv, *exp;
 	size_t win_len, send_len, recv_len, exp_len;
 };
 
+#define PAGE_UP(x) (((x) + 4095) & ~(size_t)4095)
+
+/* Bytes of the user area for the plan: send, then recv (which also hosts
+ * in-place layouts, spanning max(send, recv)), each page-aligned. */
+static size_t user_bytes(const struct cb_plan *p, size_t *send_len, size_t *recv_len)
+{
+	size_t s = p->max_send_bytes;
+	size_t r = p->max_recv_bytes > p->max_send_bytes ? p->max_recv_bytes : p->max_send_bytes;
+	if (send_len)
+		*send_len = s;
+	if (recv_len)
+		*recv_len = r;
+	return PAGE_UP(s) + PAGE_UP(r);
+}
+
 static void bufs_alloc(struct run *run, int r, struct rank_bufs *b)
 {
 	const struct cb_plan *p = run->plan;
 	b->win_len = run->comm.win_bytes;
-	b->send_len = p->max_send_bytes;
-	/* The recv buffer also hosts in-place layouts, which span max(send, recv). */
-	b->recv_len = p->max_recv_bytes > p->max_send_bytes ? p->max_recv_bytes : p->max_send_bytes;
+	user_bytes(p, &b->send_len, &b->recv_len);
 	b->exp_len = p->max_recv_bytes;
 	/* MPI: the window comes from the transport (collective). */
 	b->win = run->mpi ? cb_mpi_win_create(&run->comm, r)
 			  : cb_placement_alloc(run->pl, r, b->win_len);
-	b->send = cb_placement_alloc(run->pl, r, b->send_len);
-	b->recv = cb_placement_alloc(run->pl, r, b->recv_len);
+	b->send = b->win + run->comm.user_off;
+	b->recv = b->send + PAGE_UP(b->send_len);
 	b->exp = cb_placement_alloc(run->pl, r, b->exp_len);
 	memset(b->win, 0, b->win_len);
-	memset(b->send, 0, b->send_len);
-	memset(b->recv, 0, b->recv_len);
 	memset(b->exp, 0, b->exp_len);
 }
 
@@ -146,8 +160,6 @@ static void bufs_free(struct run *run, struct rank_bufs *b)
 		cb_mpi_win_destroy(&run->comm);
 	else
 		cb_placement_free(run->pl, b->win, b->win_len);
-	cb_placement_free(run->pl, b->send, b->send_len);
-	cb_placement_free(run->pl, b->recv, b->recv_len);
 	cb_placement_free(run->pl, b->exp, b->exp_len);
 }
 
@@ -859,6 +871,7 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 	long cap = CB_SAMPLES_TOTAL / (2L * p);
 
 	comm_init(&run.comm, p, plan->max_scratch_bytes, pl->npus);
+	comm_reserve_user(&run.comm, user_bytes(plan, NULL, NULL));
 	comm_set_wait_name(&run.comm, o->wait, pl->npus);
 	run.slots = cb_xcalloc((size_t)p * 2, sizeof *run.slots);
 	run.base_ns = now_ns();

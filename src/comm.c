@@ -103,6 +103,13 @@ void comm_init(struct cb_comm *c, int nranks, size_t half_bytes, int npus)
 	}
 }
 
+void comm_reserve_user(struct cb_comm *c, size_t bytes)
+{
+	c->user_off = c->win_bytes;   /* page aligned: data_off and half_bytes are */
+	c->user_bytes = (bytes + 4095) & ~(size_t)4095;
+	c->win_bytes += c->user_bytes;
+}
+
 int comm_wait_parse(const char *name, enum cb_wait *w)
 {
 	static const char *const names[] = { "auto", "spin", "yield", "futex" };

@@ -70,6 +70,15 @@ for wp in "futex 5 4" "spin 2 2"; do
 	expect_zero_wrong "soak eager P=$3 --wait $w: 0 wrong" "$TMPD/out"
 done
 
+# allreduce direct reads peers' own buffers: in place and out of place,
+# sizes that cross its 64 KiB pieces and split unevenly over 3 and 5 ranks,
+# back to back with random delays.
+for p in 3 5; do
+	expect_status "soak: allreduce direct P=$p, 1 B .. 600 KiB, 30 checks, jitter" 0 \
+		$B allreduce -g $p -b 4 -e 600K -f 9 -A direct,twoshot,direct -n 2 -w 0 -c 30 --jitter 20 --seed 13
+	expect_zero_wrong "soak direct P=$p: 0 wrong" "$TMPD/out"
+done
+
 # Soak: thousands of back-to-back checked calls with random delays.
 expect_status "soak: every collective P=3, 500 checks x every algorithm x 2 halves, jitter" 0 \
 	$B all -g 3 -b 64 -e 64 -n 1 -w 0 -c 500 --jitter 20 --seed 7

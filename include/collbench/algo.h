@@ -65,6 +65,12 @@ static inline int cb_ring_ag_chunk(int rank, int step, int nranks)
 void cb_reduce_from_peers(struct cb_rank *rk, const struct cb_call *c,
 			  void *dst, const void *scratch, size_t off, size_t len);
 
+/* Zero-copy reads (the "direct" algorithms): dst = the n bytes at the
+ * offset of local (in my window) in peer's window, fetched in CB_DIRECT_SEG
+ * pieces, so that a transport's staging buffer holds one. */
+#define CB_DIRECT_SEG ((size_t)64 << 10)
+void cb_copy_from(const struct cb_rank *rk, void *dst, const void *local, int peer, size_t n);
+
 size_t cb_scratch_recv(const struct cb_counts *n, size_t esize, int nranks);
 size_t cb_scratch_send(const struct cb_counts *n, size_t esize, int nranks);
 

@@ -120,6 +120,8 @@ struct cb_comm {
 	size_t data_off;
 	size_t half_bytes;            /* one parity half of the data area */
 	size_t win_bytes;
+	size_t user_off;              /* the caller's buffers (comm_reserve_user) */
+	size_t user_bytes;
 	char **win;                   /* [nranks] window bases */
 	struct cb_rank_state *state;  /* [nranks] */
 };
@@ -147,6 +149,21 @@ struct cb_rank {
 /* Layout of every window for nranks ranks and data area of 2*half_bytes. */
 void comm_init(struct cb_comm *c, int nranks, size_t half_bytes, int npus);
 void comm_destroy(struct cb_comm *c);
+/* Room for the caller's own buffers at the end of every window, at the same
+ * offset in each, after comm_init: the bench keeps every rank's send and
+ * recv buffers there, so an algorithm may read a peer's input or output
+ * where it is (comm_get with a pointer into my own buffers) instead of
+ * staging it through scratch. */
+void comm_reserve_user(struct cb_comm *c, size_t bytes);
+/* Whether [p, p+n) lies in my window's user area, so that the same offset
+ * in a peer's window holds the peer's buffer of the same role. */
+static inline int comm_in_window(const struct cb_rank *rk, const void *p, size_t n)
+{
+	const char *q = p, *u = rk->win + rk->comm->user_off;
+	return rk->comm->user_bytes && q >= u && n <= rk->comm->user_bytes &&
+	       (size_t)(q - u) <= rk->comm->user_bytes - n;
+}
+
 /* Wait policy, after comm_init (npus as given to comm_init); comm_init
  * starts from auto. */
 void comm_set_wait(struct cb_comm *c, enum cb_wait w, int npus);

@@ -21,24 +21,24 @@
  *                   receiver's P-1 waits each risk a sleep (P=4, 8 B: 15.1
  *                   vs 11.7 us; P=8: 35.4 vs 29.1);
  *                   then mesh (one barrier, every rank reduces all inputs) up to
- *                   2 KiB with a PU per rank (P=2: mesh 0.18 us, twoshot
- *                   0.29 at 2 KiB; 0.50 vs 0.41 at 4 KiB), up to 16 KiB
- *                   oversubscribed (P=4: 6.3 vs 7.0 us at 16 KiB, 9.7 vs 8.8
- *                   at 32 KiB; P=8, P=16 alike)
- *                   (each barrier there costs context switches); twoshot
- *                   (pipelined reduce-scatter + allgather) above.
+ *                   2 KiB with a PU per rank, 16 KiB oversubscribed (each
+ *                   barrier there costs context switches); direct (two-shot
+ *                   from the ranks' own buffers, no staging) above. The
+ *                   2-core Xeon: P=2 2 KiB mesh 2.02 us, direct 1.94; 4 KiB
+ *                   3.16 vs 2.37; 1 MiB direct 161-173 us, twoshot 309-324;
+ *                   P=4 16 KiB mesh 26.1, direct 41.1; 64 KiB 68.5 vs 53.6.
  *   broadcast       eager (root sends inline, no barrier) up to CB_LL_BYTES
  *                   (448 B) at every P <= 16 (8 B: P=2 0.25 us vs push
  *                   0.45; P=4 6.3 vs 8.5; P=8 16.6 vs 37.1), then as below.
- *   broadcast, allgather, reduce_scatter:
- *                   push up to 64 KiB, pull up to 256 KiB, pipeline (pull in
- *                   256 KiB segments, cache-resident staging) above (P=2:
- *                   pipeline 25.6 vs pull 35.1 us for allgather at 1 MiB);
- *                   oversubscribed, pull up to 2 MiB (one barrier per call
- *                   instead of one per segment), pipeline from 4 MiB (P=4
- *                   allgather 8 MiB: 832 vs 1171 us; P=8 reduce_scatter
- *                   8 MiB: 3360 vs 5020 us).
- *   alltoall        push up to 256 KiB (2 MiB oversubscribed), pipeline above.
+ *   broadcast, allgather, reduce_scatter, alltoall:
+ *                   push up to 2 KiB with a PU per rank, then direct (zero
+ *                   copy from the peers' own buffers; P=2 4 KiB allgather
+ *                   0.64 us vs push 1.35, 1 MiB reduce_scatter 38 vs 185
+ *                   for pipeline, 16 MiB alltoall 4730 vs 7114);
+ *                   oversubscribed pull up to 32 KiB (one barrier against
+ *                   direct's two: P=4 allgather 16 KiB pull 15.1 us, direct
+ *                   19.1), then direct (64 KiB: 24.0 vs 26.4; 1 MiB
+ *                   alltoall 303 vs 482).
  *   reduce, gather, scatter, sendrecv: the first algorithm (pull; not tuned,
  *                   not in the benchmark).
  * A rule table per collective: the first rule whose limit is >= the size
@@ -59,38 +59,38 @@ extern const struct cb_coll cb_coll_allreduce, cb_coll_broadcast, cb_coll_reduce
 	cb_coll_allgather, cb_coll_reduce_scatter, cb_coll_alltoall, cb_coll_gather,
 	cb_coll_scatter, cb_coll_sendrecv;
 extern const struct cb_algo cb_algo_allreduce_mesh, cb_algo_allreduce_twoshot,
-	cb_algo_allreduce_ll, cb_algo_broadcast_eager,
+	cb_algo_allreduce_ll, cb_algo_allreduce_direct, cb_algo_broadcast_eager,
 	cb_algo_broadcast_pull, cb_algo_broadcast_push, cb_algo_reduce_pull,
 	cb_algo_allgather_pull, cb_algo_allgather_push, cb_algo_reduce_scatter_pull,
 	cb_algo_reduce_scatter_push, cb_algo_alltoall_pull, cb_algo_alltoall_push,
 	cb_algo_gather_pull, cb_algo_scatter_pull, cb_algo_sendrecv_pull,
-	cb_algo_broadcast_pipeline, cb_algo_allgather_pipeline, cb_algo_reduce_scatter_pipeline,
-	cb_algo_alltoall_pipeline;
+	cb_algo_broadcast_direct, cb_algo_allgather_direct, cb_algo_reduce_scatter_direct,
+	cb_algo_alltoall_direct;
 
 static const struct rule allreduce_rules[] = {
 	{ CB_LL_LINE_BYTES, 0, &cb_algo_allreduce_ll },
 	{ 2048, 16384, &cb_algo_allreduce_mesh },
-	{ ANY, ANY, &cb_algo_allreduce_twoshot },
+	{ ANY, ANY, &cb_algo_allreduce_direct },
 };
 static const struct rule broadcast_rules[] = {
 	{ CB_LL_BYTES, CB_LL_BYTES, &cb_algo_broadcast_eager },
-	{ 65536, 65536, &cb_algo_broadcast_push },
-	{ 262144, 2097152, &cb_algo_broadcast_pull },
-	{ ANY, ANY, &cb_algo_broadcast_pipeline },
+	{ 2048, 0, &cb_algo_broadcast_push },
+	{ 0, 32768, &cb_algo_broadcast_pull },
+	{ ANY, ANY, &cb_algo_broadcast_direct },
 };
 static const struct rule allgather_rules[] = {
-	{ 65536, 65536, &cb_algo_allgather_push },
-	{ 262144, 2097152, &cb_algo_allgather_pull },
-	{ ANY, ANY, &cb_algo_allgather_pipeline },
+	{ 2048, 0, &cb_algo_allgather_push },
+	{ 0, 32768, &cb_algo_allgather_pull },
+	{ ANY, ANY, &cb_algo_allgather_direct },
 };
 static const struct rule reduce_scatter_rules[] = {
-	{ 65536, 65536, &cb_algo_reduce_scatter_push },
-	{ 262144, 2097152, &cb_algo_reduce_scatter_pull },
-	{ ANY, ANY, &cb_algo_reduce_scatter_pipeline },
+	{ 2048, 0, &cb_algo_reduce_scatter_push },
+	{ 0, 32768, &cb_algo_reduce_scatter_pull },
+	{ ANY, ANY, &cb_algo_reduce_scatter_direct },
 };
 static const struct rule alltoall_rules[] = {
-	{ 262144, 2097152, &cb_algo_alltoall_push },
-	{ ANY, ANY, &cb_algo_alltoall_pipeline },
+	{ 2048, 32768, &cb_algo_alltoall_push },
+	{ ANY, ANY, &cb_algo_alltoall_direct },
 };
 static const struct rule reduce_rules[] = { { ANY, ANY, &cb_algo_reduce_pull } };
 static const struct rule gather_rules[] = { { ANY, ANY, &cb_algo_gather_pull } };

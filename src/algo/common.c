@@ -61,3 +61,11 @@ void cb_push_blocks(const struct cb_rank *rk, char *scratch, const void *src,
 			 (const char *)src + (per_dest ? (size_t)d * b : 0), b);
 	}
 }
+
+void cb_copy_from(const struct cb_rank *rk, void *dst, const void *local, int peer, size_t n)
+{
+	for (size_t i = 0; i < n; i += CB_DIRECT_SEG) {
+		size_t k = n - i < CB_DIRECT_SEG ? n - i : CB_DIRECT_SEG;
+		cb_copy((char *)dst + i, comm_get(rk, (const char *)local + i, peer, k), k);
+	}
+}

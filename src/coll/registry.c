@@ -20,6 +20,11 @@ extern const struct cb_algo cb_algo_allreduce_ring;
 extern const struct cb_algo cb_algo_allreduce_ring_neighbor;
 extern const struct cb_algo cb_algo_allreduce_twoshot;
 extern const struct cb_algo cb_algo_allreduce_ll;
+extern const struct cb_algo cb_algo_allreduce_direct;
+extern const struct cb_algo cb_algo_allgather_direct;
+extern const struct cb_algo cb_algo_reduce_scatter_direct;
+extern const struct cb_algo cb_algo_broadcast_direct;
+extern const struct cb_algo cb_algo_alltoall_direct;
 extern const struct cb_algo cb_algo_broadcast_eager;
 extern const struct cb_algo cb_algo_broadcast_pull;
 extern const struct cb_algo cb_algo_broadcast_push;
@@ -73,11 +78,13 @@ const struct cb_algo *const cb_algos[] = {
 	&cb_algo_allreduce_ring_neighbor,
 	&cb_algo_allreduce_twoshot,
 	&cb_algo_allreduce_ll,
+	&cb_algo_allreduce_direct,
 	&cb_algo_allreduce_auto,
 	&cb_algo_broadcast_pull,
 	&cb_algo_broadcast_push,
 	&cb_algo_broadcast_pipeline,
 	&cb_algo_broadcast_eager,
+	&cb_algo_broadcast_direct,
 	&cb_algo_broadcast_auto,
 	&cb_algo_reduce_pull,
 	&cb_algo_reduce_twophase,
@@ -85,15 +92,18 @@ const struct cb_algo *const cb_algos[] = {
 	&cb_algo_allgather_pull,
 	&cb_algo_allgather_push,
 	&cb_algo_allgather_pipeline,
+	&cb_algo_allgather_direct,
 	&cb_algo_allgather_auto,
 	&cb_algo_reduce_scatter_pull,
 	&cb_algo_reduce_scatter_ring,
 	&cb_algo_reduce_scatter_push,
 	&cb_algo_reduce_scatter_pipeline,
+	&cb_algo_reduce_scatter_direct,
 	&cb_algo_reduce_scatter_auto,
 	&cb_algo_alltoall_pull,
 	&cb_algo_alltoall_push,
 	&cb_algo_alltoall_pipeline,
+	&cb_algo_alltoall_direct,
 	&cb_algo_alltoall_auto,
 	&cb_algo_gather_pull,
 	&cb_algo_gather_push,

@@ -1,0 +1,160 @@
+/* "direct" algorithms of the data-movement collectives: zero copy. The
+ * bench keeps every rank's send and recv buffers in its window at the same
+ * offsets (comm_reserve_user), so a rank reads a peer's input where the
+ * peer wrote it, and the only copy is into its own output: no staging into
+ * scratch (pull) or into the peers' windows (push). Each has two barriers:
+ *   B1: every rank's input is ready;  ... reads of peers' inputs ...
+ *   B2: no peer still reads my input when I return (the caller may then
+ *       rewrite it: the next check's input, an in-place layout).
+ * Within a call a rank writes only its own recv, and reads peers' send
+ * buffers (or, in place, the part of their recv that holds their input,
+ * which their owner does not write in that call). Across calls: B2 of this
+ * call and B1 of the next; no scratch half is used. Reads go in SEG pieces
+ * (cb_copy_from), so a transport without mapped windows fetches at most SEG
+ * at a time. Buffers outside the window, and in-place alltoall (whose
+ * output overwrites the input peers read), run the collective's "pull". */
+#include "collbench/algo.h"
+
+extern const struct cb_algo cb_algo_allgather_pull, cb_algo_reduce_scatter_pull,
+	cb_algo_broadcast_pull, cb_algo_alltoall_pull;
+
+static int direct_ok(const struct cb_rank *rk, const struct cb_call *c, size_t send_b,
+		     size_t recv_b)
+{
+	return comm_in_window(rk, c->send, send_b) && comm_in_window(rk, c->recv, recv_b);
+}
+
+/* allgather: block k of my recv = rank k's input; in place (send = recv +
+ * r*b) rank k's input is block k of its recv, the same offset as my block k. */
+static void allgather(struct cb_rank *rk, const struct cb_call *c)
+{
+	size_t b = c->n->count * c->dt->size;
+	int p = rk->nranks, r = rk->rank;
+	char *recv = c->recv;
+	int inplace = (const char *)c->send == recv + (size_t)r * b;
+
+	if (!direct_ok(rk, c, b, (size_t)p * b)) {
+		cb_algo_allgather_pull.run(rk, c);
+		return;
+	}
+	comm_barrier(rk);
+	for (int i = 0; i < p; i++) {
+		int k = (r + i) % p;
+		cb_copy_from(rk, recv + (size_t)k * b, inplace ? recv + (size_t)k * b : c->send, k, b);
+	}
+	comm_barrier(rk);
+}
+
+/* reduce_scatter: my recv = op over ranks k of block r of k's send (the
+ * send buffer is at the same offset in place too: recv = send + r*b). */
+static void reduce_scatter(struct cb_rank *rk, const struct cb_call *c)
+{
+	size_t n = c->n->count, es = c->dt->size, b = n * es, m = CB_DIRECT_SEG / es;
+	int p = rk->nranks, r = rk->rank;
+	const char *mine = (const char *)c->send + (size_t)r * b;
+	char *recv = c->recv;
+	cb_reduce_fn fn = cb_reduce_kernel(c->dt, c->op);
+
+	if (!direct_ok(rk, c, (size_t)p * b, b)) {
+		cb_algo_reduce_scatter_pull.run(rk, c);
+		return;
+	}
+	comm_barrier(rk);
+	if (p == 1)
+		cb_copy(recv, mine, b);
+	for (size_t i = 0; i < n; i += m) {
+		size_t k = n - i < m ? n - i : m;
+		int first = 1;
+		for (int q = 0; q < p; q++) {
+			if (q == r)
+				continue;
+			fn(recv + i * es, first ? mine + i * es : recv + i * es,
+			   comm_get(rk, mine + i * es, q, k * es), k);
+			first = 0;
+		}
+		cb_reduce_finish(c->dt, c->op, recv + i * es, k, p);
+	}
+	comm_barrier(rk);
+}
+
+/* broadcast: my recv = the root's input (send == recv in place, the same
+ * offset on every rank). */
+static void broadcast(struct cb_rank *rk, const struct cb_call *c)
+{
+	size_t b = c->n->count * c->dt->size;
+
+	if (!direct_ok(rk, c, b, b)) {
+		cb_algo_broadcast_pull.run(rk, c);
+		return;
+	}
+	comm_barrier(rk);
+	cb_copy_from(rk, c->recv, c->send, c->root, b);
+	comm_barrier(rk);
+}
+
+/* alltoall: block k of my recv = block r of rank k's send. */
+static void alltoall(struct cb_rank *rk, const struct cb_call *c)
+{
+	size_t b = c->n->count * c->dt->size;
+	int p = rk->nranks, r = rk->rank;
+	char *recv = c->recv;
+
+	if ((const void *)c->send == (const void *)c->recv || !direct_ok(rk, c, (size_t)p * b, (size_t)p * b)) {
+		cb_algo_alltoall_pull.run(rk, c);
+		return;
+	}
+	comm_barrier(rk);
+	for (int i = 0; i < p; i++) {
+		int k = (r + i) % p;
+		cb_copy_from(rk, recv + (size_t)k * b, (const char *)c->send + (size_t)r * b, k, b);
+	}
+	comm_barrier(rk);
+}
+
+/* Scratch: none of their own; the fallback's, which is never less than
+ * one piece (at most a block), so a transport's staging buffer (one half)
+ * holds every piece. */
+#define SCRATCH(NAME, FALLBACK)                                                       \
+	static size_t NAME##_scratch(const struct cb_counts *n, size_t es, int p)     \
+	{                                                                             \
+		return FALLBACK.scratch_bytes(n, es, p);                              \
+	}
+SCRATCH(allgather, cb_algo_allgather_pull)
+SCRATCH(reduce_scatter, cb_algo_reduce_scatter_pull)
+SCRATCH(broadcast, cb_algo_broadcast_pull)
+SCRATCH(alltoall, cb_algo_alltoall_pull)
+
+extern const struct cb_coll cb_coll_allgather, cb_coll_reduce_scatter, cb_coll_broadcast,
+	cb_coll_alltoall;
+
+const struct cb_algo cb_algo_allgather_direct = {
+	.name = "direct",
+	.coll = &cb_coll_allgather,
+	.summary = "barrier, copy every rank's block straight from its own buffer, barrier",
+	.scratch_bytes = allgather_scratch,
+	.run = allgather,
+};
+
+const struct cb_algo cb_algo_reduce_scatter_direct = {
+	.name = "direct",
+	.coll = &cb_coll_reduce_scatter,
+	.summary = "barrier, reduce my block straight from every rank's send buffer, barrier",
+	.scratch_bytes = reduce_scatter_scratch,
+	.run = reduce_scatter,
+};
+
+const struct cb_algo cb_algo_broadcast_direct = {
+	.name = "direct",
+	.coll = &cb_coll_broadcast,
+	.summary = "barrier, copy straight from the root's buffer, barrier",
+	.scratch_bytes = broadcast_scratch,
+	.run = broadcast,
+};
+
+const struct cb_algo cb_algo_alltoall_direct = {
+	.name = "direct",
+	.coll = &cb_coll_alltoall,
+	.summary = "barrier, copy block r straight from every rank's send buffer, barrier",
+	.scratch_bytes = alltoall_scratch,
+	.run = alltoall,
+};
