@@ -1,7 +1,8 @@
 /* unit_core.c: the ring schedule against a brute-force simulation, chunk
  * splitting, the size and number grammars, busbw factors, and the epoch
  * signal protocol (barriers and notify/wait under back-to-back use with
- * random delays, in both barrier kinds and with sleeping waiters). */
+ * random delays, in both barrier kinds and with sleeping waiters), the
+ * window layout, and LL messages streamed back to back. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdatomic.h>
@@ -248,6 +249,128 @@ static void run_proto(int p, int npus, int iters)
 	free(pr.data);
 }
 
+/* --- window layout and LL messages --------------------------------- */
+static void test_layout(void)
+{
+	for (int p = 1; p <= 20; p++) {
+		struct cb_comm c;
+		struct cb_rank rk;
+		size_t before;
+		char *win;
+		comm_init(&c, p, 5000, 2);
+		before = c.win_bytes;
+		comm_reserve_user(&c, 10000);
+		CHECK(c.ll == (p <= CB_LL_MAX_RANKS), "P=%d: LL slots exactly when P <= %d", p,
+		      CB_LL_MAX_RANKS);
+		CHECK(c.data_off % 4096 == 0 && c.data_off >= c.cells_off + c.ncells * CB_CACHELINE &&
+		      (!c.ll || c.ack_cell0 + (size_t)p == c.ncells) &&
+		      (!c.ll || c.ll_cell0 + (size_t)p * CB_LL_SLOTS * CB_LL_LINES == c.ack_cell0),
+		      "P=%d: LL and ack cells inside the cell area, data after it", p);
+		CHECK(c.user_off == before && c.user_bytes == 12288 && c.win_bytes == before + 12288 &&
+		      c.user_off % 4096 == 0, "P=%d: user area page-aligned at the window's end", p);
+		win = aligned_alloc(4096, c.win_bytes);
+		memset(win, 0, c.win_bytes);
+		comm_rank_init(&rk, &c, 0, win);
+		CHECK(comm_in_window(&rk, win + c.user_off, 12288) &&
+		      comm_in_window(&rk, win + c.user_off + 12287, 1) &&
+		      !comm_in_window(&rk, win + c.user_off + 12287, 2) &&
+		      !comm_in_window(&rk, win + c.user_off - 1, 1) &&
+		      !comm_in_window(&rk, win + c.data_off, 1) &&
+		      !comm_in_window(&rk, win + c.user_off, 12289),
+		      "P=%d: comm_in_window accepts exactly the user area", p);
+		comm_rank_destroy(&rk);
+		free(win);
+		comm_destroy(&c);
+	}
+}
+
+/* Two or three ranks stream LL messages of every size 0..CB_LL_BYTES to
+ * each other through two slots, back to back with random delays, each
+ * message's bytes a function of (sender, sequence): every byte received
+ * must be the one sent, and no message may be missed or seen twice. With
+ * one PU for all, receivers sleep on the futex: a lost wake-up hangs. */
+struct llt {
+	struct cb_comm comm;
+	int iters;
+	pthread_barrier_t start;
+	_Atomic int bad;
+};
+
+struct llt_arg {
+	struct llt *t;
+	int rank;
+};
+
+static unsigned char llt_byte(int from, int seq, size_t i)
+{
+	return (unsigned char)(from * 131 + seq * 7 + (int)i * 13 + 1);
+}
+
+static void *llt_rank(void *arg)
+{
+	struct llt_arg *a = arg;
+	struct llt *t = a->t;
+	struct cb_rank rk;
+	int p = t->comm.nranks, r = a->rank;
+	unsigned seed = 777u + (unsigned)r;
+	unsigned char out[CB_LL_BYTES], in[CB_LL_BYTES];
+	char *win = aligned_alloc(4096, t->comm.win_bytes);
+
+	memset(win, 0, t->comm.win_bytes);
+	comm_rank_init(&rk, &t->comm, r, win);
+	t->comm.win[r] = win;
+	pthread_barrier_wait(&t->start);
+	for (int i = 0; i < t->iters; i++) {
+		size_t n = (size_t)(i * 37) % (CB_LL_BYTES + 1);
+		unsigned slot = (unsigned)i & 1;
+		jitter(&seed);
+		for (size_t k = 0; k < n; k++)
+			out[k] = llt_byte(r, i, k);
+		for (int d = 1; d < p; d++)
+			comm_ll_send(&rk, (r + d) % p, slot, out, n);
+		for (int d = 1; d < p; d++) {
+			int q = (r + d) % p;
+			comm_ll_wait(&rk, q, slot, n);
+			if (rand_r(&seed) % 8 == 0)
+				jitter(&seed);   /* a slow reader of a filled slot */
+			comm_ll_read(&rk, q, slot, in, n);
+			for (size_t k = 0; k < n; k++)
+				if (in[k] != llt_byte(q, i, k)) {
+					atomic_fetch_add(&t->bad, 1);
+					break;
+				}
+		}
+	}
+	pthread_barrier_wait(&t->start);
+	comm_rank_destroy(&rk);
+	free(win);
+	return NULL;
+}
+
+static void run_llt(int p, int npus, int iters)
+{
+	struct llt t;
+	pthread_t tid[4];
+	struct llt_arg args[4];
+
+	memset(&t, 0, sizeof t);
+	comm_init(&t.comm, p, 4096, npus);
+	t.iters = iters;
+	atomic_init(&t.bad, 0);
+	pthread_barrier_init(&t.start, NULL, (unsigned)p);
+	for (int r = 0; r < p; r++) {
+		args[r] = (struct llt_arg){ &t, r };
+		pthread_create(&tid[r], NULL, llt_rank, &args[r]);
+	}
+	for (int r = 0; r < p; r++)
+		pthread_join(tid[r], NULL);
+	CHECK(atomic_load(&t.bad) == 0,
+	      "LL messages P=%d (%s waits): %d rounds of 0..%d bytes through two slots with jitter, every byte as sent",
+	      p, p > npus ? "futex" : "spinning", iters, (int)CB_LL_BYTES);
+	pthread_barrier_destroy(&t.start);
+	comm_destroy(&t.comm);
+}
+
 int main(void)
 {
 	test_ring();
@@ -259,5 +382,8 @@ int main(void)
 	run_proto(8, 2, 1000);
 	run_proto(13, 2, 500);
 	run_proto(4, 64, 200);
+	test_layout();
+	run_llt(2, 2, 2000);
+	run_llt(3, 1, 1000);
 	UNIT_EXIT();
 }
