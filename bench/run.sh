@@ -15,9 +15,12 @@
 # implementation alike) plus a summary against the targets of issue 8. The
 # same text goes to bench/RESULTS.md. Raw outputs stay in bench/out/.
 #
-# Environment knobs (defaults): PS="2 4 8 16" ROUNDS=2 SMALL_N=200 SMALL_W=20
-# LARGE_N=5 LARGE_W=2 (SMALL_N x 10 where every rank has a CPU); max size 64 MiB for P <= 4, 32 MiB for P = 8 and
-# 16 MiB for P = 16 (memory and run time; MAX_P8, MAX_P16 override).
+# Environment knobs (defaults): PS="2 4 8 16" ROUNDS=2 SMALL_N=200
+# SMALL_W=20 LARGE_N=5 LARGE_W=2 (SMALL_N x 10 where every rank has a CPU);
+# max size 64 MiB for P <= 4, 32 MiB for P = 8 and 16 MiB for P = 16
+# (memory and run time; MAX_P8, MAX_P16 override). COLLS (the five) and
+# RANGES ("small large") narrow a run (the MPI peer always times all five
+# collectives); RESULTS names its report (default bench/RESULTS.md).
 # PEER_TIMEOUT=300: seconds one MPI peer run may take; oversubscribed MPICH
 # busy-polls and is time-slice bound, so at P = 16 it may not finish: the
 # points it did not reach print as "-" (every finished point is kept).
@@ -31,7 +34,8 @@ SMALL_N=${SMALL_N:-200}; SMALL_W=${SMALL_W:-20}
 LARGE_N=${LARGE_N:-5}; LARGE_W=${LARGE_W:-2}
 MAX_P8=${MAX_P8:-32M}; MAX_P16=${MAX_P16:-16M}
 PEER_TIMEOUT=${PEER_TIMEOUT:-300}
-COLLS="allreduce allgather reduce_scatter broadcast alltoall"
+COLLS=${COLLS:-"allreduce allgather reduce_scatter broadcast alltoall"}
+RANGES=${RANGES:-"small large"}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
 need=""
@@ -59,7 +63,7 @@ cc -O2 -pthread -o "$B/linelat" "$ROOT/bench/linelat.c"
 START=$(date +%s)
 {
 	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-	echo "command: sh bench/run.sh  (PS=\"$PS\" ROUNDS=$ROUNDS SMALL_N=$SMALL_N SMALL_W=$SMALL_W LARGE_N=$LARGE_N LARGE_W=$LARGE_W MAX_P8=$MAX_P8 MAX_P16=$MAX_P16 PEER_TIMEOUT=$PEER_TIMEOUT)"
+	echo "command: sh bench/run.sh  (PS=\"$PS\" COLLS=\"$COLLS\" RANGES=\"$RANGES\" ROUNDS=$ROUNDS SMALL_N=$SMALL_N SMALL_W=$SMALL_W LARGE_N=$LARGE_N LARGE_W=$LARGE_W MAX_P8=$MAX_P8 MAX_P16=$MAX_P16 PEER_TIMEOUT=$PEER_TIMEOUT)"
 	echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) online CPUs, $(lscpu | sed -n 's/^Hypervisor vendor: *//p' | sed 's/^\(.\)/hypervisor \1/')"
 	echo "caches: $(lscpu | grep -E '^L[123]' | sed 's/  */ /g' | tr '\n' ';')"
 	echo "memory: $(free -g | awk '/Mem:/{print $2" GiB"}'), NUMA nodes: $(lscpu | sed -n 's/^NUMA node(s): *//p')"
@@ -83,7 +87,7 @@ maxfor() {
 for P in $PS; do
 	MAX=$(maxfor "$P")
 	for R in $(seq 1 "$ROUNDS"); do
-		for range in small large; do
+		for range in $RANGES; do
 			if [ $range = small ]; then b=8; e=1M; n=$SMALL_N; w=$SMALL_W
 			else b=2M; e=$MAX; n=$LARGE_N; w=$LARGE_W; fi
 			# fewer iterations when oversubscribed: MPI libraries that poll
@@ -109,4 +113,4 @@ done
 	echo "line_exchange_us_at_end: $("$B/linelat")"
 	echo "elapsed_s: $(($(date +%s) - START))"
 } >> "$OUT/machine.txt"
-python3 "$ROOT/bench/tables.py" "$OUT" | tee "$ROOT/bench/RESULTS.md"
+python3 "$ROOT/bench/tables.py" "$OUT" | tee "${RESULTS:-$ROOT/bench/RESULTS.md}"

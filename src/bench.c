@@ -873,6 +873,7 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 	comm_init(&run.comm, p, plan->max_scratch_bytes, pl->npus);
 	comm_reserve_user(&run.comm, user_bytes(plan, NULL, NULL));
 	comm_set_wait_name(&run.comm, o->wait, pl->npus);
+	comm_set_barrier_name(&run.comm, o->barrier);
 	run.slots = cb_xcalloc((size_t)p * 2, sizeof *run.slots);
 	run.base_ns = now_ns();
 	/* --duration: the count is not known; calloc'ed pages that are never

@@ -38,10 +38,30 @@ struct cb_doorbell {
 	_Atomic int32_t sleep_cell; /* cell the owner sleeps on, -1: awake */
 };
 
+/* The central barrier's release line, in the last rank's window: the epoch
+ * of the last barrier released, and a futex word with a count of sleepers.
+ * Sleepers and the releaser form the doorbell's Dekker pair: a sleeper
+ * counts itself then re-reads the epoch, the releaser stores the epoch then
+ * reads the count, all seq_cst; the futex word moves on every wake-up, so a
+ * sleeper that read it before the release never sleeps through it. */
+struct cb_central {
+	_Atomic uint64_t v;
+	_Atomic uint32_t seq;
+	_Atomic int32_t sleepers;
+	char pad[CB_CACHELINE - 16];
+};
+_Static_assert(sizeof(struct cb_central) == sizeof(struct cb_cell), "central line is a cell");
+
 #define NO_CELL (-1)
 #define SPIN_DEDICATED (1u << 16)
 #define SPIN_OVERSUBSCRIBED 64u
 #define MESH_BARRIER_MAX_RANKS 8
+/* auto picks the central barrier from 4 ranks per PU: 64 B mesh allreduce
+ * on 2 PUs, P=4: mesh barrier 10.1-13.7 us, central 15.5-19.6; P=8: mesh
+ * 35.5-40.8, central 33.2-33.7; P=16: dissemination 178, mesh 140-158,
+ * central 77-78 (a rank sleeps at most once per barrier, one futex call
+ * wakes all). */
+#define CENTRAL_MIN_RANKS_PER_PU 4
 
 static inline void cpu_relax(void)
 {
@@ -72,9 +92,9 @@ void comm_init(struct cb_comm *c, int nranks, size_t half_bytes, int npus)
 	c->direct = 1;
 	c->futex_private = FUTEX_PRIVATE_FLAG;
 	c->oversubscribed = nranks > npus;
+	c->npus = npus;
 	comm_set_wait(c, CB_WAIT_AUTO, npus);
-	c->barrier = nranks > MESH_BARRIER_MAX_RANKS ? CB_BARRIER_DISSEMINATION
-						      : CB_BARRIER_MESH;
+	comm_set_barrier_name(c, NULL);
 	c->cells_off = CB_CACHELINE;
 	c->diss_cell0 = (size_t)CB_NROWS * (size_t)nranks;
 	c->ncells = c->diss_cell0 + (size_t)rounds;
@@ -84,6 +104,8 @@ void comm_init(struct cb_comm *c, int nranks, size_t half_bytes, int npus)
 		c->ack_cell0 = c->ll_cell0 + (size_t)nranks * CB_LL_SLOTS * CB_LL_LINES;
 		c->ncells = c->ack_cell0 + (size_t)nranks;
 	}
+	c->central_cell0 = c->ncells;
+	c->ncells += 2;
 	c->data_off = (c->cells_off + c->ncells * sizeof(struct cb_cell) + 4095) & ~(size_t)4095;
 	c->half_bytes = (half_bytes + 4095) & ~(size_t)4095;
 	c->win_bytes = c->data_off + 2 * c->half_bytes;
@@ -108,6 +130,34 @@ void comm_reserve_user(struct cb_comm *c, size_t bytes)
 	c->user_off = c->win_bytes;   /* page aligned: data_off and half_bytes are */
 	c->user_bytes = (bytes + 4095) & ~(size_t)4095;
 	c->win_bytes += c->user_bytes;
+}
+
+int comm_barrier_parse(const char *name, int *kind)
+{
+	static const char *const names[] = { "mesh", "dissemination", "central" };
+	if (!name || !strcmp(name, "auto")) {
+		*kind = -1;
+		return 0;
+	}
+	for (int i = 0; i < (int)CB_ARRAY_LEN(names); i++)
+		if (!strcmp(name, names[i])) {
+			*kind = i;
+			return 0;
+		}
+	return -1;
+}
+
+void comm_set_barrier_name(struct cb_comm *c, const char *name)
+{
+	int k;
+	if (comm_barrier_parse(name, &k))
+		cb_die(CB_EXIT_USAGE, "invalid value '%s' for --barrier: expected auto, mesh, dissemination or central (see 'collbench --help')", name);
+	if (k >= 0)
+		c->barrier = (enum cb_barrier_kind)k;
+	else
+		c->barrier = c->nranks >= CENTRAL_MIN_RANKS_PER_PU * c->npus ? CB_BARRIER_CENTRAL
+			     : c->nranks > MESH_BARRIER_MAX_RANKS ? CB_BARRIER_DISSEMINATION
+								  : CB_BARRIER_MESH;
 }
 
 int comm_wait_parse(const char *name, enum cb_wait *w)
@@ -173,6 +223,11 @@ void comm_rank_init(struct cb_rank *rk, struct cb_comm *c, int rank, char *win)
 	atomic_init(&db->sleep_cell, NO_CELL);
 	for (size_t i = 0; i < c->ncells; i++)
 		atomic_init(&cell_at(c, win, i)->v, 0);
+	{
+		struct cb_central *rel = (struct cb_central *)cell_at(c, win, c->central_cell0 + 1);
+		atomic_init(&rel->seq, 0);
+		atomic_init(&rel->sleepers, 0);
+	}
 }
 
 void comm_rank_destroy(struct cb_rank *rk)
@@ -278,7 +333,11 @@ uint64_t comm_cell_value(const struct cb_comm *c, int owner, size_t cell)
 void comm_cell_describe(const struct cb_comm *c, int owner, size_t cell, char *buf, size_t cap)
 {
 	static const char *const rows[CB_NROWS] = { "barrier", "algo0", "algo1", "algo2", "algo3" };
-	if (c->ll && cell >= c->ack_cell0) {
+	if (cell == c->central_cell0) {
+		snprintf(buf, cap, "central barrier arrivals, every rank adds 1");
+	} else if (cell == c->central_cell0 + 1) {
+		snprintf(buf, cap, "central barrier release, written by the last rank to arrive");
+	} else if (c->ll && cell >= c->ack_cell0) {
 		snprintf(buf, cap, "ack cell written by rank %zu", cell - c->ack_cell0);
 	} else if (c->ll && cell >= c->ll_cell0) {
 		size_t i = cell - c->ll_cell0;
@@ -368,6 +427,74 @@ static void barrier_dissemination(struct cb_rank *rk)
 	}
 }
 
+
+static void central_wait(struct cb_rank *rk, struct cb_central *rel, int host, uint64_t want)
+{
+	struct cb_rank_state *st = rk->state;
+	const struct cb_comm *c = rk->comm;
+
+	if (atomic_load_explicit(&rel->v, memory_order_acquire) >= want)
+		return;
+	atomic_store_explicit(&st->wait_owner, host, memory_order_relaxed);
+	atomic_store_explicit(&st->wait_cell, (int32_t)(c->central_cell0 + 1), memory_order_relaxed);
+	atomic_store_explicit(&st->wait_expect, want, memory_order_relaxed);
+	atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
+	for (unsigned i = 0; i < c->spin_limit; i++) {
+		cpu_relax();
+		if (atomic_load_explicit(&rel->v, memory_order_acquire) >= want)
+			goto done;
+	}
+	for (unsigned i = 0; i < c->yield_limit; i++) {
+		sched_yield();
+		if (atomic_load_explicit(&rel->v, memory_order_acquire) >= want)
+			goto done;
+	}
+	for (;;) {
+		uint32_t seq = atomic_load_explicit(&rel->seq, memory_order_acquire);
+		int released;
+		atomic_fetch_add_explicit(&rel->sleepers, 1, memory_order_seq_cst);
+		released = atomic_load_explicit(&rel->v, memory_order_seq_cst) >= want;
+		if (!released)
+			futex(&rel->seq, FUTEX_WAIT | c->futex_private, seq);
+		atomic_fetch_sub_explicit(&rel->sleepers, 1, memory_order_relaxed);
+		if (released || atomic_load_explicit(&rel->v, memory_order_acquire) >= want)
+			break;
+	}
+done:
+	atomic_store_explicit(&st->wait_owner, -1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
+}
+
+/* Central barrier: the arrivals counter reaches epoch * P exactly when the
+ * last rank of barrier `epoch` adds its 1 (every rank adds one per barrier
+ * and no rank enters barrier e+1 before barrier e is released). Its acq_rel
+ * RMW reads every earlier arrival (one release sequence), and its release
+ * store then publishes them all to the waiters' acquire loads. A dropped
+ * notify (fault injection) leaves the counter one short: everyone hangs,
+ * and the hang report names the release cell. */
+static void barrier_central(struct cb_rank *rk)
+{
+	struct cb_comm *c = rk->comm;
+	int host = c->nranks - 1;
+	char *hw = c->win[host];
+	struct cb_cell *arrive = cell_at(c, hw, c->central_cell0);
+	struct cb_central *rel = (struct cb_central *)cell_at(c, hw, c->central_cell0 + 1);
+	uint64_t epoch = ++rk->barrier_epoch;
+
+	if (rk->drop_notifies > 0) {
+		rk->drop_notifies--;
+	} else if (atomic_fetch_add_explicit(&arrive->v, 1, memory_order_acq_rel) + 1 ==
+		   epoch * (uint64_t)c->nranks) {
+		atomic_store_explicit(&rel->v, epoch, memory_order_seq_cst);
+		if (atomic_load_explicit(&rel->sleepers, memory_order_seq_cst) > 0) {
+			atomic_fetch_add_explicit(&rel->seq, 1, memory_order_release);
+			futex(&rel->seq, FUTEX_WAKE | c->futex_private, INT_MAX);
+		}
+		return;
+	}
+	central_wait(rk, rel, host, (rk->faults & CB_FAULT_STALE_EPOCH) ? 1 : epoch);
+}
+
 void comm_barrier(struct cb_rank *rk)
 {
 	if (rk->nranks == 1)
@@ -377,7 +504,10 @@ void comm_barrier(struct cb_rank *rk)
 			      atomic_load_explicit(&rk->state->barrier, memory_order_relaxed) + 1,
 			      memory_order_relaxed);
 	comm_jitter(rk);
-	if (rk->comm->barrier == CB_BARRIER_MESH)
+	if (rk->comm->barrier == CB_BARRIER_CENTRAL && !rk->comm->ops)
+		barrier_central(rk);
+	else if (rk->comm->barrier == CB_BARRIER_MESH ||
+		 (rk->comm->barrier == CB_BARRIER_CENTRAL && rk->nranks <= MESH_BARRIER_MAX_RANKS))
 		barrier_mesh(rk);
 	else
 		barrier_dissemination(rk);

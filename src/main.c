@@ -191,6 +191,11 @@ int main(int argc, char **argv)
 		if (comm_wait_parse(o.wait, &w))
 			cb_die(CB_EXIT_USAGE, "invalid value '%s' for --wait: expected auto, spin, yield or futex (see 'collbench --help')", o.wait);
 	}
+	{
+		int k;
+		if (comm_barrier_parse(o.barrier, &k))
+			cb_die(CB_EXIT_USAGE, "invalid value '%s' for --barrier: expected auto, mesh, dissemination or central (see 'collbench --help')", o.barrier);
+	}
 
 	/* topo and --show-placement describe this process's machine: threads. */
 	if (!topo && !o.show_placement)

@@ -49,3 +49,4 @@ $B allreduce -g 2 -A spiral 2>"$TMPD/err" >/dev/null
 expect_grep "-A error lists the valid algorithms" "valid: mesh, twophase, ring" "$TMPD/err"
 expect_usage_error "sweep of a billion sizes" $B allreduce -g 2 -b 1 -e 1G -i 1
 expect_usage_error "--wait bogus" $B allreduce -g 2 --wait bogus
+expect_usage_error "--barrier bogus" $B allreduce -g 2 --barrier bogus

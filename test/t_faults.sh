@@ -79,6 +79,17 @@ for p in 3 5; do
 	expect_zero_wrong "soak direct P=$p: 0 wrong" "$TMPD/out"
 done
 
+# The central barrier (auto from 4 ranks per PU): a lost arrival hangs every
+# rank at the release cell; stale epochs pass it early; a soak with jitter.
+fault 4 10 "drop-notify central barrier P=8" $B allreduce -g 8 -b 64 -e 64 -n 2 -T 1 -A mesh --inject drop-notify
+expect_grep "drop-notify central: hang report names the release cell" \
+	"waits on cell [0-9]+ \(central barrier release, written by the last rank to arrive\)" "$TMPD/err"
+fault 7 30 "stale-epoch central barrier P=8" $B allreduce -g 8 -b 64 -e 4K -f 8 -n 2 -c 20 --jitter 20 -A mesh,twophase --inject stale-epoch
+fault 4 10 "zero-signal central barrier P=8" $B allreduce -g 8 -b 64 -e 64 -n 2 -c 3 -T 1 -A mesh --inject zero-signal
+expect_status "soak: every collective P=9 on the central barrier, 100 checks, jitter" 0 \
+	$B all -g 9 -b 64 -e 64 -n 1 -w 0 -c 100 --jitter 20 --seed 17 --barrier central
+expect_zero_wrong "soak central P=9: 0 wrong" "$TMPD/out"
+
 # Soak: thousands of back-to-back checked calls with random delays.
 expect_status "soak: every collective P=3, 500 checks x every algorithm x 2 halves, jitter" 0 \
 	$B all -g 3 -b 64 -e 64 -n 1 -w 0 -c 500 --jitter 20 --seed 7

@@ -35,6 +35,8 @@ for san in TSAN ASAN; do
 	# sleeping receivers.
 	san_run "$san allreduce ll/mesh P=3, jitter, futex waits" "$bin" \
 		allreduce -g 3 -b 4 -e 448 -f 4 -A ll,mesh -n 20 -w 1 -c 50 --jitter 10 --wait futex
+	san_run "$san allreduce P=8 on the central barrier, jitter" "$bin" \
+		allreduce -g 8 -b 4 -e 4100 -f 32 -A mesh,direct,twophase -n 3 -w 1 -c 8 --jitter 10 --barrier central
 	san_run "$san broadcast eager/pull P=3, every root, jitter, futex waits" "$bin" \
 		broadcast -g 3 -b 4 -e 448 -f 4 -A eager,pull -r all -n 20 -w 1 -c 50 --jitter 10 --wait futex
 done

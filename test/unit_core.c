@@ -207,18 +207,20 @@ static void *proto_rank(void *arg)
 	}
 	pthread_barrier_wait(&pr->start);
 	comm_rank_destroy(&rk);
-	free(win);
-	return NULL;
+	return NULL;   /* the window is read after the join, then freed */
 }
 
-static void run_proto(int p, int npus, int iters)
+static void run_proto_kind(int p, int npus, int iters, const char *barrier)
 {
 	struct proto pr;
 	pthread_t tid[32];
 	struct proto_arg args[32];
+	static const char *const kinds[] = { "mesh", "dissemination", "central" };
 
 	memset(&pr, 0, sizeof pr);
 	comm_init(&pr.comm, p, 4096, npus);
+	if (barrier)
+		comm_set_barrier_name(&pr.comm, barrier);
 	pr.iters = iters;
 	pr.arrived = calloc((size_t)iters, sizeof *pr.arrived);
 	pr.data = calloc((size_t)p, sizeof *pr.data);
@@ -232,7 +234,7 @@ static void run_proto(int p, int npus, int iters)
 		pthread_join(tid[r], NULL);
 	CHECK(atomic_load(&pr.violations) == 0,
 	      "epoch protocol P=%d (%s barrier, %s waits): %d back-to-back barriers with jitter, none passed early",
-	      p, pr.comm.barrier == CB_BARRIER_MESH ? "mesh" : "dissemination",
+	      p, kinds[pr.comm.barrier],
 	      p > npus ? "futex" : "spinning", iters);
 	/* Counters only increase and are exact: after iters barriers and
 	 * iters notifies each, every cell holds its writer's count. */
@@ -243,10 +245,17 @@ static void run_proto(int p, int npus, int iters)
 				exact &= comm_cell_value(&pr.comm, r, comm_cell_index(&pr.comm, CB_ROW_ALGO0, k)) ==
 					 (k == cb_mod(r - 1, p) ? (uint64_t)iters : 0);
 	CHECK(exact, "P=%d: notify cells hold exactly the number of notifies of their one writer", p);
+	for (int r = 0; r < p; r++)
+		free(pr.comm.win[r]);
 	pthread_barrier_destroy(&pr.start);
 	comm_destroy(&pr.comm);
 	free(pr.arrived);
 	free(pr.data);
+}
+
+static void run_proto(int p, int npus, int iters)
+{
+	run_proto_kind(p, npus, iters, NULL);
 }
 
 /* --- window layout and LL messages --------------------------------- */
@@ -263,9 +272,10 @@ static void test_layout(void)
 		CHECK(c.ll == (p <= CB_LL_MAX_RANKS), "P=%d: LL slots exactly when P <= %d", p,
 		      CB_LL_MAX_RANKS);
 		CHECK(c.data_off % 4096 == 0 && c.data_off >= c.cells_off + c.ncells * CB_CACHELINE &&
-		      (!c.ll || c.ack_cell0 + (size_t)p == c.ncells) &&
+		      (!c.ll || c.ack_cell0 + (size_t)p == c.central_cell0) &&
+		      c.central_cell0 + 2 == c.ncells &&
 		      (!c.ll || c.ll_cell0 + (size_t)p * CB_LL_SLOTS * CB_LL_LINES == c.ack_cell0),
-		      "P=%d: LL and ack cells inside the cell area, data after it", p);
+		      "P=%d: LL, ack and central barrier cells inside the cell area, data after it", p);
 		CHECK(c.user_off == before && c.user_bytes == 12288 && c.win_bytes == before + 12288 &&
 		      c.user_off % 4096 == 0, "P=%d: user area page-aligned at the window's end", p);
 		win = aligned_alloc(4096, c.win_bytes);
@@ -382,6 +392,10 @@ int main(void)
 	run_proto(8, 2, 1000);
 	run_proto(13, 2, 500);
 	run_proto(4, 64, 200);
+	run_proto(8, 2, 500);          /* auto: central (4 ranks per PU) */
+	run_proto_kind(3, 2, 1000, "central");
+	run_proto_kind(2, 2, 2000, "central");
+	run_proto_kind(16, 2, 200, "mesh");
 	test_layout();
 	run_llt(2, 2, 2000);
 	run_llt(3, 1, 1000);

@@ -49,7 +49,14 @@ struct cb_rank_state {
 
 enum cb_phase { CB_PHASE_SETUP, CB_PHASE_WARMUP, CB_PHASE_TIMED, CB_PHASE_CHECK, CB_PHASE_DONE };
 
-enum cb_barrier_kind { CB_BARRIER_MESH, CB_BARRIER_DISSEMINATION };
+/* --barrier. mesh: every rank notifies every other (the seed's; the default
+ * up to 8 ranks); dissemination: log2 P rounds (above 8); central: every
+ * rank adds 1 to one arrival counter, the last one stores the release
+ * epoch and wakes every sleeper with one futex call, so a rank sleeps at
+ * most once per barrier (the default from 4 ranks per PU, where each sleep
+ * and wake is a context switch). central needs mapped windows; over
+ * MPI RMA windows it runs as mesh or dissemination. */
+enum cb_barrier_kind { CB_BARRIER_MESH, CB_BARRIER_DISSEMINATION, CB_BARRIER_CENTRAL };
 
 /* How a waiter waits (--wait). auto: with a PU per rank, spin with pause
  * 2^16 times, then sleep on the window's futex doorbell; when ranks outnumber
@@ -92,7 +99,7 @@ struct cb_comm_ops {
  * slots per writer (algorithms use disjoint ranges of them) and one ack cell
  * per writer; only windows of at most CB_LL_MAX_RANKS ranks have them
  * (comm->ll), since their memory grows as P^2. */
-#define CB_LL_SLOTS 10
+#define CB_LL_SLOTS 34
 #define CB_LL_LINES 8
 #define CB_LL_LINE_BYTES (CB_CACHELINE - sizeof(uint64_t))
 #define CB_LL_BYTES (CB_LL_LINES * CB_LL_LINE_BYTES)
@@ -103,10 +110,13 @@ struct cb_comm {
 	int ll;                       /* windows have LL slots and ack cells */
 	size_t ll_cell0;              /* first LL cell: + (writer*SLOTS + slot)*LINES + line */
 	size_t ack_cell0;             /* first ack cell: + writer */
+	size_t central_cell0;         /* central barrier: arrivals, then release
+				       * (in the last rank's window) */
 	unsigned spin_limit;          /* pause spins before a waiter yields/sleeps */
 	unsigned yield_limit;         /* then sched_yield() looks before it sleeps */
 	enum cb_wait wait;            /* --wait */
 	int oversubscribed;           /* ranks outnumber PUs (for -A auto) */
+	int npus;                     /* PUs the ranks run on */
 	int direct;                   /* every peer's window is mapped here */
 	int futex_private;            /* FUTEX_PRIVATE_FLAG: waiters and notifiers share
 				       * one process (threads); 0: several processes
@@ -136,7 +146,7 @@ struct cb_rank {
 	uint64_t *ll_sent;            /* [nranks * CB_LL_SLOTS] LL messages sent */
 	uint64_t *ll_root_calls;      /* [nranks] calls of barrier-free rooted LL
 				       * algorithms per root (the same on every rank) */
-	uint64_t barrier_epoch;       /* dissemination barriers entered */
+	uint64_t barrier_epoch;       /* dissemination and central barriers entered */
 	uint64_t call_seq;            /* collective calls started */
 	int drop_notifies;            /* fault injection: notifies left to skip */
 	unsigned faults;              /* enum cb_fault bits */
@@ -167,6 +177,11 @@ static inline int comm_in_window(const struct cb_rank *rk, const void *p, size_t
 /* Wait policy, after comm_init (npus as given to comm_init); comm_init
  * starts from auto. */
 void comm_set_wait(struct cb_comm *c, enum cb_wait w, int npus);
+/* --barrier auto|mesh|dissemination|central (NULL: auto), after comm_init;
+ * an unknown name is a usage error (exit 6). */
+void comm_set_barrier_name(struct cb_comm *c, const char *name);
+/* name -> *kind (enum cb_barrier_kind, -1 for auto or NULL); 0 ok, -1 unknown. */
+int comm_barrier_parse(const char *name, int *kind);
 /* "auto", "spin", "yield", "futex" -> *w; 0 ok, -1 unknown name. */
 int comm_wait_parse(const char *name, enum cb_wait *w);
 /* comm_wait_parse + comm_set_wait; an unknown name (NULL: auto) is a usage

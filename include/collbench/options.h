@@ -27,6 +27,7 @@ struct cb_options {
 	const char *inject;
 	long jitter_us, seed;
 	const char *wait;      /* --wait auto|spin|yield|futex (comm.h enum cb_wait) */
+	const char *barrier;   /* --barrier auto|mesh|dissemination|central */
 	/* placement (placement.h) */
 	int bind;              /* enum cb_bind */
 	bool bind_set;         /* --bind given (else --cpus LIST means ordered) */
