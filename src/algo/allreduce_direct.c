@@ -45,7 +45,6 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 	int p = rk->nranks, r = rk->rank;
 	const char *send = c->send;
 	char *recv = c->recv;
-	cb_reduce_fn fn;
 
 	if (!comm_in_window(rk, c->send, bytes) || !comm_in_window(rk, c->recv, bytes)) {
 		cb_algo_allreduce_twoshot.run(rk, c);
@@ -55,21 +54,12 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 		cb_copy(recv, send, bytes);
 		return;
 	}
-	fn = cb_reduce_kernel(c->dt, c->op);
 	comm_barrier(rk);
 	cb_chunk(n, p, r, &off, &len);
 	for (size_t i = 0; i < len; i += m) {
 		size_t e = off + i, k = len - i < m ? len - i : m;
-		char *dst = recv + e * es;
-		const char *mine = send + e * es;
-		int first = 1;
-		for (int q = 0; q < p; q++) {
-			if (q == r)
-				continue;
-			fn(dst, first ? mine : dst, comm_get(rk, mine, q, k * es), k);
-			first = 0;
-		}
-		cb_reduce_finish(c->dt, c->op, dst, k, p);
+		cb_reduce_from_peers(rk, c, recv + e * es, send, e, k);
+		cb_reduce_finish(c->dt, c->op, recv + e * es, k, p);
 	}
 	comm_barrier(rk);
 	for (int d = 1; d < p; d++) {

@@ -53,25 +53,16 @@ static void reduce_scatter(struct cb_rank *rk, const struct cb_call *c)
 	int p = rk->nranks, r = rk->rank;
 	const char *mine = (const char *)c->send + (size_t)r * b;
 	char *recv = c->recv;
-	cb_reduce_fn fn = cb_reduce_kernel(c->dt, c->op);
 
 	if (!direct_ok(rk, c, (size_t)p * b, b)) {
 		cb_algo_reduce_scatter_pull.run(rk, c);
 		return;
 	}
 	comm_barrier(rk);
-	if (p == 1)
-		cb_copy(recv, mine, b);
 	for (size_t i = 0; i < n; i += m) {
 		size_t k = n - i < m ? n - i : m;
-		int first = 1;
-		for (int q = 0; q < p; q++) {
-			if (q == r)
-				continue;
-			fn(recv + i * es, first ? mine + i * es : recv + i * es,
-			   comm_get(rk, mine + i * es, q, k * es), k);
-			first = 0;
-		}
+		/* P = 1: a copy (cb_reduce_from_peers) */
+		cb_reduce_from_peers(rk, c, recv + i * es, mine, i, k);
 		cb_reduce_finish(c->dt, c->op, recv + i * es, k, p);
 	}
 	comm_barrier(rk);
