@@ -28,6 +28,8 @@ struct half_slot {
 	long long first_bad;   /* first check iteration with a wrong element, -1 none */
 	long long bad_count;   /* wrong elements in that iteration */
 	long iters;            /* timed iterations run (-n, or --duration's count) */
+	uint64_t yield_slow;   /* slow yields in the timed loop (comm.c) */
+	uint64_t yield_paused; /* its waits that slept, the yield stage paused */
 	bool ctr_ok[CB_MAX_COUNTERS];  /* --counters over the timed loop */
 	double ctr[CB_MAX_COUNTERS];
 };
@@ -256,6 +258,7 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 			     rk->rank, rk->nranks };
 	struct cb_values v;
 	int64_t t0, prev, base, total = 0;
+	uint64_t slow0, paused0;
 	double *samp = samples_of(run, rk->rank, inplace);
 	bool dur = o->duration > 0;
 	long i, next_ck;
@@ -299,6 +302,8 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 		cb_counters_start(&prof->ctr);
 	/* Samples: every iteration's end time (under -z 3, which excludes the
 	 * barrier, the call's duration); combine() turns them into times. */
+	slow0 = rk->yield_slow;
+	paused0 = rk->yield_paused;
 	t0 = prev = now_ns();
 	/* Samples are ns since a base all ranks share: in one process the run's
 	 * base; across MPI processes (clocks of different hosts are unrelated)
@@ -352,6 +357,8 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 	if (o->blocking != 3)
 		total = prev - t0;
 	slot->iters = i;
+	slot->yield_slow = rk->yield_slow - slow0;
+	slot->yield_paused = rk->yield_paused - paused0;
 	slot->mean_us = (double)total / 1e3 / (double)i;
 
 	/* Check iterations run back to back with fresh inputs; each rank checks
@@ -444,6 +451,10 @@ static void combine(struct run *run, size_t pi, int inplace_ok)
 		out->busbw = out->algbw * pt->coll->busbw_factor(p);
 		out->wrong = o->check ? wrong : -1;
 		out->iters = iters;
+		for (int r = 0; r < p; r++) {
+			out->yield_slow += (long long)run->slots[2 * r + h].yield_slow;
+			out->yield_paused += (long long)run->slots[2 * r + h].yield_paused;
+		}
 		for (unsigned k = 0; res.ctrs && k < res.ctrs->n; k++) {
 			double sum = 0;
 			bool ok = true;
@@ -715,6 +726,12 @@ static void *rank_main(void *arg)
 		size_t so, ro;
 		int inplace_ok = pt->coll->inplace(&pt->n, r, rk.nranks, &so, &ro);
 		atomic_store_explicit(&rk.state->point, (int32_t)i, memory_order_relaxed);
+		/* A pause of the yield stage caused by the previous row's large
+		 * messages (or the setup) must not slow this row's small ones;
+		 * a busy machine pauses it again within two slow yields. Each
+		 * process has its own gate. */
+		if (r == 0 || run->mpi)
+			comm_yield_rearm(&run->comm);
 		run_half(run, &rk, pt, &b, 0, &run->slots[2 * r], &prof);
 		if (inplace_ok)
 			run_half(run, &rk, pt, &b, 1, &run->slots[2 * r + 1], &prof);

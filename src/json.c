@@ -446,6 +446,8 @@ static void half_json(struct cb_jw *w, const char *key, const struct cb_result *
 	else
 		cb_jw_null(w, "efficiency");
 	cb_jw_int(w, "iterations", x->iters);
+	cb_jw_int(w, "slow_yields", x->yield_slow);
+	cb_jw_int(w, "paused_yield_waits", x->yield_paused);
 	cb_jw_int(w, "samples", x->st.n);
 	cb_jw_num(w, "min_us", x->st.min_us);
 	cb_jw_num(w, "p50_us", x->st.p50_us);
@@ -577,6 +579,8 @@ static void summary_json(struct cb_jw *w, const struct cb_report *rep)
 	cb_jw_int(w, "out_of_bounds", s->out_of_bounds);
 	cb_jw_bool(w, "okay", s->out_of_bounds == 0);
 	cb_jw_num(w, "avg_busbw", s->avg_busbw);
+	cb_jw_int(w, "slow_yields", s->yield_slow);
+	cb_jw_int(w, "paused_yield_waits", s->yield_paused);
 	if (o->min_busbw_set) {
 		cb_jw_num(w, "min_busbw", o->min_busbw);
 		cb_jw_bool(w, "min_busbw_okay", !s->min_busbw_failed);

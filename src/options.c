@@ -241,7 +241,7 @@ static const struct cb_optdesc optdescs[] = {
 	  set_long, FIELD(jitter_us), 0, 1000000 },
 	{ "seed", 0, "N", "1", "seed of --jitter's delays (runs with the same seed delay alike)",
 	  set_long, FIELD(seed), 0, 0x7fffffffL },
-	{ "wait", 0, "MODE", "auto", "how ranks wait: auto (spin, then futex; when ranks outnumber PUs only a short spin), spin, yield, futex",
+	{ "wait", 0, "MODE", "auto", "how ranks wait: auto (spin, then futex; when ranks outnumber PUs a short spin, then sched_yield while yields are quick), spin, yield, futex",
 	  set_string, FIELD(wait), 0, 0 },
 	{ "barrier", 0, "KIND", "auto", "barrier algorithm: auto (central from 4 ranks per PU, else mesh up to 8 ranks, dissemination above), mesh, dissemination, central",
 	  set_string, FIELD(barrier), 0, 0 },

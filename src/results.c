@@ -44,6 +44,8 @@ void cb_results_add(struct cb_report *rep, const struct cb_result *r)
 		if (!r->half[h].present)
 			continue;
 		s->busbw_sum += r->half[h].busbw;
+		s->yield_slow += r->half[h].yield_slow;
+		s->yield_paused += r->half[h].yield_paused;
 		s->nbusbw++;
 		if (r->half[h].wrong > 0)
 			s->out_of_bounds++;

@@ -59,7 +59,8 @@ fault 4 10 "drop-notify broadcast eager" $B broadcast -g 3 -b 64 -e 64 -n 2 -T 1
 # root, the futex path (a lost wake-up would hang) and the spin path.
 # (spin only where every rank has a PU: oversubscribed spinning takes a
 # time slice per wait).
-for wp in "futex 5 4" "spin 2 2"; do
+# auto at 5 and 4 ranks on 2 PUs takes the yield stage.
+for wp in "futex 5 4" "spin 2 2" "auto 5 4"; do
 	set -- $wp
 	w=$1
 	expect_status "soak: allreduce ll/mesh P=$2 --wait $w, 300 checks, jitter" 0 \
@@ -69,6 +70,35 @@ for wp in "futex 5 4" "spin 2 2"; do
 		$B broadcast -g $3 -b 1 -e 448 -f 8 -A eager,push,eager -r all -n 20 -w 0 -c 300 --jitter 20 --seed 9 --wait $w
 	expect_zero_wrong "soak eager P=$3 --wait $w: 0 wrong" "$TMPD/out"
 done
+
+# A CPU hog on the ranks' PU: auto's yield stage finds its yields slow and
+# pauses (the JSON file counts both; --wait futex never yields, so its
+# counts are 0), and the results stay right through the switches between
+# yielding and sleeping.
+yield_counts() {
+	python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["summary"]; print(s["slow_yields"], s["paused_yield_waits"])' "$1"
+}
+if command -v taskset >/dev/null 2>&1 && taskset -c 0 true 2>/dev/null; then
+	taskset -c 0 sh -c 'while :; do :; done' &
+	hog=$!
+	expect_status "CPU hog on PU 0: allreduce P=3 --cpus 0, 200 checks" 0 \
+		$B allreduce -g 3 --cpus 0 -b 4 -e 4K -f 32 -A ll,mesh,direct -n 300 -w 0 -c 200 --seed 3 \
+		-J "$TMPD/hog.json"
+	expect_zero_wrong "CPU hog: 0 wrong" "$TMPD/out"
+	set -- $(yield_counts "$TMPD/hog.json")
+	[ "${1:-0}" -gt 0 ] && [ "${2:-0}" -gt 0 ] &&
+		ok "CPU hog: JSON counts slow yields ($1) and paused waits ($2)" ||
+		notok "CPU hog: JSON counts slow yields and paused waits (got '$*')"
+	expect_status "CPU hog on PU 0: --wait futex" 0 \
+		$B allreduce -g 3 --cpus 0 -b 4 -e 4K -f 32 -A mesh -n 100 -w 0 --wait futex -J "$TMPD/hogf.json"
+	[ "$(yield_counts "$TMPD/hogf.json")" = "0 0" ] &&
+		ok "CPU hog, --wait futex: no yields counted (futex waits never yield)" ||
+		notok "CPU hog, --wait futex: no yields counted (got '$(yield_counts "$TMPD/hogf.json")')"
+	kill "$hog"
+	wait "$hog" 2>/dev/null
+else
+	ok "# SKIP CPU hog: no taskset or no PU 0"
+fi
 
 # allreduce direct reads peers' own buffers: in place and out of place,
 # sizes that cross its 64 KiB pieces and split unevenly over 3 and 5 ranks,

@@ -60,7 +60,8 @@ enum cb_barrier_kind { CB_BARRIER_MESH, CB_BARRIER_DISSEMINATION, CB_BARRIER_CEN
 
 /* How a waiter waits (--wait). auto: with a PU per rank, spin with pause
  * 2^16 times, then sleep on the window's futex doorbell; when ranks outnumber
- * PUs, spin 64 times, then sleep (no sched_yield stage: see comm.c).
+ * PUs, spin 64 times, then sched_yield() while yields return quickly, then
+ * sleep (comm.c says when it stops yielding).
  * spin: pause loop only (after 2^32 spins it falls back to the futex, so a
  * hang still ends in the watchdog's report). yield: sched_yield() between
  * looks (2^32 of them before the futex). futex: look once, then sleep. */
@@ -105,6 +106,16 @@ struct cb_comm_ops {
 #define CB_LL_BYTES (CB_LL_LINES * CB_LL_LINE_BYTES)
 #define CB_LL_MAX_RANKS 16
 
+/* When ranks of this process see slow yields (comm.c), every rank skips
+ * the yield stage until off_until (CLOCK_MONOTONIC ns). A hint, read by
+ * every wait and written rarely, on its own line. */
+struct cb_yield_gate {
+	_Atomic uint64_t off_until;
+	_Atomic uint64_t off_ns;      /* length of that pause */
+	_Atomic uint64_t last_slow;   /* when the last slow yield ended */
+	char pad[CB_CACHELINE - 3 * sizeof(uint64_t)];
+};
+
 struct cb_comm {
 	int nranks;
 	int ll;                       /* windows have LL slots and ack cells */
@@ -114,6 +125,7 @@ struct cb_comm {
 				       * (in the last rank's window) */
 	unsigned spin_limit;          /* pause spins before a waiter yields/sleeps */
 	unsigned yield_limit;         /* then sched_yield() looks before it sleeps */
+	int yield_adaptive;           /* auto, oversubscribed: yield while yields are quick */
 	enum cb_wait wait;            /* --wait */
 	int oversubscribed;           /* ranks outnumber PUs (for -A auto) */
 	int npus;                     /* PUs the ranks run on */
@@ -134,6 +146,7 @@ struct cb_comm {
 	size_t user_bytes;
 	char **win;                   /* [nranks] window bases */
 	struct cb_rank_state *state;  /* [nranks] */
+	struct cb_yield_gate *yield_gate; /* shared by this process's ranks */
 };
 
 struct cb_rank {
@@ -153,6 +166,8 @@ struct cb_rank {
 	unsigned jitter_us;           /* --jitter: max delay at a barrier boundary */
 	int jitter_on;                /* only in check iterations */
 	uint64_t rng;                 /* --seed derived, per rank */
+	uint64_t yield_slow;          /* slow yields seen (another process ran) */
+	uint64_t yield_paused;        /* waits that slept: the yield stage was paused */
 	struct cb_rank_state *state;
 };
 
@@ -187,6 +202,8 @@ int comm_wait_parse(const char *name, enum cb_wait *w);
 /* comm_wait_parse + comm_set_wait; an unknown name (NULL: auto) is a usage
  * error (exit 6). */
 void comm_set_wait_name(struct cb_comm *c, const char *name, int npus);
+/* End any pause of the yield stage (comm.c): one rank, then a barrier. */
+void comm_yield_rearm(struct cb_comm *c);
 /* Run by the owning thread once its window is allocated and zeroed. */
 void comm_rank_init(struct cb_rank *rk, struct cb_comm *c, int rank, char *win);
 void comm_rank_destroy(struct cb_rank *rk);

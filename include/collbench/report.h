@@ -27,6 +27,10 @@ struct cb_half {
 	double algbw, busbw;/* GB/s (1e9) */
 	long long wrong;    /* wrong elements summed over ranks; -1: not checked */
 	long iters;         /* timed iterations */
+	/* Signs of a busy machine in the timed loop, summed over ranks
+	 * (comm.c): yields that took over 0.25 ms, and waits that slept
+	 * because those paused the yield stage. */
+	long long yield_slow, yield_paused;
 	struct cb_stats st; /* per-iteration statistics and the straggler */
 	bool has_eff;       /* eff valid (roofline measured, time > 0) */
 	double eff;         /* E = min_bytes / (time x copy_bw) */
@@ -71,6 +75,7 @@ struct cb_summary {
 	double avg_busbw;
 	bool min_busbw_failed;   /* --min-busbw given and avg_busbw below it */
 	long baseline_compared;  /* row halves matched in the baseline */
+	long long yield_slow, yield_paused; /* cb_half's, summed over the run */
 	int interrupted;         /* SIGINT/SIGTERM ended the run early, else 0 */
 	struct cb_regression *regs;
 	size_t nregs;
