@@ -254,7 +254,6 @@ void comm_rank_init(struct cb_rank *rk, struct cb_comm *c, int rank, char *win)
 	rk->ll_expect = cb_xcalloc((size_t)c->nranks * CB_LL_SLOTS, sizeof *rk->ll_expect);
 	rk->ll_sent = cb_xcalloc((size_t)c->nranks * CB_LL_SLOTS, sizeof *rk->ll_sent);
 	rk->ll_root_calls = cb_xcalloc((size_t)c->nranks, sizeof *rk->ll_root_calls);
-
 	/* The window is zeroed and not yet published to peers: initialising the
 	 * atomics here is the one time they are written without a peer able to
 	 * reach them. */
@@ -274,7 +273,6 @@ void comm_rank_destroy(struct cb_rank *rk)
 	free(rk->expect);
 	free(rk->ll_expect);
 	free(rk->ll_sent);
-
 	rk->ll_sent = NULL;
 	free(rk->ll_root_calls);
 	rk->ll_root_calls = NULL;
@@ -361,10 +359,10 @@ static int slow_yield(struct cb_rank *rk, struct cb_yield_gate *g, uint64_t t)
 
 /* While the yield stage is paused a waiter does not spin either: beside a
  * CPU hog, the less CPU time a rank burns, the sooner its futex wake-up
- * preempts the hog (P=8 on 2 PUs beside two hogs, 64 B allreduce, auto
- * and futex alternated in one run: spinning 64 times before each sleep,
- * auto 250-320 us per call against futex's 70-90; not spinning, in
- * another run, 115-139 against 135-147). */
+ * preempts the hog (P=8 on 2 PUs beside CPU hogs, 64 B allreduce, auto
+ * and futex alternated: spinning 64 times before each sleep, auto 250-320
+ * us per call against futex's 70-90; not spinning, in another run, 77-78
+ * against 64-70). */
 static unsigned spin_count(const struct cb_comm *c)
 {
 	if (c->yield_adaptive &&
@@ -373,8 +371,6 @@ static unsigned spin_count(const struct cb_comm *c)
 	return c->spin_limit;
 }
 
-/* The yield stage between spin and sleep (this file's header says why);
- * 1 once *v >= want. */
 void comm_yield_rearm(struct cb_comm *c)
 {
 	atomic_store_explicit(&c->yield_gate->off_until, 0, memory_order_relaxed);
@@ -382,6 +378,8 @@ void comm_yield_rearm(struct cb_comm *c)
 	atomic_store_explicit(&c->yield_gate->last_slow, 0, memory_order_relaxed);
 }
 
+/* The yield stage between spin and sleep (this file's header says why);
+ * 1 once *v >= want. */
 static int yield_until(struct cb_rank *rk, _Atomic uint64_t *v, uint64_t want)
 {
 	const struct cb_comm *c = rk->comm;
