@@ -3,25 +3,7 @@
  * Waiting (DESIGN.md, protocol 3): spin on the cell (briefly when ranks
  * outnumber PUs), then sleep on a futex; --wait selects other policies
  * (comm.h, enum cb_wait). When ranks outnumber PUs, auto yields between
- * the spin and the futex, while yields stay cheap: a rank that waits hands
- * its PU to a sibling rank that has work instead of going idle, so no
- * wake-up (a futex call and, in a VM, an IPI to a halted vCPU) is paid on
- * the critical path. 64 B allreduce on 2 PUs, idle machine: P=4 4.7 us
- * yielding against 9.4-11 sleeping, P=8 14 against 31, P=16 31 against 68.
- * But a yield hands the PU to any runnable process, and a foreign CPU hog
- * keeps it a whole timeslice (P=4 with two busy processes: 2285 us per call
- * yielding, 19 sleeping, where the futex wake-up preempts the hog). So two
- * yields within YIELD_STRIKE_NS that each took longer than YIELD_SLOW_NS
- * turn yielding off for every rank of the process for a while (100 ms,
- * doubled up to 3.2 s while slow yields keep coming), and a wait that has
- * yielded for YIELD_BUDGET_NS sleeps (a long wait gains nothing from
- * polling). A sibling rank's long computation (a large reduction, the
- * first touch of a large window) makes yields slow too; sleeping then costs
- * nothing, since such waits are long anyway, and the bench rearms the
- * yield stage at every row (comm_yield_rearm) so that a pause does not
- * outlive the large messages that caused it. (The process's CPU-time clock
- * cannot tell whether my PU or another one went to another process; the
- * sibling ranks' thread clocks could, at a system call per sibling.)
+ * the spin and the futex while yields stay cheap (comm_yield.c).
  * Only the owner of a window ever waits on its cells, so each window has one
  * doorbell: a futex word plus the index of the cell its owner sleeps on. A
  * notifier wakes the owner only when the owner sleeps on the very cell it just
@@ -40,7 +22,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -48,6 +29,7 @@
 #include <unistd.h>
 
 #include "collbench/comm.h"
+#include "comm_yield.h"
 
 struct cb_doorbell {
 	_Atomic uint32_t seq;       /* futex word: bumped by each wake */
@@ -71,14 +53,6 @@ _Static_assert(sizeof(struct cb_central) == sizeof(struct cb_cell), "central lin
 #define NO_CELL (-1)
 #define SPIN_DEDICATED (1u << 16)
 #define SPIN_OVERSUBSCRIBED 64u
-/* Slow: a yield that lasted longer than a CPU hog's timeslice is short
- * (hog beside P=4 on 2 PUs: 1.1-4 ms), longer than the hypervisor's usual
- * descheduling of an idle guest's vCPU (0.3-0.7 ms, once 1.5 ms). */
-#define YIELD_SLOW_NS 1000000
-#define YIELD_BUDGET_NS 2000000
-#define YIELD_STRIKE_NS 50000000ull
-#define YIELD_OFF_MIN_NS 100000000ull
-#define YIELD_OFF_MAX_NS 3200000000ull
 #define MESH_BARRIER_MAX_RANKS 8
 /* auto picks the central barrier from 4 ranks per PU: 64 B mesh allreduce
  * on 2 PUs, --wait futex, P=4: mesh barrier 10.1-13.7 us, central
@@ -143,11 +117,7 @@ void comm_init(struct cb_comm *c, int nranks, size_t half_bytes, int npus)
 	if (posix_memalign((void **)&c->state, CB_CACHELINE,
 			   (size_t)nranks * sizeof *c->state))
 		cb_die(CB_EXIT_RESOURCE, "out of memory for rank state");
-	if (posix_memalign((void **)&c->yield_gate, CB_CACHELINE, sizeof *c->yield_gate))
-		cb_die(CB_EXIT_RESOURCE, "out of memory for rank state");
-	atomic_init(&c->yield_gate->off_until, 0);
-	atomic_init(&c->yield_gate->off_ns, 0);
-	atomic_init(&c->yield_gate->last_slow, 0);
+	comm_yield_init(c);
 	for (int r = 0; r < nranks; r++) {
 		atomic_init(&c->state[r].progress, 0);
 		atomic_init(&c->state[r].wait_owner, -1);
@@ -235,8 +205,7 @@ void comm_destroy(struct cb_comm *c)
 {
 	free(c->win);
 	free(c->state);
-	free(c->yield_gate);
-	c->yield_gate = NULL;
+	comm_yield_destroy(c);
 	c->win = NULL;
 	c->state = NULL;
 }
@@ -322,101 +291,6 @@ void comm_notify_cell(struct cb_rank *rk, int peer, size_t cell)
 	}
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* A yield took more than YIELD_SLOW_NS, ending at t. 1: pause the yield
- * stage (this wait goes on to sleep). Two such yields within
- * YIELD_STRIKE_NS pause it: one alone may be the hypervisor running another
- * guest on this vCPU (steal time, which sleeping does not avoid either). A
- * pause that starts within a second of the end of the last one is twice as
- * long; a quiet second starts over. Every rank of the process pauses: one
- * that kept yielding would keep competing with the other process for its
- * PU. (Two ranks may update the gate at once; either result is a valid
- * pause.) */
-static int slow_yield(struct cb_rank *rk, struct cb_yield_gate *g, uint64_t t)
-{
-	uint64_t until = atomic_load_explicit(&g->off_until, memory_order_relaxed);
-	uint64_t off = atomic_load_explicit(&g->off_ns, memory_order_relaxed);
-	uint64_t last = atomic_exchange_explicit(&g->last_slow, t, memory_order_relaxed);
-
-	rk->yield_slow++;
-	if (t < until)   /* another rank paused it meanwhile */
-		return 1;
-	if (!last || t - last > YIELD_STRIKE_NS)
-		return 0;
-	off = until && t - until < 1000000000ull ? off * 2 : YIELD_OFF_MIN_NS;
-	if (off > YIELD_OFF_MAX_NS)
-		off = YIELD_OFF_MAX_NS;
-	atomic_store_explicit(&g->off_ns, off, memory_order_relaxed);
-	atomic_store_explicit(&g->off_until, t + off, memory_order_relaxed);
-	return 1;
-}
-
-/* While the yield stage is paused a waiter does not spin either: beside a
- * CPU hog, the less CPU time a rank burns, the sooner its futex wake-up
- * preempts the hog (P=8 on 2 PUs beside CPU hogs, 64 B allreduce, auto
- * and futex alternated: spinning 64 times before each sleep, auto 250-320
- * us per call against futex's 70-90; not spinning, in another run, 77-78
- * against 64-70). */
-static unsigned spin_count(const struct cb_comm *c)
-{
-	if (c->yield_adaptive &&
-	    now_ns() < atomic_load_explicit(&c->yield_gate->off_until, memory_order_relaxed))
-		return 0;
-	return c->spin_limit;
-}
-
-void comm_yield_rearm(struct cb_comm *c)
-{
-	atomic_store_explicit(&c->yield_gate->off_until, 0, memory_order_relaxed);
-	atomic_store_explicit(&c->yield_gate->off_ns, 0, memory_order_relaxed);
-	atomic_store_explicit(&c->yield_gate->last_slow, 0, memory_order_relaxed);
-}
-
-/* The yield stage between spin and sleep (this file's header says why);
- * 1 once *v >= want. */
-static int yield_until(struct cb_rank *rk, _Atomic uint64_t *v, uint64_t want)
-{
-	const struct cb_comm *c = rk->comm;
-	struct cb_yield_gate *g = c->yield_gate;
-	uint64_t t0, prev;
-
-	for (unsigned i = 0; i < c->yield_limit; i++) {
-		sched_yield();
-		if (atomic_load_explicit(v, memory_order_acquire) >= want)
-			return 1;
-	}
-	if (!c->yield_adaptive)
-		return 0;
-	t0 = prev = now_ns();
-	if (t0 < atomic_load_explicit(&g->off_until, memory_order_relaxed)) {
-		rk->yield_paused++;
-		return 0;
-	}
-	for (;;) {
-		uint64_t t;
-		int there;
-		sched_yield();
-		there = atomic_load_explicit(v, memory_order_acquire) >= want;
-		t = now_ns();
-		/* A slow yield counts even when it ends with the value there:
-		 * beside a hog, the yield that hands the PU over is the one
-		 * after which the peers have run too. */
-		if (t - prev > YIELD_SLOW_NS && slow_yield(rk, g, t))
-			return there;
-		if (there)
-			return 1;
-		if (t - t0 > YIELD_BUDGET_NS)
-			return 0;
-		prev = t;
-	}
-}
-
 void comm_wait_cell(struct cb_rank *rk, size_t cell, uint64_t expect)
 {
 	struct cb_cell *cl = cell_at(rk->comm, rk->win, cell);
@@ -434,12 +308,12 @@ void comm_wait_cell(struct cb_rank *rk, size_t cell, uint64_t expect)
 		rk->comm->ops->wait(rk, (size_t)((char *)cl - rk->win), expect);
 		goto done;
 	}
-	for (unsigned i = 0, n = spin_count(rk->comm); i < n; i++) {
+	for (unsigned i = 0, n = comm_spin_count(rk->comm); i < n; i++) {
 		cpu_relax();
 		if (atomic_load_explicit(&cl->v, memory_order_acquire) >= expect)
 			goto done;
 	}
-	if (yield_until(rk, &cl->v, expect))
+	if (comm_yield_until(rk, &cl->v, expect))
 		goto done;
 	for (;;) {
 		uint32_t seq = atomic_load_explicit(&db->seq, memory_order_acquire);
@@ -569,12 +443,12 @@ static void central_wait(struct cb_rank *rk, struct cb_central *rel, int host, u
 	atomic_store_explicit(&st->wait_cell, (int32_t)(c->central_cell0 + 1), memory_order_relaxed);
 	atomic_store_explicit(&st->wait_expect, want, memory_order_relaxed);
 	atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
-	for (unsigned i = 0, n = spin_count(c); i < n; i++) {
+	for (unsigned i = 0, n = comm_spin_count(c); i < n; i++) {
 		cpu_relax();
 		if (atomic_load_explicit(&rel->v, memory_order_acquire) >= want)
 			goto done;
 	}
-	if (yield_until(rk, &rel->v, want))
+	if (comm_yield_until(rk, &rel->v, want))
 		goto done;
 	for (;;) {
 		uint32_t seq = atomic_load_explicit(&rel->seq, memory_order_acquire);
