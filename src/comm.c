@@ -3,7 +3,7 @@
  * Waiting (DESIGN.md, protocol 3): spin on the cell (briefly when ranks
  * outnumber PUs), then sleep on a futex; --wait selects other policies
  * (comm.h, enum cb_wait). When ranks outnumber PUs, auto yields between
- * the spin and the futex while yields stay cheap (comm_yield.c).
+ * the spin and the futex while yields stay cheap (comm_poll.c).
  * Only the owner of a window ever waits on its cells, so each window has one
  * doorbell: a futex word plus the index of the cell its owner sleeps on. A
  * notifier wakes the owner only when the owner sleeps on the very cell it just
@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include "collbench/comm.h"
-#include "comm_yield.h"
+#include "comm_poll.h"
 
 struct cb_doorbell {
 	_Atomic uint32_t seq;       /* futex word: bumped by each wake */
@@ -66,15 +66,6 @@ _Static_assert(sizeof(struct cb_central) == sizeof(struct cb_cell), "central lin
  * mesh. Yielding at P=8: mesh 13.4-14.7, central 12.6-13.0; P=16: mesh
  * 36.5-38.8, central 31.8-33.1, dissemination 51-60. */
 #define CENTRAL_MIN_RANKS_PER_PU 4
-
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield" ::: "memory");
-#endif
-}
 
 static inline struct cb_doorbell *doorbell(char *win)
 {
@@ -291,6 +282,22 @@ void comm_notify_cell(struct cb_rank *rk, int peer, size_t cell)
 	}
 }
 
+/* What the watchdog's hang report shows of a wait: whose window, which
+ * cell, the epoch awaited; progress moves at both ends. */
+static void wait_begin(struct cb_rank_state *st, int owner, size_t cell, uint64_t expect)
+{
+	atomic_store_explicit(&st->wait_owner, owner, memory_order_relaxed);
+	atomic_store_explicit(&st->wait_cell, (int32_t)cell, memory_order_relaxed);
+	atomic_store_explicit(&st->wait_expect, expect, memory_order_relaxed);
+	atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
+}
+
+static void wait_end(struct cb_rank_state *st)
+{
+	atomic_store_explicit(&st->wait_owner, -1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
+}
+
 void comm_wait_cell(struct cb_rank *rk, size_t cell, uint64_t expect)
 {
 	struct cb_cell *cl = cell_at(rk->comm, rk->win, cell);
@@ -299,21 +306,13 @@ void comm_wait_cell(struct cb_rank *rk, size_t cell, uint64_t expect)
 
 	if (!rk->comm->ops && atomic_load_explicit(&cl->v, memory_order_acquire) >= expect)
 		return;
-	atomic_store_explicit(&st->wait_owner, rk->rank, memory_order_relaxed);
-	atomic_store_explicit(&st->wait_cell, (int32_t)cell, memory_order_relaxed);
-	atomic_store_explicit(&st->wait_expect, expect, memory_order_relaxed);
-	atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
+	wait_begin(st, rk->rank, cell, expect);
 
 	if (rk->comm->ops) {
 		rk->comm->ops->wait(rk, (size_t)((char *)cl - rk->win), expect);
 		goto done;
 	}
-	for (unsigned i = 0, n = comm_spin_count(rk->comm); i < n; i++) {
-		cpu_relax();
-		if (atomic_load_explicit(&cl->v, memory_order_acquire) >= expect)
-			goto done;
-	}
-	if (comm_yield_until(rk, &cl->v, expect))
+	if (comm_poll(rk, &cl->v, expect))
 		goto done;
 	for (;;) {
 		uint32_t seq = atomic_load_explicit(&db->seq, memory_order_acquire);
@@ -325,8 +324,7 @@ void comm_wait_cell(struct cb_rank *rk, size_t cell, uint64_t expect)
 	}
 	atomic_store_explicit(&db->sleep_cell, NO_CELL, memory_order_relaxed);
 done:
-	atomic_store_explicit(&st->wait_owner, -1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
+	wait_end(st);
 }
 
 uint64_t comm_cell_value(const struct cb_comm *c, int owner, size_t cell)
@@ -439,16 +437,8 @@ static void central_wait(struct cb_rank *rk, struct cb_central *rel, int host, u
 
 	if (atomic_load_explicit(&rel->v, memory_order_acquire) >= want)
 		return;
-	atomic_store_explicit(&st->wait_owner, host, memory_order_relaxed);
-	atomic_store_explicit(&st->wait_cell, (int32_t)(c->central_cell0 + 1), memory_order_relaxed);
-	atomic_store_explicit(&st->wait_expect, want, memory_order_relaxed);
-	atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
-	for (unsigned i = 0, n = comm_spin_count(c); i < n; i++) {
-		cpu_relax();
-		if (atomic_load_explicit(&rel->v, memory_order_acquire) >= want)
-			goto done;
-	}
-	if (comm_yield_until(rk, &rel->v, want))
+	wait_begin(st, host, c->central_cell0 + 1, want);
+	if (comm_poll(rk, &rel->v, want))
 		goto done;
 	for (;;) {
 		uint32_t seq = atomic_load_explicit(&rel->seq, memory_order_acquire);
@@ -462,8 +452,7 @@ static void central_wait(struct cb_rank *rk, struct cb_central *rel, int host, u
 			break;
 	}
 done:
-	atomic_store_explicit(&st->wait_owner, -1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
+	wait_end(st);
 }
 
 /* Central barrier: the arrivals counter reaches epoch * P exactly when the

@@ -1,4 +1,5 @@
-/* comm_yield.c: the yield stage of waiting (comm_yield.h).
+/* comm_poll.c: what a waiter does before it sleeps: spin, then (when ranks
+ * outnumber PUs) yield (comm_poll.h).
  *
  * When ranks outnumber PUs, --wait auto yields between the spin and the
  * futex (comm.c's wait loops) while yields stay cheap: a rank that waits hands
@@ -27,7 +28,7 @@
 #include <time.h>
 
 #include "collbench/comm.h"
-#include "comm_yield.h"
+#include "comm_poll.h"
 
 /* Slow: a yield that lasted longer than a CPU hog's timeslice is short
  * (hog beside P=4 on 2 PUs: 1.1-4 ms), longer than the hypervisor's usual
@@ -88,20 +89,6 @@ static int slow_yield(struct cb_rank *rk, struct cb_yield_gate *g, uint64_t t)
 	return 1;
 }
 
-/* While the yield stage is paused a waiter does not spin either: beside a
- * CPU hog, the less CPU time a rank burns, the sooner its futex wake-up
- * preempts the hog (P=8 on 2 PUs beside CPU hogs, 64 B allreduce, auto
- * and futex alternated: spinning 64 times before each sleep, auto 250-320
- * us per call against futex's 70-90; not spinning, in another run, 77-78
- * against 64-70). */
-unsigned comm_spin_count(const struct cb_comm *c)
-{
-	if (c->yield_adaptive &&
-	    now_ns() < atomic_load_explicit(&c->yield_gate->off_until, memory_order_relaxed))
-		return 0;
-	return c->spin_limit;
-}
-
 void comm_yield_rearm(struct cb_comm *c)
 {
 	atomic_store_explicit(&c->yield_gate->off_until, 0, memory_order_relaxed);
@@ -109,26 +96,22 @@ void comm_yield_rearm(struct cb_comm *c)
 	atomic_store_explicit(&c->yield_gate->last_slow, 0, memory_order_relaxed);
 }
 
-/* The yield stage between spin and sleep (this file's header says why);
- * 1 once *v >= want. */
-int comm_yield_until(struct cb_rank *rk, _Atomic uint64_t *v, uint64_t want)
+static inline void cpu_relax(void)
 {
-	const struct cb_comm *c = rk->comm;
-	struct cb_yield_gate *g = c->yield_gate;
-	uint64_t t0, prev;
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#endif
+}
 
-	for (unsigned i = 0; i < c->yield_limit; i++) {
-		sched_yield();
-		if (atomic_load_explicit(v, memory_order_acquire) >= want)
-			return 1;
-	}
-	if (!c->yield_adaptive)
-		return 0;
-	t0 = prev = now_ns();
-	if (t0 < atomic_load_explicit(&g->off_until, memory_order_relaxed)) {
-		rk->yield_paused++;
-		return 0;
-	}
+/* The yield stage (this file's header says why), from t0; 1 once
+ * *v >= want. */
+static int yield_until(struct cb_rank *rk, _Atomic uint64_t *v, uint64_t want, uint64_t t0)
+{
+	struct cb_yield_gate *g = rk->comm->yield_gate;
+	uint64_t prev = t0;
+
 	for (;;) {
 		uint64_t t;
 		int there;
@@ -146,4 +129,35 @@ int comm_yield_until(struct cb_rank *rk, _Atomic uint64_t *v, uint64_t want)
 			return 0;
 		prev = t;
 	}
+}
+
+/* While the yield stage is paused a waiter does not spin either: beside a
+ * CPU hog, the less CPU time a rank burns, the sooner its futex wake-up
+ * preempts the hog (P=8 on 2 PUs beside CPU hogs, 64 B allreduce, auto
+ * and futex alternated: spinning 64 times before each sleep, auto 250-320
+ * us per call against futex's 70-90; not spinning, in another run, 77-78
+ * against 64-70). */
+int comm_poll(struct cb_rank *rk, _Atomic uint64_t *v, uint64_t want)
+{
+	const struct cb_comm *c = rk->comm;
+	uint64_t t0 = 0;
+
+	if (c->yield_adaptive) {
+		t0 = now_ns();
+		if (t0 < atomic_load_explicit(&c->yield_gate->off_until, memory_order_relaxed)) {
+			rk->yield_paused++;
+			return 0;
+		}
+	}
+	for (unsigned i = 0; i < c->spin_limit; i++) {
+		cpu_relax();
+		if (atomic_load_explicit(v, memory_order_acquire) >= want)
+			return 1;
+	}
+	for (unsigned i = 0; i < c->yield_limit; i++) {   /* --wait yield */
+		sched_yield();
+		if (atomic_load_explicit(v, memory_order_acquire) >= want)
+			return 1;
+	}
+	return c->yield_adaptive && yield_until(rk, v, want, t0);
 }
