@@ -80,7 +80,7 @@ check: tests sanitizers mpi-builds
 	@COLLBENCH=$(abspath $(BIN)) TEST_BIN_DIR=$(BUILD)/test \
 		TSAN_COLLBENCH=$(abspath $(TSAN_BIN)) ASAN_COLLBENCH=$(abspath $(ASAN_BIN)) \
 		OMPI_COLLBENCH=$(abspath $(OMPI_BIN)) MPICH_COLLBENCH=$(abspath $(MPICH_BIN)) \
-		sh test/run.sh
+		bash test/run.sh $(TESTS)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

@@ -1,11 +1,28 @@
 # test/lib.sh: assertions for the end-to-end scripts test/t_*.sh.
-# Each assertion prints "ok - NAME" or "not ok - NAME" (plus why); run.sh
-# counts them. $COLLBENCH is the binary under test.
+# Each assertion prints "ok - NAME" or "not ok - NAME" (plus why). A script
+# ends with done_testing, which prints the TAP plan "1..N" (N = the checks
+# it made); test/run.sh fails a script whose plan is missing or does not
+# match its checks, or whose exit status is not 0, so a script that dies
+# half way cannot pass by losing its remaining checks. $COLLBENCH is the
+# binary under test.
 : "${COLLBENCH:=./collbench}"
 TMPD=${TMPD:-$(mktemp -d)}
+# One line per check, appended (checks made in subshells count too).
+CHECKS_FILE=$TMPD/.checks.$$
+: >"$CHECKS_FILE"
 
-ok() { echo "ok - $*"; }
-notok() { echo "not ok - $*"; }
+ok() { echo "ok - $*"; echo >>"$CHECKS_FILE"; }
+notok() { echo "not ok - $*"; echo >>"$CHECKS_FILE"; }
+# skip NAME REASON: a check that cannot run here, said so (run.sh counts it
+# as a failure under CI, where everything the suite needs is installed).
+skip() { echo "ok - $1 # SKIP $2"; echo >>"$CHECKS_FILE"; }
+
+# done_testing: the last line of every script; the plan, then exit 0.
+done_testing() {
+	echo "1..$(wc -l <"$CHECKS_FILE" | tr -d ' ')"
+	rm -f "$CHECKS_FILE"
+	exit 0
+}
 
 # expect_status NAME STATUS cmd...: run cmd, stdout/stderr to $TMPD/out,err
 expect_status() {

@@ -50,3 +50,5 @@ expect_grep "-A error lists the valid algorithms" "valid: mesh, twophase, ring" 
 expect_usage_error "sweep of a billion sizes" $B allreduce -g 2 -b 1 -e 1G -i 1
 expect_usage_error "--wait bogus" $B allreduce -g 2 --wait bogus
 expect_usage_error "--barrier bogus" $B allreduce -g 2 --barrier bogus
+
+done_testing

@@ -135,3 +135,5 @@ expect_all_pairs "all -g 4 -b 8 -e 1M: every collective x algorithm ran" "$TMPD/
 want=$((18 * npairs))
 [ "$(rows "$TMPD/out" | wc -l)" = $want ] && ok "all -g 4 -b 8 -e 1M: 18 sizes x $npairs algorithms" ||
 	notok "all -g 4 -b 8 -e 1M: 18 sizes x $npairs algorithms ($(rows "$TMPD/out" | wc -l) rows)"
+
+done_testing

@@ -71,3 +71,5 @@ if make -s install BIN="$COLLBENCH" DESTDIR="$TMPD/dest" PREFIX=/opt/cb >/dev/nu
 else
 	notok "make install honours PREFIX and DESTDIR"
 fi
+
+done_testing

@@ -53,3 +53,5 @@ expect_status "list" 0 $COLLBENCH list
 expect_grep "list: datatypes in nccl-tests order" \
 	"int8 uint8 int32 uint32 int64 uint64 half float double bfloat16" "$TMPD/out"
 expect_grep "list: ops" "sum prod min max avg" "$TMPD/out"
+
+done_testing

@@ -97,7 +97,7 @@ if command -v taskset >/dev/null 2>&1 && taskset -c 0 true 2>/dev/null; then
 	kill "$hog"
 	wait "$hog" 2>/dev/null
 else
-	ok "# SKIP CPU hog: no taskset or no PU 0"
+	skip "CPU hog" "no taskset or no PU 0"
 fi
 
 # allreduce direct reads peers' own buffers: in place and out of place,
@@ -133,3 +133,5 @@ expect_zero_wrong "soak alltoall P=5: 0 wrong" "$TMPD/out"
 
 expect_usage_error "--jitter -1" $B allreduce -g 2 --jitter -1
 expect_usage_error "--seed abc" $B allreduce -g 2 --seed abc
+
+done_testing

@@ -4,8 +4,8 @@
 # early, NODB: read of an overwritten buffer).
 . test/lib.sh
 if ! command -v spin >/dev/null 2>&1 || ! command -v cc >/dev/null 2>&1; then
-	echo "ok - signal protocol model # SKIP spin not installed (make deps installs it)"
-	exit 0
+	skip "signal protocol model" "spin or cc not installed (the test command installs them)"
+	done_testing
 fi
 M=$(pwd)/model/signals.pml
 W=$TMPD/model
@@ -48,3 +48,5 @@ verify -DN=4 -DWAKE_FIRST
 grep -q '^pan:1: invalid end state' "$W/pan.out" &&
 	ok "wake model with the notifier's steps swapped: spin finds the lost wake-up" ||
 	notok "wake model WAKE_FIRST: expected an invalid end state, got: $(grep -m1 -E '^pan:1:|errors' "$W/pan.out")"
+
+done_testing

@@ -71,7 +71,7 @@ if command -v perf >/dev/null 2>&1 && perf stat -e task-clock -x, -o "$P/probe" 
 		ok "perf enabled and disabled once per row half" ||
 		notok "perf enabled and disabled once per row half ($(grep -c 'Events enabled' "$P/ctl.err") enables)"
 else
-	echo "ok - perf stat --control counts the timed loop only # SKIP no perf"
+	skip "perf stat --control counts the timed loop only" "no perf"
 fi
 
 # --- --counters ---
@@ -173,3 +173,5 @@ for sig in INT TERM; do
 	json_check "SIG$sig mid-loop: one row, out-of-place half cut short, in-place half 1 iteration" "$P/l.json" \
 		"len(rs) == 1 and 100 < rs[0]['out_of_place']['iterations'] < 10**8 and rs[0]['in_place']['iterations'] == 1 and d['summary']['exit_status'] == $want"
 done
+
+done_testing

@@ -108,7 +108,7 @@ if grep -q ', 1 NUMA node,' "$TMPD/out" && [ "${npu:-0}" -ge 2 ]; then
 	expect_grep "strict mismatch: stderr names --strict-placement" "^collbench: placement not as planned .*--strict-placement" "$TMPD/err"
 	expect_status "topo --strict-placement mismatch exits 2" 2 env HWLOC_THISSYSTEM=1 $B topo -g 2 --topology "$FAKE" --strict-placement
 else
-	ok "provoked mismatch # SKIP needs 1 NUMA node and 2 PUs"
+	skip "provoked mismatch" "needs 1 NUMA node and 2 PUs"
 fi
 
 # --- 3. usage errors ------------------------------------------------------------
@@ -162,7 +162,7 @@ if command -v perf >/dev/null 2>&1 && perf stat -e cpu-migrations -- true >/dev/
 	mig=$(sed -n 's/^\([0-9]*\),.*,cpu-migrations,.*/\1/p' "$TMPD/perf" 2>/dev/null)
 	cs=$(sed -n 's/^\([0-9]*\),.*,context-switches,.*/\1/p' "$TMPD/perf" 2>/dev/null)
 	if [ -z "$mig" ]; then
-		ok "perf: 0 cpu-migrations of pinned rank threads # SKIP perf stat -t gave no count"
+		skip "perf: 0 cpu-migrations of pinned rank threads" "perf stat -t gave no count"
 		sed 's/^/#   /' "$TMPD/perf" 2>/dev/null | head -3
 	elif [ "$mig" = 0 ]; then
 		ok "perf: 0 cpu-migrations of 4 pinned rank threads over 1 s ($cs context switches)"
@@ -171,5 +171,7 @@ if command -v perf >/dev/null 2>&1 && perf stat -e cpu-migrations -- true >/dev/
 		sed 's/^/#   /' "$TMPD/perf"
 	fi
 else
-	ok "perf: 0 cpu-migrations of pinned rank threads # SKIP no perf"
+	skip "perf: 0 cpu-migrations of pinned rank threads" "no perf"
 fi
+
+done_testing

@@ -284,3 +284,5 @@ fi
 python3 "$R/on_tty.py" $B $LONG -q >"$R/tty.out" 2>&1
 [ "$(cat "$R/tty.out")" = "b''" ] && ok "terminal with -q: nothing on stderr" ||
 	notok "terminal with -q: nothing on stderr"
+
+done_testing

@@ -8,7 +8,7 @@ san_run() {
 	name=$1 bin=$2
 	shift 2
 	if [ ! -x "$bin" ]; then
-		echo "ok - $name # SKIP sanitizer binary not built"
+		skip "$name" "sanitizer binary not built"
 		return
 	fi
 	TSAN_OPTIONS="halt_on_error=1 exitcode=66" ASAN_OPTIONS="detect_leaks=1:exitcode=66" \
@@ -40,3 +40,5 @@ for san in TSAN ASAN; do
 	san_run "$san broadcast eager/pull P=3, every root, jitter, futex waits" "$bin" \
 		broadcast -g 3 -b 4 -e 448 -f 4 -A eager,pull -r all -n 20 -w 1 -c 50 --jitter 10 --wait futex
 done
+
+done_testing
