@@ -24,27 +24,53 @@ ifeq ($(MPI),1)
 CC := $(MPICC)
 CPPFLAGS += -DCB_HAVE_MPI
 MPI_SRCS := $(wildcard src/mpi/*.c)
+CONFIG := mpi-$(notdir $(MPICC))
+else
+CONFIG := plain
 endif
 
 # Every module except main; tests link these too.
 LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c src/coll/*.c src/algo/*.c)) $(MPI_SRCS)
 SRCS := src/main.c $(LIB_SRCS)
 
-BUILD ?= build
+# Each configuration compiles into a directory of its own (build/plain,
+# build/mpi-mpicc, build/tsan, ...), so no object of one is ever linked into
+# another. The compile line is recorded there: when it changes (another
+# OPT, another compiler) the objects are rebuilt. ./collbench is relinked
+# whenever the configuration asked for is not the one it was linked from,
+# so any order of `make`, `make MPI=1`, `make sanitizers` leaves the binary
+# that the last command asked for.
+BUILDROOT ?= build
+BUILD ?= $(BUILDROOT)/$(CONFIG)
 BIN ?= collbench
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 
+COMPILE_LINE := $(CC) $(CPPFLAGS) $(CFLAGS)
+FLAGS_FILE := $(BUILD)/.compile-line
+ifneq ($(shell cat $(FLAGS_FILE) 2>/dev/null),$(COMPILE_LINE))
+$(shell mkdir -p $(BUILD) && printf '%s\n' '$(COMPILE_LINE)' >$(FLAGS_FILE))
+endif
+# (Only for the default ./collbench: a BIN given on the command line, as
+# the sanitizer and MPI builds and tests do, has its own BUILD directory.)
+LINKED_FROM := $(BUILDROOT)/.linked-$(BIN)
+ifeq ($(origin BIN),file)
+ifneq ($(shell cat $(LINKED_FROM) 2>/dev/null),$(BUILD) $(COMPILE_LINE))
+.PHONY: $(BIN)
+endif
+endif
+
 TEST_UNITS := $(patsubst test/%.c,%,$(wildcard test/unit_*.c))
 TEST_BINS := $(TEST_UNITS:%=$(BUILD)/test/%)
 
-.PHONY: all check install uninstall clean deps tests sanitizers fuzz bench mpi-builds
+.PHONY: all check install uninstall clean deps deps-test tests sanitizers fuzz bench mpi-builds
 all: $(BIN)
 
 $(BIN): $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@mkdir -p $(BUILDROOT) && printf '%s\n' '$(BUILD) $(COMPILE_LINE)' >$(LINKED_FROM)
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -55,25 +81,25 @@ $(BUILD)/test/%: test/%.c test/unit.h $(LIB_OBJS)
 tests: $(BIN) $(TEST_BINS)
 
 # Sanitizer builds of the same sources, each in its own build directory.
-TSAN_BIN := $(BUILD)/tsan/collbench
-ASAN_BIN := $(BUILD)/asan/collbench
+TSAN_BIN := $(BUILDROOT)/tsan/collbench
+ASAN_BIN := $(BUILDROOT)/asan/collbench
 sanitizers:
-	@$(MAKE) --no-print-directory BUILD=$(BUILD)/tsan BIN=$(TSAN_BIN) \
+	@$(MAKE) --no-print-directory MPI= BUILD=$(BUILDROOT)/tsan BIN=$(TSAN_BIN) \
 		OPT="-O1 -fsanitize=thread" LDFLAGS="-fsanitize=thread" $(TSAN_BIN)
-	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan BIN=$(ASAN_BIN) \
+	@$(MAKE) --no-print-directory MPI= BUILD=$(BUILDROOT)/asan BIN=$(ASAN_BIN) \
 		OPT="-O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined" $(ASAN_BIN)
 
 # The MPI transport built against each installed MPI, each in its own
 # build directory (a missing one is skipped; test/t_mpi.sh then says so).
-OMPI_BIN := $(BUILD)/ompi/collbench
-MPICH_BIN := $(BUILD)/mpich/collbench
+OMPI_BIN := $(BUILDROOT)/ompi/collbench
+MPICH_BIN := $(BUILDROOT)/mpich/collbench
 mpi-builds:
 	@if command -v mpicc.openmpi >/dev/null; then $(MAKE) --no-print-directory MPI=1 \
-		MPICC=mpicc.openmpi BUILD=$(BUILD)/ompi BIN=$(OMPI_BIN) $(OMPI_BIN); \
+		MPICC=mpicc.openmpi BUILD=$(BUILDROOT)/ompi BIN=$(OMPI_BIN) $(OMPI_BIN); \
 	else echo "mpicc.openmpi not found: no Open MPI build"; fi
 	@if command -v mpicc.mpich >/dev/null; then $(MAKE) --no-print-directory MPI=1 \
-		MPICC=mpicc.mpich BUILD=$(BUILD)/mpich BIN=$(MPICH_BIN) $(MPICH_BIN); \
+		MPICC=mpicc.mpich BUILD=$(BUILDROOT)/mpich BIN=$(MPICH_BIN) $(MPICH_BIN); \
 	else echo "mpicc.mpich not found: no MPICH build"; fi
 
 check: tests sanitizers mpi-builds
@@ -90,18 +116,13 @@ install: $(BIN)
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/collbench $(DESTDIR)$(MANDIR)/man1/collbench.1
 
-# Debian packages the build and the tests need; installs only what is missing.
-DEPS := libhwloc-dev libnuma-dev pkg-config make gcc spin \
-	openmpi-bin libopenmpi-dev mpich libmpich-dev
+# Debian packages (deps.sh says which and why; it installs only what is
+# missing): `make deps` for the build and the main job, `make deps-test`
+# for make check.
 deps:
-	@missing=""; for p in $(DEPS); do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-		echo "installing:$$missing"; \
-		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
-	else echo "dependencies present"; fi
+	@sh deps.sh main
+deps-test:
+	@sh deps.sh test
 
 # Bounded libFuzzer run over the option and plan grammars (clang). Findings
 # land in $(BUILD)/fuzz/; keep each as a regression input in test/fuzz-regress/.
@@ -121,6 +142,6 @@ bench: $(BIN)
 	sh bench/run.sh
 
 clean:
-	rm -rf $(BUILD) $(BIN)
+	rm -rf $(BUILDROOT) $(BIN)
 
 -include $(OBJS:.o=.d) $(LIB_OBJS:.o=.d)

@@ -367,6 +367,8 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 	slot->first_bad = -1;
 	slot->bad_count = 0;
 	rk->jitter_on = 1;
+	rk->stall_pending = (rk->faults & CB_FAULT_SLOW_READER) &&
+			    rk->rank != (pt->root >= 0 ? pt->root : 0);
 	for (long it = 0; it < o->check; it++) {
 		size_t n, bad;
 		atomic_store_explicit(&st->iteration, (uint64_t)it, memory_order_relaxed);
@@ -498,9 +500,9 @@ static unsigned inject_faults(enum cb_inject kind)
 {
 	switch (kind) {
 	case CB_INJECT_STALE_EPOCH: return CB_FAULT_STALE_EPOCH;
-	case CB_INJECT_NO_DOUBLE_BUFFER: return CB_FAULT_SINGLE_BUFFER;
+	case CB_INJECT_NO_DOUBLE_BUFFER: return CB_FAULT_SINGLE_BUFFER | CB_FAULT_SLOW_READER;
 	case CB_INJECT_RING_OFF_BY_ONE: return CB_FAULT_RING_OFF_BY_ONE;
-	case CB_INJECT_NO_ACK: return CB_FAULT_NO_ACK;
+	case CB_INJECT_NO_ACK: return CB_FAULT_NO_ACK | CB_FAULT_SLOW_READER;
 	default: return 0;
 	}
 }

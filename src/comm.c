@@ -570,6 +570,11 @@ void comm_ll_wait(struct cb_rank *rk, int writer, unsigned slot, size_t n)
 	++*e;
 	for (size_t l = 0; l < lines; l++)
 		comm_wait_cell(rk, c0 + l, (rk->faults & CB_FAULT_STALE_EPOCH) ? 1 : *e);
+	if (rk->stall_pending) {   /* the fault schedule of CB_FAULT_SLOW_READER */
+		struct timespec ts = { 0, CB_SLOW_READER_NS };
+		rk->stall_pending = 0;
+		nanosleep(&ts, NULL);
+	}
 }
 
 void comm_ll_read(const struct cb_rank *rk, int writer, unsigned slot, void *dst, size_t n)

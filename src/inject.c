@@ -14,11 +14,11 @@ const struct cb_inject_desc cb_injects[] = {
 	{ "stale-epoch", CB_INJECT_STALE_EPOCH,
 	  "every wait compares against 1 instead of the expected epoch, so barriers pass early (expect: wrong results, exit 7; use -c 50 --jitter 50)" },
 	{ "no-double-buffer", CB_INJECT_NO_DOUBLE_BUFFER,
-	  "every call uses scratch half 0, so a fast rank overwrites scratch a slow peer still reads (expect: wrong results, exit 7; use -c 50 --jitter 50)" },
+	  "every call uses scratch half 0, so a fast rank overwrites scratch a slow peer still reads (expect: wrong results, exit 7; use -c 50 --jitter 50; LL rows: every rank but the root or 0 stalls 10 ms before its first LL read of each row's checks, so it is caught in every run)" },
 	{ "ring-off-by-one", CB_INJECT_RING_OFF_BY_ONE,
 	  "ring algorithms' reduce-scatter reads chunk index + 1 (expect: wrong results in ring rows, exit 7)" },
 	{ "no-ack", CB_INJECT_NO_ACK,
-	  "barrier-free senders (broadcast eager) reuse a slot without waiting for the receiver's ack, so a fast root overwrites a message not yet read (expect: wrong results, exit 7; use -c 300 --jitter 30)" },
+	  "barrier-free senders (broadcast eager) reuse a slot without waiting for the receiver's ack, so a fast root overwrites a message not yet read; every receiver stalls 10 ms before its first read of each row's checks, so the root runs 32 calls ahead in every run (expect: wrong results, exit 7; needs -c 33 or more)" },
 	{ "die", CB_INJECT_DIE,
 	  "MPI transport only: the last rank's process exits (status 9) halfway through its first timed loop (expect: the launcher ends the job with an error, non-zero status; with threads: exit 5)" },
 };

@@ -17,7 +17,7 @@
 # file's output is printed whole when it ends. Files that time or load the
 # machine (listed in SERIAL below) run alone.
 set -u
-: "${COLLBENCH:=./collbench}" "${TEST_BIN_DIR:=build/test}"
+: "${COLLBENCH:=./collbench}" "${TEST_BIN_DIR:=build/test}" "${TEST_SCRIPT_DIR:=test}"
 export COLLBENCH
 JOBS=${JOBS:-$(n=$(nproc 2>/dev/null || echo 1); [ "$n" -gt 2 ] && n=2; echo "$n")}
 # Files whose checks measure time or contention: run with nothing beside them.
@@ -38,7 +38,7 @@ for t in "$TEST_BIN_DIR"/unit_*; do
 	cmd[$n]=$t
 	names+=("$n")
 done
-for t in test/t_*.sh; do
+for t in "$TEST_SCRIPT_DIR"/t_*.sh; do
 	[ -f "$t" ] || continue
 	n=$(basename "$t" .sh)
 	cmd[$n]="sh $t"

@@ -72,4 +72,13 @@ else
 	notok "make install honours PREFIX and DESTDIR"
 fi
 
+# README's quick start has exactly two commands, and .ci/run runs the
+# second (the test command) verbatim.
+qs=$(awk '/^## Quick start/ { q = 1; next } /^## / { q = 0 } q && /^    [^ ]/ { sub(/^    /, ""); print }' README.md)
+ci=$(grep -vE '^(#|set |cd |$)' .ci/run)
+[ "$(printf '%s\n' "$qs" | wc -l)" = 2 ] && ok "README quick start: two commands" ||
+	notok "README quick start: two commands ($(printf '%s\n' "$qs" | wc -l))"
+[ "$ci" = "$(printf '%s\n' "$qs" | sed -n 2p)" ] && ok ".ci/run runs README's test command verbatim" ||
+	notok ".ci/run runs README's test command verbatim (.ci/run: $ci)"
+
 done_testing

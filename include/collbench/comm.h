@@ -73,7 +73,16 @@ enum cb_fault {
 	CB_FAULT_SINGLE_BUFFER = 1 << 1, /* no double buffering */
 	CB_FAULT_RING_OFF_BY_ONE = 1 << 2, /* ring algorithms read chunk + 1 */
 	CB_FAULT_NO_ACK = 1 << 3,          /* LL senders do not wait for acks */
+	/* The schedule that exposes the two faults above in every run, not
+	 * only when the scheduler happens to delay a reader: in each row's
+	 * check iterations, every rank but one (the root, else rank 0) stalls
+	 * CB_SLOW_READER_NS after its first LL message has arrived and before
+	 * it reads it, while the other rank runs on. Without the fault the
+	 * stall is harmless (the protocols wait for the reader); with it the
+	 * running rank overwrites the unread message. */
+	CB_FAULT_SLOW_READER = 1 << 4,
 };
+#define CB_SLOW_READER_NS 10000000L
 
 struct cb_rank;
 
@@ -165,6 +174,7 @@ struct cb_rank {
 	unsigned faults;              /* enum cb_fault bits */
 	unsigned jitter_us;           /* --jitter: max delay at a barrier boundary */
 	int jitter_on;                /* only in check iterations */
+	int stall_pending;            /* CB_FAULT_SLOW_READER: stall before the next LL read */
 	uint64_t rng;                 /* --seed derived, per rank */
 	uint64_t yield_slow;          /* slow yields seen (another process ran) */
 	uint64_t yield_paused;        /* waits that slept: the yield stage was paused */
