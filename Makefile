@@ -55,6 +55,7 @@ endif
 # the sanitizer and MPI builds and tests do, has its own BUILD directory.)
 LINKED_FROM := $(BUILDROOT)/.linked-$(BIN)
 ifeq ($(origin BIN),file)
+RECORD_LINK = @mkdir -p $(BUILDROOT) && printf '%s\n' '$(BUILD) $(COMPILE_LINE)' >$(LINKED_FROM)
 ifneq ($(shell cat $(LINKED_FROM) 2>/dev/null),$(BUILD) $(COMPILE_LINE))
 .PHONY: $(BIN)
 endif
@@ -68,7 +69,7 @@ all: $(BIN)
 
 $(BIN): $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-	@mkdir -p $(BUILDROOT) && printf '%s\n' '$(BUILD) $(COMPILE_LINE)' >$(LINKED_FROM)
+	$(RECORD_LINK)
 
 $(BUILD)/%.o: %.c $(FLAGS_FILE)
 	@mkdir -p $(dir $@)

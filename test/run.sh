@@ -14,8 +14,9 @@
 # a failure too, since CI installs everything the suite needs.
 #
 # Files run JOBS at a time (default: the number of PUs, at most 2); each
-# file's output is printed whole when it ends. Files that time or load the
-# machine (listed in SERIAL below) run alone.
+# file's output is printed whole as soon as it ends, so output of files
+# run side by side never interleaves. Files that time or load the machine
+# (listed in SERIAL below) run alone, after the others.
 set -u
 : "${COLLBENCH:=./collbench}" "${TEST_BIN_DIR:=build/test}" "${TEST_SCRIPT_DIR:=test}"
 export COLLBENCH
@@ -62,6 +63,9 @@ run_one() {
 	echo "$rc" >"$work/$n.rc"
 	echo $(($(date +%s) - t0)) >"$work/$n.time"
 	rm -rf "$work/$n.tmp"
+	judge "$n" >"$work/$n.judged"
+	# One file's block at a time on stdout and in the combined log.
+	flock "$work/lock" sh -c 'cat "$1" | tee -a "$2"' sh "$work/$n.judged" "$all"
 }
 
 # judge NAME: print the file's output and its verdict lines.
@@ -96,6 +100,8 @@ par=() ser=()
 for n in "${names[@]}"; do
 	case " $SERIAL " in *" $n "*) ser+=("$n") ;; *) par+=("$n") ;; esac
 done
+all=$work/all.log
+: >"$all"
 running=0
 for n in "${par[@]}"; do
 	run_one "$n" &
@@ -105,8 +111,6 @@ done
 wait
 for n in "${ser[@]}"; do run_one "$n"; done
 
-all=$work/all.log
-for n in "${names[@]}"; do judge "$n"; done | tee "$all"
 
 passed=$(grep -cE '^ok - ' "$all" | tr -d ' ')
 skipped=$(grep -cE '^ok - .*# SKIP' "$all")
