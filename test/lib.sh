@@ -55,7 +55,7 @@ expect_usage_error() {
 expect_grep() {
 	if grep -Eq "$2" "$3"; then ok "$1"; else
 		notok "$1 (no line matches /$2/ in $(basename "$3"))"
-		head -c 2000 "$3" | sed 's/^/#   /'
+		{ head -c 2000 "$3"; echo; } | sed 's/^/#   /'
 	fi
 }
 

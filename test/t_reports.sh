@@ -213,20 +213,21 @@ expect_usage_error "--min-busbw -1" $B allreduce -g 2 --min-busbw -1
 
 rm -f "$R/base.json"
 expect_status "baseline written" 0 $B allreduce -g 2:4 -b 1K -e 4K -f 4 -n 3 -w 1 -A mesh,ring -J "$R/base.json"
-# Tiny oversubscribed rows vary by 100x on a loaded 2-core machine; the
-# threshold is generous here, and the doctored case below (a million times
-# faster past) still fails under the same threshold.
-expect_status "--baseline against itself passes (100000%)" 0 $B allreduce -g 2:4 -b 1K -e 4K -f 4 -n 3 -w 1 -A mesh,ring --baseline "$R/base.json" --max-regression 100000
-expect_grep "baseline: every row half compared" "^# Baseline .*base.json: 16 row halves compared, 0 slower by more than 100000%: OK$" "$TMPD/out"
+# Tiny oversubscribed rows vary by 1000x on a loaded 2-core machine (a
+# 2 us row preempted for 2 ms, once seen with -n 3): the threshold is
+# 10000x here (the most it takes), and the doctored case below (a past 10^9 times faster)
+# still fails under the same threshold.
+expect_status "--baseline against itself passes (1000000%)" 0 $B allreduce -g 2:4 -b 1K -e 4K -f 4 -n 3 -w 1 -A mesh,ring --baseline "$R/base.json" --max-regression 1000000
+expect_grep "baseline: every row half compared" "^# Baseline .*base.json: 16 row halves compared, 0 slower by more than 1e\+06%: OK$" "$TMPD/out"
 python3 - "$R/base.json" "$R/doctored.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 for r in d["results"]:
     if r["algo"] == "ring" and r["size"] == 4096 and r["nranks"] == 4:
-        r["out_of_place"]["time_us"] /= 1e6    # the past was a million times faster
+        r["out_of_place"]["time_us"] /= 1e9    # the past was 10^9 times faster
 json.dump(d, open(sys.argv[2], "w"))
 PY
-expect_status "--baseline doctored: exit 7" 7 $B allreduce -g 2:4 -b 1K -e 4K -f 4 -n 3 -w 1 -A mesh,ring --baseline "$R/doctored.json" --max-regression 100000
+expect_status "--baseline doctored: exit 7" 7 $B allreduce -g 2:4 -b 1K -e 4K -f 4 -n 3 -w 1 -A mesh,ring --baseline "$R/doctored.json" --max-regression 1000000
 expect_grep "doctored: footer names the regressed row" "^#  REGRESSED: allreduce ring size 4096 float sum root -1 nranks 4 out-of-place: " "$TMPD/out"
 [ "$(grep -c '^#  REGRESSED' "$TMPD/out")" = 1 ] && ok "doctored: exactly that row regressed" || notok "doctored: exactly that row regressed"
 expect_grep "doctored: stderr says so" "slower than --baseline" "$TMPD/err"
