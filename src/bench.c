@@ -257,6 +257,7 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 	struct cb_call c = { b->send, b->recv, &pt->n, pt->dt, pt->op, pt->root,
 			     rk->rank, rk->nranks };
 	struct cb_values v;
+	const struct cb_algo *algo = pt->ran[inplace];   /* what runs (plan.c) */
 	int64_t t0, prev, base, total = 0;
 	uint64_t slow0, paused0;
 	double *samp = samples_of(run, rk->rank, inplace);
@@ -269,13 +270,13 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 		c.recv = b->recv + roff * pt->dt->size;
 	}
 	cb_values_init(&v, pt->dt, pt->op, rk->nranks, 0);
-	pt->coll->fill_input(&c, &v);
+	cb_coll_fill_input(pt->coll, &c, &v);
 
 	atomic_store_explicit(&st->phase, CB_PHASE_WARMUP, memory_order_relaxed);
 	t0 = now_ns();
 	for (long i = 0; i < o->warmup; i++) {
 		comm_begin_call(rk);
-		pt->algo->run(rk, &c);
+		algo->run(rk, &c);
 	}
 
 	/* Rank 0 publishes the first checkpoint, then a synchronised start; -z 3
@@ -335,7 +336,7 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 			ti = now_ns();
 		}
 		comm_begin_call(rk);
-		pt->algo->run(rk, &c);
+		algo->run(rk, &c);
 		if (o->blocking == 1)
 			comm_barrier(rk);
 		te = now_ns();
@@ -377,9 +378,9 @@ static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point 
 		}
 		comm_jitter(rk);
 		cb_values_init(&v, pt->dt, pt->op, rk->nranks, (unsigned)(it + 1));
-		pt->coll->fill_input(&c, &v);
+		cb_coll_fill_input(pt->coll, &c, &v);
 		comm_begin_call(rk);
-		pt->algo->run(rk, &c);
+		algo->run(rk, &c);
 		n = pt->coll->fill_expected(&c, &v, b->exp);
 		/* The root's output is the one rooted collectives define. */
 		if (run->inject == CB_INJECT_CORRUPT && it == 0 && n &&
@@ -678,6 +679,18 @@ static void mpi_placement(struct run *run, int r)
 	free(all);
 }
 
+/* Rank 0 before a point's row: the section header when the collective
+ * changes, and the point's not-applicable note (report.c). */
+static void notes(struct run *run, const struct cb_point *pt, const struct cb_coll **section)
+{
+	cb_progress_hold(run->io->prog);
+	if (pt->coll != *section)
+		cb_report_section(run->io->out, run->o, pt->coll, run->plan->nranks, run->io->ctrs);
+	*section = pt->coll;
+	cb_report_note(run->io->out, pt);
+	cb_progress_release(run->io->prog);
+}
+
 static void *rank_main(void *arg)
 {
 	struct rank_arg *ra = arg;
@@ -723,9 +736,15 @@ static void *rank_main(void *arg)
 
 	for (size_t i = 0; i < run->plan->npoints; i++) {
 		const struct cb_point *pt = &run->plan->points[i];
-		size_t so, ro;
-		int inplace_ok = pt->coll->inplace(&pt->n, r, rk.nranks, &so, &ro);
+		int inplace_ok = pt->ran[1] != NULL;
 		atomic_store_explicit(&rk.state->point, (int32_t)i, memory_order_relaxed);
+		/* Not applicable here (plan.c): every rank skips it alike; the
+		 * table says so in place, JSON and CSV have no record of it. */
+		if (cb_point_skipped(pt)) {
+			if (r == 0)
+				notes(run, pt, &section);
+			continue;
+		}
 		/* A pause of the yield stage caused by the previous row's large
 		 * messages (or the setup) must not slow this row's small ones;
 		 * a busy machine pauses it again within two slow yields. Each
@@ -737,13 +756,7 @@ static void *rank_main(void *arg)
 			run_half(run, &rk, pt, &b, 1, &run->slots[2 * r + 1], &prof);
 		run->ex->row(run, &rk, inplace_ok);   /* slots complete before rank 0 reads them */
 		if (r == 0) {
-			if (pt->coll != section) {
-				cb_progress_hold(run->io->prog);
-				cb_report_section(run->io->out, run->o, pt->coll, rk.nranks,
-						  run->io->ctrs);
-				cb_progress_release(run->io->prog);
-			}
-			section = pt->coll;
+			notes(run, pt, &section);
 			combine(run, i, inplace_ok);
 			/* SIGINT/SIGTERM: every rank stops after this row. */
 			atomic_store_explicit(&run->stop, cb_bench_stop, memory_order_relaxed);

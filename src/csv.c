@@ -179,6 +179,7 @@ void cb_report_csv(FILE *f, const struct cb_report *rep)
 		field(&c, meta_cols[i]);
 	field(&c, "cycle");
 	field(&c, "timestamp");
+	field(&c, "ran");   /* after the columns of the first layout: positions kept */
 	for (int h = 0; rep->ctrs && h < 2; h++)
 		for (unsigned k = 0; k < rep->ctrs->n; k++)
 			for (int t = 0; t < 2; t++) {
@@ -193,6 +194,7 @@ void cb_report_csv(FILE *f, const struct cb_report *rep)
 	for (size_t k = 0; k < rep->nrows; k++) {
 		const struct cb_result *r = &rep->rows[k];
 		const struct cb_point *pt = r->pt;
+		char ran[64];
 		integer(&c, r->nranks);
 		field(&c, pt->coll->name);
 		field(&c, pt->algo->name);
@@ -223,6 +225,7 @@ void cb_report_csv(FILE *f, const struct cb_report *rep)
 		placement(&c, rep, r->nranks);
 		integer(&c, r->cycle);
 		field(&c, r->stamp);
+		field(&c, cb_point_ran(pt, ran, sizeof ran));
 		for (int h = 0; rep->ctrs && h < 2; h++)
 			for (unsigned k = 0; k < rep->ctrs->n; k++) {
 				const struct cb_half *x = &r->half[h];

@@ -483,9 +483,11 @@ static void half_json(struct cb_jw *w, const char *key, const struct cb_result *
 static void row_keys(struct cb_jw *w, const struct cb_result *r)
 {
 	const struct cb_point *pt = r->pt;
+	char ran[64];
 	cb_jw_int(w, "nranks", r->nranks);
 	cb_jw_str(w, "collective", pt->coll->name);
 	cb_jw_str(w, "algo", pt->algo->name);
+	cb_jw_str(w, "ran", cb_point_ran(pt, ran, sizeof ran));
 	cb_jw_int(w, "size", (long long)pt->n.bytes);
 	cb_jw_int(w, "count", (long long)pt->n.count);
 	cb_jw_str(w, "type", pt->dt->name);

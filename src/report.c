@@ -242,11 +242,12 @@ static void latency_row(FILE *f, const struct cb_options *o, const struct cb_res
 	const struct cb_point *pt = r->pt;
 	for (int h = 0; h < 2; h++) {
 		const struct cb_half *x = &r->half[h];
-		char v[5][32];
+		char v[5][32], label[96];
 		if (!x->present)
 			continue;
 		fprintf(f, "%12zu  %8s  %6s  %6d  %13s  %5s  %9s  %9s  %9s  %9s  %9s  %8ld", pt->n.bytes,
-			pt->dt->name, pt->op ? pt->op->name : "none", pt->root, pt->algo->name,
+			pt->dt->name, pt->op ? pt->op->name : "none", pt->root,
+			cb_point_label(pt, label, sizeof label),
 			h ? "in" : "out", fmt_num(v[0], 32, 9, x->time_us),
 			fmt_num(v[1], 32, 9, x->st.min_us), fmt_num(v[2], 32, 9, x->st.max_us),
 			fmt_num(v[3], 32, 9, x->st.p50_us), fmt_num(v[4], 32, 9, x->st.p99_us),
@@ -264,13 +265,16 @@ static void latency_row(FILE *f, const struct cb_options *o, const struct cb_res
 void cb_report_row(FILE *f, const struct cb_options *o, const struct cb_result *r)
 {
 	const struct cb_point *pt = r->pt;
+	char label[96];
 	if (o->latency) {
 		latency_row(f, o, r);
 		fflush(f);
 		return;
 	}
+	/* auto shows its pick in the algo column (auto:direct): one word, so
+	 * the column count stays. */
 	fprintf(f, "%12zu  %12zu  %8s  %6s  %6d  %13s", pt->n.bytes, pt->n.count, pt->dt->name,
-		pt->op ? pt->op->name : "none", pt->root, pt->algo->name);
+		pt->op ? pt->op->name : "none", pt->root, cb_point_label(pt, label, sizeof label));
 	half(f, &r->half[0]);
 	half(f, &r->half[1]);
 	if (o->roofline) {
@@ -290,6 +294,17 @@ void cb_report_row(FILE *f, const struct cb_options *o, const struct cb_result *
 	if (o->timestamps)
 		fprintf(f, "  %19s", r->stamp);
 	fputc('\n', f);
+	fflush(f);
+}
+
+void cb_report_note(FILE *f, const struct cb_point *pt)
+{
+	if (cb_point_skipped(pt))
+		fprintf(f, "# %s: not applicable %s\n", pt->algo->name, pt->why[0]);
+	else if (pt->note_inplace)
+		fprintf(f, "# %s: not applicable %s: in-place half N/A\n", pt->algo->name, pt->why[1]);
+	else
+		return;
 	fflush(f);
 }
 
