@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "collbench/common.h"
+#include "collbench/fields.h"
 #include "collbench/json.h"
 #include "collbench/report.h"
 
@@ -426,38 +427,40 @@ static void tri(struct cb_jw *w, const char *key, int v)
 		cb_jw_bool(w, key, v);
 }
 
-static void half_json(struct cb_jw *w, const char *key, const struct cb_result *r, int h)
+/* One schema field's value (fields.h). */
+static void value_json(struct cb_jw *w, const struct cb_field *f, const struct cb_fval *v)
 {
-	const struct cb_half *x = &r->half[h];
-	if (!x->present) {
-		cb_jw_null(w, key);
+	if (v->null)
+		cb_jw_null(w, f->name);
+	else if (f->kind == CB_FK_INT)
+		cb_jw_int(w, f->name, v->i);
+	else if (f->kind == CB_FK_NUM)
+		cb_jw_num(w, f->name, v->d);
+	else
+		cb_jw_str(w, f->name, v->s);
+}
+
+/* The row's (h < 0) or a half's schema fields. */
+static void fields_json(struct cb_jw *w, const struct cb_result *r, int h)
+{
+	for (unsigned i = 0; i < cb_nfields; i++) {
+		const struct cb_field *f = &cb_fields[i];
+		struct cb_fval v;
+		if (!(f->formats & CB_FMT_JSON) || f->half != (h >= 0))
+			continue;
+		cb_field_value(f, r, h, &v);
+		value_json(w, f, &v);
+	}
+}
+
+static void half_json(struct cb_jw *w, const struct cb_result *r, int h)
+{
+	if (!r->half[h].present) {
+		cb_jw_null(w, cb_half_key(h));
 		return;
 	}
-	cb_jw_open(w, key, '{');
-	cb_jw_num(w, "time_us", x->time_us);
-	cb_jw_num(w, "algbw", x->algbw);
-	cb_jw_num(w, "busbw", x->busbw);
-	if (x->wrong < 0)
-		cb_jw_null(w, "wrong");
-	else
-		cb_jw_int(w, "wrong", x->wrong);
-	if (x->has_eff)
-		cb_jw_num(w, "efficiency", x->eff);
-	else
-		cb_jw_null(w, "efficiency");
-	cb_jw_int(w, "iterations", x->iters);
-	cb_jw_int(w, "slow_yields", x->yield_slow);
-	cb_jw_int(w, "paused_yield_waits", x->yield_paused);
-	cb_jw_int(w, "samples", x->st.n);
-	cb_jw_num(w, "min_us", x->st.min_us);
-	cb_jw_num(w, "p50_us", x->st.p50_us);
-	cb_jw_num(w, "p99_us", x->st.p99_us);
-	cb_jw_num(w, "max_us", x->st.max_us);
-	cb_jw_num(w, "mean_us", x->st.mean_us);
-	cb_jw_num(w, "stdev_us", x->st.stdev_us);
-	cb_jw_num(w, "cv_pct", x->st.cv_pct);
-	cb_jw_int(w, "straggler_rank", x->st.straggler);
-	cb_jw_num(w, "straggler_mean_us", x->st.straggler_mean_us);
+	cb_jw_open(w, cb_half_key(h), '{');
+	fields_json(w, r, h);
 	/* --counters: summed over ranks, and that divided by "iterations";
 	 * null where unavailable. */
 	if (!r->ctrs) {
@@ -466,12 +469,13 @@ static void half_json(struct cb_jw *w, const char *key, const struct cb_result *
 		cb_jw_open(w, "counters", '{');
 		for (unsigned k = 0; k < r->ctrs->n; k++) {
 			cb_jw_open(w, cb_counter_descs[r->ctrs->idx[k]].name, '{');
-			if (x->ctr_ok[k]) {
-				cb_jw_num(w, "total", x->ctr_total[k]);
-				cb_jw_num(w, "per_iter", x->ctr_per_iter[k]);
-			} else {
-				cb_jw_null(w, "total");
-				cb_jw_null(w, "per_iter");
+			for (int t = 0; t < 2; t++) {
+				struct cb_fval v;
+				cb_field_counter(r, h, k, t, &v);
+				if (v.null)
+					cb_jw_null(w, t ? "per_iter" : "total");
+				else
+					cb_jw_num(w, t ? "per_iter" : "total", v.d);
 			}
 			cb_jw_close(w, '}');
 		}
@@ -480,6 +484,7 @@ static void half_json(struct cb_jw *w, const char *key, const struct cb_result *
 	cb_jw_close(w, '}');
 }
 
+/* The keys that name a row (--baseline's regressed entries). */
 static void row_keys(struct cb_jw *w, const struct cb_result *r)
 {
 	const struct cb_point *pt = r->pt;
@@ -643,19 +648,9 @@ void cb_report_json(FILE *f, const struct cb_report *rep)
 	for (size_t i = 0; i < rep->nrows; i++) {
 		const struct cb_result *r = &rep->rows[i];
 		cb_jw_open(&w, NULL, '{');
-		row_keys(&w, r);
-		cb_jw_int(&w, "cycle", r->cycle);
-		cb_jw_str(&w, "timestamp", r->stamp);
-		cb_jw_num(&w, "min_bytes", r->min_bytes);
-		if (r->copy_bw > 0) {
-			cb_jw_int(&w, "copy_bytes", (long long)r->copy_bytes);
-			cb_jw_num(&w, "copy_bw", r->copy_bw);
-		} else {
-			cb_jw_null(&w, "copy_bytes");
-			cb_jw_null(&w, "copy_bw");
-		}
-		half_json(&w, "out_of_place", r, 0);
-		half_json(&w, "in_place", r, 1);
+		fields_json(&w, r, -1);
+		half_json(&w, r, 0);
+		half_json(&w, r, 1);
 		cb_jw_close(&w, '}');
 	}
 	cb_jw_close(&w, ']');

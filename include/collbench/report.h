@@ -4,7 +4,8 @@
  * JSON and CSV all render the same records, and none of them computes
  * anything: times, bandwidths, statistics, efficiency, the summary and the
  * gates' verdicts are filled in before a printer sees them (bench.c,
- * results.c). */
+ * results.c). Which fields a row has, and how each format shows them, is
+ * the one schema of fields.h. */
 #ifndef COLLBENCH_REPORT_H
 #define COLLBENCH_REPORT_H
 
