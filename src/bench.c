@@ -1,8 +1,9 @@
 /* bench.c: the rank threads' main loop (the roofline copy measurement, then
  * per point: warm-up, timed iterations with per-iteration samples, check
- * iterations, for out-of-place then in-place), rank 0's combination of the
- * ranks' slots into a result record, and the main thread's watchdog (which
- * also draws the progress line). */
+ * iterations, for out-of-place then in-place), rank 0's assembly of a row's
+ * record (the arithmetic of combining the ranks' slots and samples is
+ * combine.c, a pure function with unit tests), and the main thread's
+ * watchdog (which also draws the progress line). */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "collbench/bench.h"
+#include "collbench/combine.h"
 #include "collbench/comm.h"
 #include "collbench/results.h"
 #include "collbench/stats.h"
@@ -20,19 +22,6 @@
 
 void (*cb_bench_timeout_hook)(void);
 volatile sig_atomic_t cb_bench_stop;
-
-/* What each rank leaves for rank 0 after a row half. */
-struct half_slot {
-	double mean_us;
-	double start_ns;       /* timed loop start, ns since the run's base */
-	long long first_bad;   /* first check iteration with a wrong element, -1 none */
-	long long bad_count;   /* wrong elements in that iteration */
-	long iters;            /* timed iterations run (-n, or --duration's count) */
-	uint64_t yield_slow;   /* slow yields in the timed loop (comm.c) */
-	uint64_t yield_paused; /* its waits that slept, the yield stage paused */
-	bool ctr_ok[CB_MAX_COUNTERS];  /* --counters over the timed loop */
-	double ctr[CB_MAX_COUNTERS];
-};
 
 /* Rank 0's decision at a checkpoint of the timed loop (stop, or where the
  * next one is), read by every rank after the checkpoint's barrier. Two slots alternate, so rank 0 never rewrites a
@@ -72,7 +61,7 @@ struct run {
 	struct cb_comm comm;
 	const struct cb_bench_io *io;
 	pthread_barrier_t setup;
-	struct half_slot *slots;   /* [nranks][2] */
+	struct cb_half_slot *slots;   /* [nranks][2] */
 	double *samples;           /* [nranks][2][nsamples] iteration ends (-z 3:
 				    * call durations), ns since base */
 	long nsamples;
@@ -248,7 +237,7 @@ static void checkpoint_decide(struct run *run, struct checkpoint *k, long i, int
 }
 
 static void run_half(struct run *run, struct cb_rank *rk, const struct cb_point *pt,
-		     struct rank_bufs *b, int inplace, struct half_slot *slot,
+		     struct rank_bufs *b, int inplace, struct cb_half_slot *slot,
 		     struct rank_prof *prof)
 {
 	const struct cb_options *o = run->o;
@@ -409,6 +398,9 @@ static void combine(struct run *run, size_t pi, int inplace_ok)
 	int p = run->plan->nranks;
 	struct cb_result res = { .pt = pt, .nranks = p, .ctrs = run->io->ctrs,
 				 .cycle = run->io->cycle };
+	const struct cb_combine comb = { p, o->average, o->blocking, o->check > 0, run->io->ctrs,
+					 run->slots, run->samples, run->nsamples, run->comb,
+					 run->means };
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -421,74 +413,9 @@ static void combine(struct run *run, size_t pi, int inplace_ok)
 		res.copy_bytes = run->cp_len[run->pt_cp[pi]];
 	}
 
-	for (int h = 0; h < 2; h++) {
-		struct cb_half *out = &res.half[h];
-		double t = 0;
-		long long first = -1, wrong = 0;
-		long iters = run->slots[h].iters;   /* the same on every rank */
-		long ns = iters < run->nsamples ? iters : run->nsamples;
-		if (h == 1 && !inplace_ok)
-			continue;
-		out->present = true;
-		for (int r = 0; r < p; r++) {
-			const struct half_slot *s = &run->slots[2 * r + h];
-			double m = s->mean_us;
-			if (o->average == 0)
-				t = r == 0 ? m : t;
-			else if (o->average == 1)
-				t += m / p;
-			else if (o->average == 2)
-				t = (r == 0 || m < t) ? m : t;
-			else
-				t = (r == 0 || m > t) ? m : t;
-			if (s->first_bad >= 0 && (first < 0 || s->first_bad < first))
-				first = s->first_bad;
-		}
-		for (int r = 0; r < p; r++)
-			if (run->slots[2 * r + h].first_bad == first && first >= 0)
-				wrong += run->slots[2 * r + h].bad_count;
-		out->time_us = t;
-		out->algbw = t > 0 ? (double)pt->n.algbw_bytes / (t * 1e3) : 0;
-		out->busbw = out->algbw * pt->coll->busbw_factor(p);
-		out->wrong = o->check ? wrong : -1;
-		out->iters = iters;
-		for (int r = 0; r < p; r++) {
-			out->yield_slow += (long long)run->slots[2 * r + h].yield_slow;
-			out->yield_paused += (long long)run->slots[2 * r + h].yield_paused;
-		}
-		for (unsigned k = 0; res.ctrs && k < res.ctrs->n; k++) {
-			double sum = 0;
-			bool ok = true;
-			for (int r = 0; r < p; r++) {
-				ok = ok && run->slots[2 * r + h].ctr_ok[k];
-				sum += run->slots[2 * r + h].ctr[k];
-			}
-			out->ctr_ok[k] = ok;
-			out->ctr_total[k] = ok ? sum : 0;
-			out->ctr_per_iter[k] = ok ? sum / (double)iters : 0;
-		}
-
-		for (int r = 0; r < p; r++)
-			run->means[r] = run->slots[2 * r + h].mean_us;
-		memcpy(run->comb, samples_of(run, 0, h), (size_t)ns * sizeof *run->comb);
-		for (int r = 1; r < p; r++)
-			cb_stats_max_into(run->comb, samples_of(run, r, h), ns);
-		if (o->blocking != 3) {
-			double start = 0;
-			for (int r = 0; r < p; r++)
-				start = run->slots[2 * r + h].start_ns > start ?
-					run->slots[2 * r + h].start_ns : start;
-			cb_stats_ends_to_times(run->comb, ns, start);
-		}
-		for (long i = 0; i < ns; i++)
-			run->comb[i] /= 1e3;   /* ns -> us (exact decimals) */
-		cb_stats_straggler(run->means, p, &out->st);
-		cb_stats_compute(run->comb, ns, &out->st);
-
-		/* E = compulsory bytes / (time x measured copy bandwidth) */
-		out->has_eff = res.copy_bw > 0 && t > 0 && res.min_bytes > 0;
-		out->eff = out->has_eff ? res.min_bytes / (t * 1e3 * res.copy_bw) : 0;
-	}
+	for (int h = 0; h < 2; h++)
+		if (h == 0 || inplace_ok)
+			cb_combine_half(&comb, h, pt, res.min_bytes, res.copy_bw, &res.half[h]);
 	cb_results_add(run->io->rep, &res);
 	cb_progress_hold(run->io->prog);
 	cb_report_row(run->io->out, o, &res);
