@@ -28,10 +28,12 @@ static void report_hang(struct run *run)
 		struct cb_rank_state *st = &c->state[r];
 		int pi = atomic_load_explicit(&st->point, memory_order_relaxed);
 		int owner = atomic_load_explicit(&st->wait_owner, memory_order_relaxed);
+		char label[96];   /* auto:<pick>: what runs */
 		const struct cb_point *pt = pi >= 0 ? &run->plan->points[pi] : NULL;
 		int ph = atomic_load_explicit(&st->phase, memory_order_relaxed);
 		fprintf(stderr, "collbench:   rank %d: %s/%s size %zu phase %s iteration %llu",
-			r, pt ? pt->coll->name : "-", pt ? pt->algo->name : "-", pt ? pt->n.bytes : 0,
+			r, pt ? pt->coll->name : "-", pt ? cb_point_label(pt, label, sizeof label) : "-",
+			pt ? pt->n.bytes : 0,
 			phase_name(ph),
 			(unsigned long long)atomic_load_explicit(&st->iteration, memory_order_relaxed));
 		/* Inside a call: which of its barriers (a ring's round). */

@@ -9,59 +9,54 @@
 
 #include "collbench/fields.h"
 
-/* ---- row fields ---- */
-
-#define ROW_GET(NAME, BODY)                                                              \
+/* A getter: reads one value of the record (h is NULL for a row field). */
+#define GET(NAME, BODY)                                                                   \
 	static void NAME(const struct cb_result *r, const struct cb_half *h, struct cb_fval *v) \
-	{                                                                                \
-		(void)h;                                                                 \
-		BODY;                                                                    \
+	{                                                                                 \
+		(void)r;                                                                  \
+		(void)h;                                                                  \
+		BODY;                                                                     \
 	}
 
-ROW_GET(get_nranks, v->i = r->nranks)
-ROW_GET(get_coll, v->s = r->pt->coll->name)
-ROW_GET(get_algo, v->s = r->pt->algo->name)
-ROW_GET(get_size, v->i = (long long)r->pt->n.bytes)
-ROW_GET(get_count, v->i = (long long)r->pt->n.count)
-ROW_GET(get_type, v->s = r->pt->dt->name)
-ROW_GET(get_redop, v->s = r->pt->op ? r->pt->op->name : "none")
-ROW_GET(get_root, v->i = r->pt->root)
+/* ---- row fields ---- */
+
+GET(get_nranks, v->i = r->nranks)
+GET(get_coll, v->s = r->pt->coll->name)
+GET(get_algo, v->s = r->pt->algo->name)
+GET(get_size, v->i = (long long)r->pt->n.bytes)
+GET(get_count, v->i = (long long)r->pt->n.count)
+GET(get_type, v->s = r->pt->dt->name)
+GET(get_redop, v->s = r->pt->op ? r->pt->op->name : "none")
+GET(get_root, v->i = r->pt->root)
 /* The table's algo column: auto shows its pick (auto:direct), one word. */
-ROW_GET(get_label, v->s = cb_point_label(r->pt, v->buf, sizeof v->buf))
-ROW_GET(get_cycle, v->i = r->cycle)
-ROW_GET(get_stamp, v->s = r->stamp)
-ROW_GET(get_min_bytes, v->d = r->min_bytes)
-ROW_GET(get_copy_bytes, v->i = (long long)r->copy_bytes; v->null = !(r->copy_bw > 0))
-ROW_GET(get_copy_bw, v->d = r->copy_bw; v->null = !(r->copy_bw > 0))
-ROW_GET(get_ran, v->s = cb_point_ran(r->pt, v->buf, sizeof v->buf))
+GET(get_label, v->s = cb_point_label(r->pt, v->buf, sizeof v->buf))
+GET(get_cycle, v->i = r->cycle)
+GET(get_stamp, v->s = r->stamp)
+GET(get_min_bytes, v->d = r->min_bytes)
+GET(get_copy_bytes, v->i = (long long)r->copy_bytes; v->null = !(r->copy_bw > 0))
+GET(get_copy_bw, v->d = r->copy_bw; v->null = !(r->copy_bw > 0))
+GET(get_ran, v->s = cb_point_ran(r->pt, v->buf, sizeof v->buf))
 
 /* ---- half fields ---- */
 
-#define HALF_GET(NAME, BODY)                                                             \
-	static void NAME(const struct cb_result *r, const struct cb_half *h, struct cb_fval *v) \
-	{                                                                                \
-		(void)r;                                                                 \
-		BODY;                                                                    \
-	}
-
-HALF_GET(get_time, v->d = h->time_us)
-HALF_GET(get_algbw, v->d = h->algbw)
-HALF_GET(get_busbw, v->d = h->busbw)
-HALF_GET(get_wrong, v->i = h->wrong; v->null = h->wrong < 0)   /* -c 0 */
-HALF_GET(get_eff, v->d = h->eff; v->null = !h->has_eff)
-HALF_GET(get_iters, v->i = h->iters)
-HALF_GET(get_slow, v->i = h->yield_slow)
-HALF_GET(get_paused, v->i = h->yield_paused)
-HALF_GET(get_samples, v->i = h->st.n)
-HALF_GET(get_min, v->d = h->st.min_us)
-HALF_GET(get_p50, v->d = h->st.p50_us)
-HALF_GET(get_p99, v->d = h->st.p99_us)
-HALF_GET(get_max, v->d = h->st.max_us)
-HALF_GET(get_mean, v->d = h->st.mean_us)
-HALF_GET(get_stdev, v->d = h->st.stdev_us)
-HALF_GET(get_cv, v->d = h->st.cv_pct)
-HALF_GET(get_straggler, v->i = h->st.straggler)
-HALF_GET(get_straggler_mean, v->d = h->st.straggler_mean_us)
+GET(get_time, v->d = h->time_us)
+GET(get_algbw, v->d = h->algbw)
+GET(get_busbw, v->d = h->busbw)
+GET(get_wrong, v->i = h->wrong; v->null = h->wrong < 0)   /* -c 0 */
+GET(get_eff, v->d = h->eff; v->null = !h->has_eff)
+GET(get_iters, v->i = h->iters)
+GET(get_slow, v->i = h->yield_slow)
+GET(get_paused, v->i = h->yield_paused)
+GET(get_samples, v->i = h->st.n)
+GET(get_min, v->d = h->st.min_us)
+GET(get_p50, v->d = h->st.p50_us)
+GET(get_p99, v->d = h->st.p99_us)
+GET(get_max, v->d = h->st.max_us)
+GET(get_mean, v->d = h->st.mean_us)
+GET(get_stdev, v->d = h->st.stdev_us)
+GET(get_cv, v->d = h->st.cv_pct)
+GET(get_straggler, v->i = h->st.straggler)
+GET(get_straggler_mean, v->d = h->st.straggler_mean_us)
 
 #define INT CB_FK_INT
 #define NUM CB_FK_NUM
