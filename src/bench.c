@@ -98,10 +98,7 @@ static void combine(struct run *run, size_t pi, int inplace_ok)
 	for (int h = 0; h < 2; h++)
 		if (h == 0 || inplace_ok)
 			cb_combine_half(&comb, h, pt, res.min_bytes, res.copy_bw, &res.half[h]);
-	cb_results_add(run->io->rep, &res);
-	cb_progress_hold(run->io->prog);
-	cb_report_row(run->io->out, o, &res);
-	cb_progress_release(run->io->prog);
+	run->sink->row(run->io, o, &res);
 }
 
 static unsigned inject_faults(enum cb_inject kind)
@@ -115,16 +112,11 @@ static unsigned inject_faults(enum cb_inject kind)
 	}
 }
 
-/* Rank 0 before a point's row: the section header when the collective
- * changes, and the point's not-applicable note (report.c). */
+/* Rank 0 before a point's row (or in its place if skipped). */
 static void notes(struct run *run, const struct cb_point *pt, const struct cb_coll **section)
 {
-	cb_progress_hold(run->io->prog);
-	if (pt->coll != *section)
-		cb_report_section(run->io->out, run->o, pt->coll, run->plan->nranks, run->io->ctrs);
+	run->sink->point(run->io, run->o, pt, *section, run->plan->nranks);
 	*section = pt->coll;
-	cb_report_note(run->io->out, pt);
-	cb_progress_release(run->io->prog);
 }
 
 static void *rank_main(void *arg)
@@ -152,20 +144,8 @@ static void *rank_main(void *arg)
 	run->ex->setup(run);   /* windows published */
 	if (run->mpi)
 		bench_mpi_placement(run, r);
-	if (r == 0) {
-		cb_progress_hold(run->io->prog);
-		if (run->mpi) {
-			/* rank 0's machine; the rank map is the block above */
-			cb_placement_print_topology(run->io->out, run->pl, false);
-			fprintf(run->io->out, "#\n");
-			fflush(run->io->out);
-		} else {
-			cb_report_header(run->io->out, run->o, run->pl, run->io->count_index,
-					 run->io->ncounts);
-		}
-		cb_progress_release(run->io->prog);
-		cb_results_place(run->io->rep, run->pl);
-	}
+	if (r == 0)
+		run->sink->placed(run->io, run->o, run->pl, run->mpi);
 	run->ex->setup(run);   /* header before any row */
 	bench_roofline(run, &rk, &b);               /* before faults are armed */
 	rk.faults = inject_faults(run->inject);
@@ -226,7 +206,8 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 	struct run run = { .o = o, .inject = inject, .plan = plan, .pl = pl, .io = io,
 			   .mpi = cb_xport.mpi, .first = cb_xport.mpi ? cb_xport.rank : 0,
 			   .nlocal = cb_xport.mpi ? 1 : p,
-			   .ex = cb_xport.mpi ? &bench_mpi_exchange : &bench_threads_exchange };
+			   .ex = cb_xport.mpi ? &bench_mpi_exchange : &bench_threads_exchange,
+			   .sink = io->sink ? io->sink : &cb_table_sink };
 	pthread_t *tids = cb_xcalloc((size_t)p, sizeof *tids);
 	struct rank_arg *args = cb_xcalloc((size_t)p, sizeof *args);
 	long cap = CB_SAMPLES_TOTAL / (2L * p);

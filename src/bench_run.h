@@ -59,6 +59,7 @@ struct run {
 	struct cb_placement *pl;
 	struct cb_comm comm;
 	const struct cb_bench_io *io;
+	const struct cb_sink *sink;  /* io->sink, or the table sink */
 	pthread_barrier_t setup;
 	struct cb_half_slot *slots;   /* [nranks][2] */
 	double *samples;           /* [nranks][2][nsamples] iteration ends (-z 3:

@@ -280,7 +280,7 @@ int main(int argc, char **argv)
 		prog.base = 0;
 		for (int i = 0; i < ncounts && !cb_bench_stop; i++) {
 			struct cb_bench_io io = { out, &rep, &prog, i, ncounts, cy,
-						  o.perf_ctl ? &pctl : NULL, rep.ctrs };
+						  o.perf_ctl ? &pctl : NULL, rep.ctrs, &cb_table_sink };
 			if (i || cy) {
 				/* Placement is planned afresh for every rank count. */
 				cb_placement_fini(&pl);
