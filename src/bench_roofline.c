@@ -67,10 +67,13 @@ void bench_roofline_plan(struct run *run)
 	size_t n = 0;
 	run->pt_cp = cb_xcalloc(plan->npoints, sizeof *run->pt_cp);
 	run->cp_len = cb_xcalloc(plan->npoints, sizeof *run->cp_len);
+	/* Skipped points (not applicable) have no buffers: the windows are
+	 * sized by the points that run (plan.c). */
 	for (size_t i = 0; i < plan->npoints; i++) {
 		const struct cb_point *pt = &plan->points[i];
 		size_t e = pt->n.send > pt->n.recv ? pt->n.send : pt->n.recv;
-		run->cp_len[n++] = e * pt->dt->size;
+		if (!cb_point_skipped(pt))
+			run->cp_len[n++] = e * pt->dt->size;
 	}
 	qsort(run->cp_len, n, sizeof *run->cp_len, cmp_size);
 	run->ncp = 0;
@@ -80,7 +83,8 @@ void bench_roofline_plan(struct run *run)
 	for (size_t i = 0; i < plan->npoints; i++) {
 		const struct cb_point *pt = &plan->points[i];
 		size_t e = pt->n.send > pt->n.recv ? pt->n.send : pt->n.recv, len = e * pt->dt->size;
-		size_t *hit = run->ncp ? bsearch(&len, run->cp_len, run->ncp, sizeof len, cmp_size) : NULL;
+		size_t *hit = run->ncp && !cb_point_skipped(pt) ?
+			bsearch(&len, run->cp_len, run->ncp, sizeof len, cmp_size) : NULL;
 		run->pt_cp[i] = hit ? (size_t)(hit - run->cp_len) : SIZE_MAX;
 	}
 	run->cp_bw = cb_xcalloc(run->ncp, sizeof *run->cp_bw);

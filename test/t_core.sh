@@ -43,6 +43,27 @@ n=$(rows "$TMPD/out" | awk '$6 ~ /^auto:(ll|mesh|direct)$/' | wc -l)
 [ "$n" = 15 ] && ok "README main job: every auto row shows its pick (15)" ||
 	notok "README main job: every auto row shows its pick ($n of 15)"
 
+# -A ll alone over a sweep past its domain: the sizes it applies to run
+# (8..256 B), the others are one line each; a rank count where it applies
+# nowhere (17) is a section of notes; the run is fine (0) as long as
+# something applied.
+expect_status "-A ll -b 8 -e 1M: exit 0" 0 $COLLBENCH allreduce -g 2 -A ll -b 8 -e 1M -n 3 -w 1
+[ "$(rows "$TMPD/out" | wc -l)" = 6 ] && [ "$(grep -c '^# ll: not applicable at [0-9]* B (at most 448 B)$' "$TMPD/out")" = 12 ] &&
+	ok "-A ll -b 8 -e 1M: 6 rows, 12 not-applicable lines" ||
+	notok "-A ll -b 8 -e 1M: 6 rows, 12 not-applicable lines ($(rows "$TMPD/out" | wc -l) rows)"
+expect_status "-A ll -g 2,17: exit 0" 0 $COLLBENCH allreduce -g 2,17 -A ll -b 8 -e 8 -n 3 -w 1
+expect_grep "-A ll -g 2,17: 17 ranks is a not-applicable line" "^# ll: not applicable at 17 ranks \(at most 16\)$" "$TMPD/out"
+# Nothing applicable anywhere: exit 5 (unsupported), one line, nothing on stdout.
+expect_status "-A ll at 1 MiB: exit 5" 5 $COLLBENCH allreduce -g 2 -b 1M -e 1M -A ll
+[ "$(wc -l <"$TMPD/err")" = 1 ] && [ ! -s "$TMPD/out" ] &&
+	grep -q "ll: not applicable at 1048576 B (at most 448 B)" "$TMPD/err" &&
+	ok "-A ll at 1 MiB: one line on stderr saying why, nothing on stdout" ||
+	notok "-A ll at 1 MiB: one line on stderr saying why, nothing on stdout"
+expect_status "-A ll,mesh at 1 MiB: exit 0" 0 $COLLBENCH allreduce -g 2 -b 1M -e 1M -A ll,mesh -n 3 -w 1
+[ "$(rows "$TMPD/out" | awk '{print $6}')" = mesh ] && grep -q '^# ll: not applicable at 1048576 B' "$TMPD/out" &&
+	ok "-A ll,mesh at 1 MiB: one mesh row, ll noted as not applicable" ||
+	notok "-A ll,mesh at 1 MiB: one mesh row, ll noted as not applicable"
+
 # The checker fails on a corrupted output: exactly 1 wrong element per half
 # (every algorithm but ll, which does not apply at 1000 B).
 expect_status "corrupted output exits 7" 7 $COLLBENCH allreduce -g 4 -b 1000 -e 1000 -c 5 --inject corrupt -n 2
