@@ -179,17 +179,13 @@ void cb_plans_check_runnable(const struct cb_plan *plans, int n)
 		       npoints > 1 ? ", nor anything else asked for" : "");
 }
 
-void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, int npus)
+/* The collectives of the command (NULL-terminated), after checking every
+ * name list of the options against them; usage errors exit 6. */
+static size_t check_names(const struct cb_options *o, const struct cb_coll **colls)
 {
-	const struct cb_coll *colls[64 + 1];
-	size_t ncoll = 0, cap = 0;
+	size_t ncoll = 0;
 	char valid[1024];
-	int root_all = 0;
-	long root = 0;
 
-	memset(pl, 0, sizeof *pl);
-	pl->nranks = nranks;
-	check_sweep(o);
 	if (!strcmp(o->command, "all")) {
 		for (size_t i = 0; i < cb_ncolls && ncoll < 64; i++)
 			colls[ncoll++] = cb_colls[i];
@@ -221,6 +217,20 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, i
 	check_list(o->dtypes, "-d/--datatype", "datatype", known_dtype, NULL, valid);
 	names(valid, sizeof valid, op_name, cb_nredops);
 	check_list(o->ops, "-o/--op", "op", known_op, NULL, valid);
+	return ncoll;
+}
+
+void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, int npus)
+{
+	const struct cb_coll *colls[64 + 1];
+	size_t ncoll, cap = 0;
+	int root_all = 0;
+	long root = 0;
+
+	memset(pl, 0, sizeof *pl);
+	pl->nranks = nranks;
+	check_sweep(o);
+	ncoll = check_names(o, colls);
 	if (!strcmp(o->root, "all")) {
 		root_all = 1;
 	} else {
