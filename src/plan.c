@@ -107,9 +107,15 @@ static void check_sweep(const struct cb_options *o)
 	}
 }
 
+/* Algorithms whose in-place note the plan has (at most one note each). */
+struct noted {
+	const struct cb_algo *algo[64];
+	size_t n;
+};
+
 /* What runs at pt, per half, and the window it needs. Whether ranks are
  * MPI processes is the transport's (started before plans are built). */
-static void resolve(struct cb_plan *pl, struct cb_point *pt, int npus)
+static void resolve(struct cb_plan *pl, struct cb_point *pt, int npus, struct noted *nt)
 {
 	size_t so, ro, es = pt->dt->size;
 	struct cb_where w = { &pt->n, es, pl->nranks, false, pl->nranks > npus, cb_xport.mpi };
@@ -125,10 +131,11 @@ static void resolve(struct cb_plan *pl, struct cb_point *pt, int npus)
 	}
 	if (has_ip && !pt->ran[1]) {
 		/* the note once per collective and algorithm */
-		pt->note_inplace = true;
-		for (size_t i = 0; i < pl->npoints; i++)
-			if (pl->points[i].note_inplace && pl->points[i].algo == pt->algo)
-				pt->note_inplace = false;
+		pt->note_inplace = nt->n < CB_ARRAY_LEN(nt->algo);
+		for (size_t i = 0; i < nt->n; i++)
+			pt->note_inplace = pt->note_inplace && nt->algo[i] != pt->algo;
+		if (pt->note_inplace)
+			nt->algo[nt->n++] = pt->algo;
 	}
 	for (int h = 0; h < 2; h++) {
 		size_t scratch = pt->ran[h] ? pt->ran[h]->scratch_bytes(&pt->n, es, pl->nranks) : 0;
@@ -224,6 +231,7 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, i
 {
 	const struct cb_coll *colls[64 + 1];
 	size_t ncoll, cap = 0;
+	struct noted noted = { { NULL }, 0 };
 	int root_all = 0;
 	long root = 0;
 
@@ -264,7 +272,7 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, i
 							if (a->coll != coll || !in_list(o->algos, a->name))
 								continue;
 							coll->counts(s, dt->size, nranks, &pt.n);
-							resolve(pl, &pt, npus);
+							resolve(pl, &pt, npus, &noted);
 							push(pl, &cap, &pt);
 						}
 						if (s == SIZE_MAX)
