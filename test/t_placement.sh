@@ -91,6 +91,20 @@ expect_status "--cpus 0 puts both ranks on PU 0" 0 $B $RUN -g 2 --cpus 0 --stric
 expect_status "--mem interleave runs verified" 0 $B $RUN -g 2 --mem interleave --strict-placement
 expect_status "--mem node:0 runs verified" 0 $B $RUN -g 2 --mem node:0 --strict-placement
 expect_grep "--mem node:0: window on node 0" "^#  Rank  1 .* window NUMA 0 +verified$" "$TMPD/out"
+# JSON: per rank the planned window node, its distance from the rank's
+# node and the pages found per node (every page).
+expect_status "--mem node:0 -J runs" 0 $B $RUN -g 2 --mem node:0 -J "$TMPD/p.json" --force
+if python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+for r in d["placements"][0]["ranks"]:
+    n = r["pages_per_node"].split(":")
+    assert r["window_node"] == 0 and r["numa_distance"] == 10, r
+    assert n[0] == "0" and int(n[1]) > 0, r' "$TMPD/p.json" 2>"$TMPD/err"; then
+	ok "JSON: window_node 0, numa_distance 10, pages_per_node 0:N for every rank"
+else
+	notok "JSON: window_node 0, numa_distance 10, pages_per_node 0:N for every rank"
+	tail -2 "$TMPD/err" | sed 's/^/#   /'
+fi
 expect_status "topo on this machine" 0 $B topo -g 2
 expect_grep "topo on this machine: verified by probe threads" "^#  Rank  1 PU .* verified$" "$TMPD/out"
 expect_grep "topo on this machine: no pid or host" "^#  Rank  0 PU " "$TMPD/out"
