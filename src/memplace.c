@@ -183,7 +183,10 @@ void cb_mem_check_free(const struct cb_placement *pl, size_t bytes_per_rank)
 void *cb_mem_alloc(struct cb_placement *pl, int rank, size_t len)
 {
 	int il;
-	hwloc_bitmap_t ns = pl->can_membind ? cb_mem_intended(pl, rank, &il) : NULL;
+	/* One node: nothing to choose, and no mbind for a container's seccomp
+	 * profile to refuse. */
+	hwloc_bitmap_t ns = pl->can_membind && pl->nnuma > 1 ? cb_mem_intended(pl, rank, &il)
+							     : NULL;
 	void *p;
 
 	if (len == 0)
