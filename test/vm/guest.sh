@@ -13,7 +13,7 @@ guest=$(sed -n 's/.*cbguest=\([a-z0-9]*\).*/\1/p' /proc/cmdline)
 B=/bin/collbench
 # Small: every run costs seconds under TCG.
 R="allreduce -A ring -b 64K -e 64K -n 2 -w 0 -c 1 --roofline off -q -T 120"
-W="allreduce -A ring -b 64K -e 64K --duration 0.5 -w 0 -c 1 --roofline off -q -T 120"
+W="allreduce -A ring -b 64K -e 64K --duration 1 -w 0 -c 1 --roofline off -q -T 120"
 
 now() { cut -d' ' -f1 /proc/uptime; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
@@ -38,7 +38,9 @@ run() {
 
 # watch LABEL CMD...: as run, and once the placement block is printed
 # (every rank has allocated, touched and checked its buffers) the process's
-# numa_maps and its threads' CPU affinity.
+# numa_maps and its threads' CPU affinity. The process is stopped while they
+# are read (SIGSTOP changes neither), so a short run cannot end under the
+# reader; they are printed after it ends.
 watch() {
 	lab=$1
 	shift
@@ -46,22 +48,29 @@ watch() {
 	t0=$(now)
 	"$@" >/tmp/o 2>/tmp/e &
 	pid=$!
+	: >/tmp/maps
+	: >/tmp/tasks
 	i=0
-	while [ $i -lt 600 ] && kill -0 $pid 2>/dev/null && ! grep -q '^# Placement' /tmp/o; do
-		sleep 0.1
+	while [ $i -lt 3000 ] && kill -0 $pid 2>/dev/null && ! grep -q '^# Placement' /tmp/o; do
+		sleep 0.02
 		i=$((i + 1))
 	done
-	if kill -0 $pid 2>/dev/null; then
-		echo "@@ MAPS $lab $pid"
-		cat /proc/$pid/numa_maps
-		echo "@@ ENDMAPS $lab"
+	if kill -STOP $pid 2>/dev/null; then
+		cat /proc/$pid/numa_maps >/tmp/maps
 		for t in /proc/$pid/task/*; do
 			echo "@@ TASK $lab ${t##*/} $(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' $t/status)"
-		done
+		done >/tmp/tasks
+		kill -CONT $pid
 	fi
 	wait $pid
 	rc=$?
 	t1=$(now)
+	if [ -s /tmp/maps ]; then
+		echo "@@ MAPS $lab $pid"
+		cat /tmp/maps
+		echo "@@ ENDMAPS $lab"
+		cat /tmp/tasks
+	fi
 	emit
 	echo "@@ RC $lab $rc $(secs "$t0" "$t1")"
 }
