@@ -11,6 +11,7 @@
 #include <hwloc.h>
 #include <numa.h>
 #include <numaif.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -297,4 +298,32 @@ void cb_mem_print_node_load(FILE *f, const struct cb_placement *pl)
 			win);
 	}
 	fprintf(f, pl->mem == CB_MEM_INTERLEAVE ? " (windows interleaved)\n" : "\n");
+}
+
+void cb_mem_pages_by_node(const struct cb_placement *pl, char *buf, size_t cap)
+{
+	long sum[CB_MEM_MAXNODE + 1] = { 0 };
+	size_t n = 0;
+	/* Each verified rank's "node:pages,..." (cb_placement_check), added up. */
+	for (int r = 0; r < pl->nranks; r++) {
+		const char *s = pl->ranks[r].page_nodes;
+		if (pl->ranks[r].mem_ok != 1)
+			continue;
+		while (*s) {
+			char *end;
+			long node = strncmp(s, "other", 5) ? strtol(s, &end, 10) : CB_MEM_MAXNODE;
+			if (node == CB_MEM_MAXNODE)
+				end = (char *)s + 5;
+			if (*end != ':' || node < 0 || node > CB_MEM_MAXNODE)
+				break;
+			sum[node] += strtol(end + 1, &end, 10);
+			s = *end == ',' ? end + 1 : end;
+		}
+	}
+	buf[0] = '\0';
+	for (int i = 0; i <= CB_MEM_MAXNODE && n < cap; i++)
+		if (sum[i] && i < CB_MEM_MAXNODE)
+			n += (size_t)snprintf(buf + n, cap - n, "%s%d:%ld", n ? "," : "", i, sum[i]);
+		else if (sum[i])
+			n += (size_t)snprintf(buf + n, cap - n, "%sother:%ld", n ? "," : "", sum[i]);
 }

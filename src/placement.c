@@ -832,9 +832,12 @@ void cb_placement_print_map(FILE *f, const struct cb_placement *pl, const char *
 		else
 			fprintf(f, "# Placement verified: %d of %d rank%s on %s PU (sched_getcpu)", cpus,
 				pl->nranks, pl->nranks == 1 ? "" : "s", pl->nranks == 1 ? "its" : "their");
-		if (memok)
-			fprintf(f, ", every page on the intended NUMA node (move_pages: %ld page%s)\n",
-				pages, pages == 1 ? "" : "s");
+		if (memok) {
+			char by[128];
+			cb_mem_pages_by_node(pl, by, sizeof by);
+			fprintf(f, ", every page on the intended NUMA node (move_pages: %ld page%s; "
+				"by node %s)\n", pages, pages == 1 ? "" : "s", by);
+		}
 		else if (!seen)
 			fprintf(f, ", pages not checked (libnuma unavailable)\n");
 		else

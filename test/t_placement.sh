@@ -71,7 +71,7 @@ for p in 1 2 4; do
 	[ "$n" = $p ] && ok "P=$p: $p rank lines verified (PU and page node)" ||
 		notok "P=$p: $p rank lines verified (got $n)"
 	expect_grep "P=$p: header says the placement was verified" \
-		"^# Placement verified: $p of $p ranks? on (its|their) PU \\(sched_getcpu\\), every page on the intended NUMA node \\(move_pages: [1-9][0-9]* pages?\\)" "$TMPD/out"
+		"^# Placement verified: $p of $p ranks? on (its|their) PU \\(sched_getcpu\\), every page on the intended NUMA node \\(move_pages: [1-9][0-9]* pages?; by node 0:[1-9][0-9]*\\)" "$TMPD/out"
 	expect_zero_wrong "P=$p: results right" "$TMPD/out"
 done
 npu=$(sed -n 's/.*for ranks: \([0-9]*\) PU.*/\1/p' "$TMPD/out")

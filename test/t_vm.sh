@@ -104,7 +104,7 @@ maps() {
 		split(pol, pp, ":"); delete want; nodes(pp[2], want)
 		pols[pol] = 1
 		for (i = 3; i <= NF; i++) if ($i ~ /^N[0-9]+=/) {
-			split(substr($i, 2), nv, "="); total += nv[2]; on[pol, nv[1]] += nv[2]
+			split(substr($i, 2), nv, "="); total += nv[2]; on[pol, nv[1]] += nv[2]; pn[nv[1]] += nv[2]
 			if (!(nv[1] in want)) bad = bad " " pol ":" nv[2] "-pages-on-N" nv[1]
 		}
 		if (pp[1] == "interleave") for (k in want) if (!(on[pol, k] > 0)) bad = bad " " pol ":no-page-on-N" k
@@ -113,22 +113,26 @@ maps() {
 		n = 0; for (p in pols) list[++n] = p
 		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (list[j] < list[i]) { t = list[i]; list[i] = list[j]; list[j] = t }
 		s = ""; for (i = 1; i <= n; i++) s = s (i > 1 ? " " : "") list[i]
-		print s "|" total + 0 "|" bad
+		by = ""; for (k = 0; k < 64; k++) if (pn[k] > 0) by = by (by == "" ? "" : ",") k ":" pn[k]
+		print s "|" total + 0 "|" by "|" bad
 	}' "$f")
 	pols=${res%%|*}
 	rest=${res#*|}
 	total=${rest%%|*}
+	rest=${rest#*|}
+	by=${rest%%|*}
 	bad=${rest#*|}
-	claimed=$(sed -n 's/.*move_pages: \([0-9]*\) pages*).*/\1/p' "$D/$1.out")
+	claimed=$(sed -n 's/.*move_pages: \([0-9]*\) pages*;.*/\1/p' "$D/$1.out")
+	cby=$(sed -n 's/.*move_pages: .*; by node \([0-9:,]*\)).*/\1/p' "$D/$1.out")
 	if [ "$pols" = "$2" ] && [ -z "$bad" ]; then
 		ok "$G $1: numa_maps: windows $2, every page on its policy's nodes ($total pages)"
 	else
 		notok "$G $1: numa_maps: windows '$pols', want '$2'; wrong:${bad:- none}"
 	fi
-	if [ -n "$claimed" ] && [ "$claimed" = "$total" ]; then
-		ok "$G $1: collbench checked every page numa_maps shows ($total)"
+	if [ -n "$claimed" ] && [ "$claimed" = "$total" ] && [ "$cby" = "$by" ]; then
+		ok "$G $1: collbench counted every page numa_maps shows, per node ($by)"
 	else
-		notok "$G $1: collbench checked ${claimed:-?} pages, numa_maps shows $total in its windows"
+		notok "$G $1: collbench counted ${claimed:-?} pages (by node ${cby:-?}), numa_maps shows $total ($by)"
 	fi
 }
 
