@@ -197,6 +197,7 @@ for G in $GUESTS; do
 		rc numa 0; ranks numa 4 "verified"
 		rc il 0; maps il "interleave:0-3"
 		rc node3 0; ranks node3 2 "window NUMA 3   dist [0-9]+ verified"
+		rc all 0; out all '^# Out of bounds values : 0 OK' "all: results right"
 		;;
 	memonly)
 		rc topo 0; ranks topo 4 "dist 10 verified"
@@ -205,6 +206,9 @@ for G in $GUESTS; do
 		rc local 0; maps local "bind:0 bind:1"; tasks local "0 0 1 1"
 		rc node2 0; maps node2 "bind:2"
 		rc il 0; maps il "interleave:0-2"
+		rc spread 0; ranks spread 4 "dist 10 verified"
+		rc compact 0; ranks compact 2 "dist 10 verified"
+		rc all 0; out all '^# Out of bounds values : 0 OK' "all: results right"
 		;;
 	memless)
 		rc topo 0; ranks topo 4 "verified"
@@ -216,6 +220,8 @@ for G in $GUESTS; do
 		err node1 "^collbench: invalid value 'node:1' for --mem: NUMA node 1 has no memory" "--mem node:1: one line, node 1 has no memory"
 		[ -s "$D/node1.out" ] && notok "$G node1: nothing on stdout" || ok "$G node1: nothing on stdout"
 		rc il 0; maps il "interleave:0,2"
+		rc compact 0; ranks compact 2 "NUMA  1 window NUMA 2   dist 15 verified"
+		rc all 0; out all '^# Out of bounds values : 0 OK' "all: results right"
 		;;
 	esac
 done

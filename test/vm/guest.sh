@@ -104,6 +104,7 @@ n4c1)
 	run numa $B $R -g 4 --bind numa $S
 	watch il $B $W -g 4 --mem interleave $S
 	run node3 $B $R -g 2 --mem node:3 $S
+	run all $B all -g 2 --bind numa -b 4K -e 4K -n 1 -w 0 -c 1 --roofline off -q -T 120 $S
 	;;
 memonly)
 	run topo $B topo -g 4
@@ -111,6 +112,9 @@ memonly)
 	watch local $B $W -g 4 --bind numa $S
 	watch node2 $B $W -g 2 --mem node:2 $S
 	watch il $B $W -g 2 --mem interleave $S
+	run spread $B $R -g 4 --bind spread $S
+	run compact $B $R -g 2 --bind compact $S
+	run all $B all -g 2 --bind numa -b 4K -e 4K -n 1 -w 0 -c 1 --roofline off -q -T 120 $S
 	;;
 memless)
 	run topo $B topo -g 4
@@ -118,6 +122,8 @@ memless)
 	run numa $B $R -g 4 --bind numa $S
 	run node1 $B $R -g 2 --mem node:1 $S
 	watch il $B $W -g 4 --mem interleave $S
+	run compact $B $R -g 4 --bind compact $S
+	run all $B all -g 2 --bind numa -b 4K -e 4K -n 1 -w 0 -c 1 --roofline off -q -T 120 $S
 	;;
 *)
 	echo "@@ ERROR unknown guest '$guest'"
