@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "bench_run.h"
+#include "collbench/memplace.h"
 #include "collbench/results.h"
 #include "collbench/stats.h"
 #include "collbench/transport.h"
@@ -134,9 +135,10 @@ static void *rank_main(void *arg)
 		cb_counters_open(&prof.ctr, run->io->ctrs);   /* for this thread */
 	bufs_alloc(run, r, &b);
 	{
-		void *const bufs[] = { b.win, b.send, b.recv, b.exp };
-		const size_t lens[] = { b.win_len, b.send_len, b.recv_len, b.exp_len };
-		cb_placement_check(run->pl, r, bufs, lens, 4);   /* after first touch */
+		/* send and recv live in the window: checked with it, once */
+		void *const bufs[] = { b.win, b.exp };
+		const size_t lens[] = { b.win_len, b.exp_len };
+		cb_placement_check(run->pl, r, bufs, lens, 2);   /* after first touch */
 	}
 	comm_rank_init(&rk, &run->comm, r, b.win);
 	comm_jitter_seed(&rk, (uint64_t)run->o->seed, (unsigned)run->o->jitter_us);
@@ -215,6 +217,11 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 	comm_init(&run.comm, p, plan->max_scratch_bytes, pl->npus);
 	comm_reserve_user(&run.comm, user_bytes(plan, NULL, NULL));
 	comm_set_wait_name(&run.comm, o->wait, pl->npus);
+	/* Memory is bound strictly: every node must hold what the plan puts
+	 * there before any rank allocates (each: its window, its golden).
+	 * MPI: the plan spans hosts and MPI allocates the windows; not here. */
+	if (!run.mpi)
+		cb_mem_check_free(pl, run.comm.win_bytes + plan->max_recv_bytes);
 	comm_set_barrier_name(&run.comm, o->barrier);
 	run.slots = cb_xcalloc((size_t)p * 2, sizeof *run.slots);
 	run.base_ns = now_ns();

@@ -156,6 +156,14 @@ static void places_json(struct cb_jw *w, const struct cb_report *rep)
 				cb_jw_null(w, "pid");
 			}
 			cb_jw_str(w, "window_numa", rp->window_nodes);
+			/* NUMA: the planned window node (-1 interleave or none), its
+			 * hwloc distance from the PU's node, pages found per node. */
+			cb_jw_int(w, "window_node", rp->win_node);
+			if (rp->distance >= 0)
+				cb_jw_int(w, "numa_distance", rp->distance);
+			else
+				cb_jw_null(w, "numa_distance");
+			cb_jw_str(w, "pages_per_node", rp->page_nodes);
 			tri(w, "cpu_ok", rp->cpu_ok);
 			tri(w, "mem_ok", rp->mem_ok);
 			cb_jw_close(w, '}');
