@@ -105,7 +105,7 @@ static void combine(struct run *run, size_t pi, int inplace_ok)
 static unsigned inject_faults(enum cb_inject kind)
 {
 	switch (kind) {
-	case CB_INJECT_STALE_EPOCH: return CB_FAULT_STALE_EPOCH;
+	case CB_INJECT_STALE_EPOCH: return CB_FAULT_STALE_EPOCH | CB_FAULT_SLOW_WRITER;
 	case CB_INJECT_NO_DOUBLE_BUFFER: return CB_FAULT_SINGLE_BUFFER | CB_FAULT_SLOW_READER;
 	case CB_INJECT_RING_OFF_BY_ONE: return CB_FAULT_RING_OFF_BY_ONE;
 	case CB_INJECT_NO_ACK: return CB_FAULT_NO_ACK | CB_FAULT_SLOW_READER;

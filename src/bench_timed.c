@@ -108,8 +108,12 @@ static void check_half(struct run *run, struct cb_rank *rk, const struct cb_poin
 	slot->first_bad = -1;
 	slot->bad_count = 0;
 	rk->jitter_on = 1;
-	rk->stall_pending = (rk->faults & CB_FAULT_SLOW_READER) &&
-			    rk->rank != (pt->root >= 0 ? pt->root : 0);
+	/* The fault schedules (comm.h): every rank but the root (else 0). */
+	if (rk->rank != (pt->root >= 0 ? pt->root : 0)) {
+		rk->stall_pending = (rk->faults & CB_FAULT_SLOW_READER) != 0;
+		if (rk->faults & CB_FAULT_SLOW_WRITER)
+			comm_fault_stall(rk);
+	}
 	for (long it = 0; it < o->check; it++) {
 		size_t n, bad;
 		atomic_store_explicit(&st->iteration, (uint64_t)it, memory_order_relaxed);
@@ -136,6 +140,7 @@ static void check_half(struct run *run, struct cb_rank *rk, const struct cb_poin
 		atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
 	}
 	rk->jitter_on = 0;
+	rk->stall_pending = 0;
 }
 
 /* One function from the warm-up to the end of the timed loop (about 120

@@ -485,6 +485,13 @@ static void barrier_central(struct cb_rank *rk)
 	central_wait(rk, rel, host, (rk->faults & CB_FAULT_STALE_EPOCH) ? 1 : epoch);
 }
 
+void comm_fault_stall(struct cb_rank *rk)
+{
+	struct timespec ts = { 0, CB_FAULT_STALL_NS };
+	rk->stall_pending = 0;
+	nanosleep(&ts, NULL);
+}
+
 void comm_barrier(struct cb_rank *rk)
 {
 	if (rk->nranks == 1)
@@ -501,6 +508,8 @@ void comm_barrier(struct cb_rank *rk)
 		barrier_mesh(rk);
 	else
 		barrier_dissemination(rk);
+	if (rk->stall_pending)
+		comm_fault_stall(rk);
 	comm_jitter(rk);
 }
 
@@ -570,11 +579,8 @@ void comm_ll_wait(struct cb_rank *rk, int writer, unsigned slot, size_t n)
 	++*e;
 	for (size_t l = 0; l < lines; l++)
 		comm_wait_cell(rk, c0 + l, (rk->faults & CB_FAULT_STALE_EPOCH) ? 1 : *e);
-	if (rk->stall_pending) {   /* the fault schedule of CB_FAULT_SLOW_READER */
-		struct timespec ts = { 0, CB_SLOW_READER_NS };
-		rk->stall_pending = 0;
-		nanosleep(&ts, NULL);
-	}
+	if (rk->stall_pending)
+		comm_fault_stall(rk);
 }
 
 void comm_ll_read(const struct cb_rank *rk, int writer, unsigned slot, void *dst, size_t n)

@@ -73,16 +73,21 @@ enum cb_fault {
 	CB_FAULT_SINGLE_BUFFER = 1 << 1, /* no double buffering */
 	CB_FAULT_RING_OFF_BY_ONE = 1 << 2, /* ring algorithms read chunk + 1 */
 	CB_FAULT_NO_ACK = 1 << 3,          /* LL senders do not wait for acks */
-	/* The schedule that exposes the two faults above in every run, not
-	 * only when the scheduler happens to delay a reader: in each row's
-	 * check iterations, every rank but one (the root, else rank 0) stalls
-	 * CB_SLOW_READER_NS after its first LL message has arrived and before
-	 * it reads it, while the other rank runs on. Without the fault the
-	 * stall is harmless (the protocols wait for the reader); with it the
-	 * running rank overwrites the unread message. */
+	/* The schedules that expose the faults above in every run, not only
+	 * when the scheduler happens to delay a rank: in each row half's check
+	 * iterations every rank but one (the root, else rank 0) stalls
+	 * CB_FAULT_STALL_NS once while that rank runs on. Without the fault a
+	 * stall is harmless: every protocol waits for the stalled rank.
+	 * SLOW_READER: right after its first LL message has arrived or its
+	 * first barrier has released it, before the reads that follow, so the
+	 * running rank's next writes overwrite what it has not read yet (a lost
+	 * double buffer, a sender ignoring acks). SLOW_WRITER: before its first
+	 * call, so peers whose waits pass early (a stale epoch) read its data
+	 * before it is written. */
 	CB_FAULT_SLOW_READER = 1 << 4,
+	CB_FAULT_SLOW_WRITER = 1 << 5,
 };
-#define CB_SLOW_READER_NS 10000000L
+#define CB_FAULT_STALL_NS 10000000L
 
 struct cb_rank;
 
@@ -174,7 +179,7 @@ struct cb_rank {
 	unsigned faults;              /* enum cb_fault bits */
 	unsigned jitter_us;           /* --jitter: max delay at a barrier boundary */
 	int jitter_on;                /* only in check iterations */
-	int stall_pending;            /* CB_FAULT_SLOW_READER: stall before the next LL read */
+	int stall_pending;            /* CB_FAULT_SLOW_READER: stall at the next arrival */
 	uint64_t rng;                 /* --seed derived, per rank */
 	uint64_t yield_slow;          /* slow yields seen (another process ran) */
 	uint64_t yield_paused;        /* waits that slept: the yield stage was paused */
@@ -268,6 +273,9 @@ void comm_notify(struct cb_rank *rk, int peer, enum cb_row row);
  * the next expected epoch (acquire). */
 void comm_wait(struct cb_rank *rk, int peer, enum cb_row row);
 /* Barrier over all ranks (mesh for few ranks, dissemination for many). */
+/* The fault schedules' stall (CB_FAULT_SLOW_READER/WRITER): sleep
+ * CB_FAULT_STALL_NS and clear stall_pending. */
+void comm_fault_stall(struct cb_rank *rk);
 void comm_barrier(struct cb_rank *rk);
 
 /* LL messages (see CB_LL_SLOTS). comm_ll_send: n <= CB_LL_BYTES bytes into
