@@ -93,6 +93,12 @@ static struct cb_plot_panel *panel_for(struct cb_plot_fig *fg, const struct cb_r
 	memset(&fg->p[fg->np], 0, sizeof *fg->p);
 	fg->p[fg->np].coll = r->coll;
 	fg->p[fg->np].nranks = r->nranks;
+	fg->p[fg->np].order = fg->np ? fg->p[fg->np - 1].order + 1 : 0;
+	for (size_t i = 0; i < fg->np; i++)
+		if (!strcmp(fg->p[i].coll, r->coll)) {
+			fg->p[fg->np].order = fg->p[i].order;
+			break;
+		}
 	return &fg->p[fg->np++];
 }
 
@@ -211,8 +217,7 @@ static void gather(struct cb_plot_doc *d, struct cb_plot_fig *fg, const struct g
 static int by_panel(const void *a, const void *b)
 {
 	const struct cb_plot_panel *x = a, *y = b;
-	int c = strcmp(x->coll, y->coll);
-	return c ? c : x->nranks - y->nranks;
+	return x->order != y->order ? x->order - y->order : x->nranks - y->nranks;
 }
 
 /* Rows of the grid: one per collective; columns: the rank counts (at most

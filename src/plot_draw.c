@@ -90,24 +90,40 @@ static void markers(FILE *f, const struct cb_plot_doc *d)
 	fprintf(f, "</defs>\n");
 }
 
+/* A class per colour and marker: a polyline then costs a few bytes more
+ * than its points (a 10-run figure has thousands). */
+static void classes(FILE *f)
+{
+	fprintf(f, "<style>");
+	for (size_t c = 0; c <= NCOL; c++) {
+		fprintf(f, ".c%zu{stroke:%s}", c, palette[c]);
+		for (size_t m = 0; m < NSHAPE; m++)
+			fprintf(f, ".k%zu_%zu{marker:url(#m%zu_%zu)}", c, m, c, m);
+	}
+	fprintf(f, ".roof{stroke-width:1.6;stroke-dasharray:6 4}.auto{stroke-width:7;"
+		   "stroke-opacity:0.3}.alg{stroke-width:1.6}.grey{stroke:#555}.ink{stroke:#222}"
+		   "</style>\n");
+}
+
 /* The polyline of a series: roofline dashed, auto wide and translucent
  * underneath, the others thin with a marker per point (unless dense). */
 static void polyline(FILE *f, const struct cb_plot_doc *d, const struct cb_plot_series *s,
 		     const struct cb_axis *x, const struct cb_axis *y)
 {
-	const char *c = colour(d, s);
-	if (!s->algo)
-		fprintf(f, "<polyline style=\"stroke:%s;stroke-width:1.6;stroke-dasharray:6 4\" "
-			   "points=\"", c);
+	size_t c = (size_t)s->colour % NCOL, m = (size_t)s->shape % NSHAPE;
+	bool one = d->nruns == 1;
+	if (!s->algo && one)
+		fprintf(f, "<polyline class=\"roof grey\" points=\"");
+	else if (!s->algo)
+		fprintf(f, "<polyline class=\"roof c%zu\" points=\"", c);
+	else if (is_auto(s) && one)
+		fprintf(f, "<polyline class=\"auto ink\" points=\"");
 	else if (is_auto(s))
-		fprintf(f, "<polyline style=\"stroke:%s;stroke-width:7;stroke-opacity:0.3\" points=\"", c);
+		fprintf(f, "<polyline class=\"auto c%zu\" points=\"", c);
 	else if (s->n <= DENSE)
-		fprintf(f, "<polyline style=\"stroke:%s;stroke-width:1.6;marker-start:url(#m%zu_%zu);"
-			   "marker-mid:url(#m%zu_%zu);marker-end:url(#m%zu_%zu)\" points=\"", c,
-			(size_t)s->colour % NCOL, (size_t)s->shape % NSHAPE, (size_t)s->colour % NCOL,
-			(size_t)s->shape % NSHAPE, (size_t)s->colour % NCOL, (size_t)s->shape % NSHAPE);
+		fprintf(f, "<polyline class=\"alg c%zu k%zu_%zu\" points=\"", c, c, m);
 	else
-		fprintf(f, "<polyline style=\"stroke:%s;stroke-width:1.6\" points=\"", c);
+		fprintf(f, "<polyline class=\"alg c%zu\" points=\"", c);
 	for (size_t i = 0; i < s->n; i++)
 		cb_svg_pt(f, cb_axis_px(x, s->pts[i].x), cb_axis_px(y, s->pts[i].y));
 	fprintf(f, "\"/>\n");
@@ -224,6 +240,9 @@ static void panel(FILE *f, const struct cb_plot_doc *d, const struct cb_plot_fig
 {
 	struct cb_axis x, y;
 	char title[96];
+	/* Panel coordinates: short numbers in every point of every line. */
+	fprintf(f, "<g transform=\"translate(%.0f %.0f)\">\n", px, py);
+	px = py = 0;
 	snprintf(title, sizeof title, "%s, %d rank%s", p->coll, p->nranks, p->nranks == 1 ? "" : "s");
 	cb_svg_text(f, px + PLOT_L, py + PLOT_T - 10, "pt", "start", false, title);
 	cb_axis_fit(&x, fg->xlo, fg->xhi, true, CB_FMT_BYTES);
@@ -241,6 +260,7 @@ static void panel(FILE *f, const struct cb_plot_doc *d, const struct cb_plot_fig
 				polyline(f, d, s, &x, &y);
 		}
 	legend(f, d, p, px + LEG_X, py + PLOT_T + 10);
+	fprintf(f, "</g>\n");
 }
 
 static double fig_height(const struct cb_plot_doc *d, const struct cb_plot_fig *fg)
@@ -344,6 +364,7 @@ void cb_plot_draw(FILE *f, const struct cb_plot_doc *d, bool standalone)
 	w = w < 1000 ? 1000 : w;
 	cb_svg_open(f, w, h + MARGIN, standalone, css);
 	markers(f, d);
+	classes(f);
 	title(f, d);
 	for (int k = 0; k < d->nfig; k++) {
 		figure(f, d, &d->fig[k], top);

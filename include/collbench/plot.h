@@ -48,6 +48,7 @@ struct cb_plot_series {
 struct cb_plot_panel {
 	const char *coll;
 	int nranks;
+	int order;                   /* the collective's place in the runs */
 	struct cb_plot_series *s;
 	size_t ns;
 	bool vary_type, vary_root;   /* labels then say which */
