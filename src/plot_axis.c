@@ -78,7 +78,7 @@ void cb_fmt_value(char *buf, size_t cap, double v, enum cb_tickfmt fmt)
 		return;
 	case CB_FMT_NUM:
 		/* 1e-5, not %g's 1e-05; 0.0001 and up as decimals */
-		if (v > 0 && v < 1e-4)
+		if (v > 0 && v < 0.99e-4)
 			snprintf(buf, cap, "%.3ge%d", v / pow(10, floor(log10(v))), (int)floor(log10(v)));
 		else
 			snprintf(buf, cap, "%g", fabs(v) < 1e-12 ? 0 : v);
