@@ -318,29 +318,47 @@ static void run_line(char *buf, size_t cap, const struct cb_run *r, bool cmd)
 		 r->commit, *r->start ? r->start : "date ?", cmd ? " - " : "", cmd ? r->cmdline : "");
 }
 
-static int title_lines(const struct cb_plot_doc *d)
+/* SVG text does not wrap: a line longer than the page (a long command
+ * line) is cut to max characters, on a UTF-8 boundary, ending in "...". */
+static void clip(char *s, size_t max)
 {
-	return 3 + (d->nruns > 1 ? d->nruns : 1);
+	size_t n = strlen(s);
+	if (n <= max || max < 4)
+		return;
+	n = max - 3;
+	while (n > 0 && (s[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(s + n, "...", 4);
 }
 
-static void title(FILE *f, const struct cb_plot_doc *d)
+static int title_lines(const struct cb_plot_doc *d)
+{
+	return 4 + (d->nruns > 1 ? d->nruns : 1);
+}
+
+static void title(FILE *f, const struct cb_plot_doc *d, double w)
 {
 	const struct cb_run *r0 = &d->runs[0];
 	char line[1024], ranks[256];
 	double y = MARGIN + 16;
+	/* characters that fit: about 0.6 em each */
+	size_t big = (size_t)((w - 2 * MARGIN) / 10.5), small = (size_t)((w - 2 * MARGIN) / 7.2);
 	rank_counts(&d->fig[0], ranks, sizeof ranks);
 	if (d->nruns == 1)
 		snprintf(line, sizeof line, "%s", r0->cmdline);
 	else
 		snprintf(line, sizeof line, "collbench: %d runs compared", d->nruns);
+	clip(line, big);
 	cb_svg_text(f, MARGIN, y, "h1", "start", false, line);
 	snprintf(line, sizeof line, "%s, %s half; ranks %s; datatype %s, op %s; bind %s, memory %s",
 		 d->fig[0].m->what, d->in_place ? "in-place" : "out-of-place", ranks,
 		 *r0->dtype ? r0->dtype : "?", *r0->op ? r0->op : "?", *r0->bind ? r0->bind : "?",
 		 *r0->mem ? r0->mem : "?");
+	clip(line, small);
 	cb_svg_text(f, MARGIN, y += LINE + 3, "lg", "start", false, line);
 	for (int i = 0; i < d->nruns; i++) {
 		run_line(line, sizeof line, &d->runs[i], d->nruns > 1);
+		clip(line, small - (d->nruns > 1 ? 5 : 0));
 		y += LINE;
 		if (d->nruns > 1) {
 			char st[64];
@@ -350,9 +368,10 @@ static void title(FILE *f, const struct cb_plot_doc *d)
 		cb_svg_text(f, MARGIN + (d->nruns > 1 ? 30 : 0), y, "lg", "start", false, line);
 	}
 	cb_svg_text(f, MARGIN, y + LINE, "note", "start", false,
-		    "Wide pale line: auto, the algorithm collbench picks. Dashed: roofline, the value at "
-		    "memory efficiency E = 1 (only the collective's compulsory bytes, at the copy "
-		    "bandwidth measured in the run).");
+		    "Wide pale line: auto, the algorithm collbench picks (the line it covers).");
+	cb_svg_text(f, MARGIN, y + 2 * LINE, "note", "start", false,
+		    "Dashed: roofline, the value at memory efficiency E = 1: only the collective's "
+		    "compulsory bytes, moved at the copy bandwidth the run measured.");
 }
 
 void cb_plot_draw(FILE *f, const struct cb_plot_doc *d, bool standalone)
@@ -365,7 +384,7 @@ void cb_plot_draw(FILE *f, const struct cb_plot_doc *d, bool standalone)
 	cb_svg_open(f, w, h + MARGIN, standalone, css);
 	markers(f, d);
 	classes(f);
-	title(f, d);
+	title(f, d, w);
 	for (int k = 0; k < d->nfig; k++) {
 		figure(f, d, &d->fig[k], top);
 		top += fig_height(d, &d->fig[k]);
