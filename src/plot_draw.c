@@ -311,11 +311,14 @@ static const char *base_name(const char *path)
 
 /* One line naming a run: file, machine, version/commit, date (and with
  * several runs its command, which may differ). */
-static void run_line(char *buf, size_t cap, const struct cb_run *r, bool cmd)
+static void run_line(char *buf, size_t cap, const struct cb_run *r, bool several)
 {
-	snprintf(buf, cap, "%s: host %s, collbench %s%s%s, %s%s%s", base_name(r->path),
-		 *r->host ? r->host : "?", *r->version ? r->version : "?", *r->commit ? " " : "",
-		 r->commit, *r->start ? r->start : "date ?", cmd ? " - " : "", cmd ? r->cmdline : "");
+	int n = snprintf(buf, cap, "%s: host %s, collbench %s%s%s, %s", base_name(r->path),
+			 *r->host ? r->host : "?", *r->version ? r->version : "?",
+			 *r->commit ? " " : "", r->commit, *r->start ? r->start : "date ?");
+	if (several && n > 0 && (size_t)n < cap)
+		snprintf(buf + n, cap - (size_t)n, "; %s %s, bind %s, memory %s - %s", r->dtype, r->op,
+			 r->bind, r->mem, r->cmdline);
 }
 
 /* SVG text does not wrap: a line longer than the page (a long command
@@ -329,6 +332,20 @@ static void clip(char *s, size_t max)
 	while (n > 0 && (s[n] & 0xc0) == 0x80)
 		n--;
 	memcpy(s + n, "...", 4);
+}
+
+/* Whether every run has the first one's datatype, op and placement (else
+ * the title must not name the first run's as everyone's). */
+static bool runs_agree(const struct cb_plot_doc *d)
+{
+	const struct cb_run *a = &d->runs[0];
+	for (int i = 1; i < d->nruns; i++) {
+		const struct cb_run *b = &d->runs[i];
+		if (strcmp(a->dtype, b->dtype) || strcmp(a->op, b->op) || strcmp(a->bind, b->bind) ||
+		    strcmp(a->mem, b->mem))
+			return false;
+	}
+	return true;
 }
 
 static int title_lines(const struct cb_plot_doc *d)
@@ -350,10 +367,15 @@ static void title(FILE *f, const struct cb_plot_doc *d, double w)
 		snprintf(line, sizeof line, "collbench: %d runs compared", d->nruns);
 	clip(line, big);
 	cb_svg_text(f, MARGIN, y, "h1", "start", false, line);
-	snprintf(line, sizeof line, "%s, %s half; ranks %s; datatype %s, op %s; bind %s, memory %s",
-		 d->fig[0].m->what, d->in_place ? "in-place" : "out-of-place", ranks,
-		 *r0->dtype ? r0->dtype : "?", *r0->op ? r0->op : "?", *r0->bind ? r0->bind : "?",
-		 *r0->mem ? r0->mem : "?");
+	if (runs_agree(d))
+		snprintf(line, sizeof line, "%s, %s half; ranks %s; datatype %s, op %s; bind %s, "
+			 "memory %s", d->fig[0].m->what, d->in_place ? "in-place" : "out-of-place",
+			 ranks, *r0->dtype ? r0->dtype : "?", *r0->op ? r0->op : "?",
+			 *r0->bind ? r0->bind : "?", *r0->mem ? r0->mem : "?");
+	else
+		snprintf(line, sizeof line, "%s, %s half; ranks %s; datatypes, ops and placements "
+			 "differ: see each run", d->fig[0].m->what,
+			 d->in_place ? "in-place" : "out-of-place", ranks);
 	clip(line, small);
 	cb_svg_text(f, MARGIN, y += LINE + 3, "lg", "start", false, line);
 	for (int i = 0; i < d->nruns; i++) {
