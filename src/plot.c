@@ -10,6 +10,7 @@
 #include "collbench/common.h"
 #include "collbench/plot.h"
 #include "collbench/subcmd.h"
+#include "collbench/svg.h"
 
 struct plot_opts {
 	const char *out, *metric, *colls, *algos;
@@ -274,8 +275,12 @@ static void write_doc(const struct plot_opts *o, const struct cb_plot_doc *d)
 	if (html) {
 		/* One page, nothing fetched: inline SVG, no scripts, no fonts. */
 		fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-			   "<title>collbench plot</title>\n<style>body{margin:12px;background:#fff}"
-			   "</style></head><body>\n");
+			   "<title>");
+		if (d->nruns == 1)
+			cb_svg_esc(f, d->runs[0].cmdline);
+		else
+			fprintf(f, "collbench: %d runs compared", d->nruns);
+		fprintf(f, "</title>\n<style>body{margin:12px;background:#fff}</style></head><body>\n");
 		cb_plot_draw(f, d, false);
 		fprintf(f, "</body></html>\n");
 	} else {
