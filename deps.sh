@@ -12,12 +12,16 @@
 #   test  main, plus what `make check` uses: python3 (JSON/CSV checks),
 #         procps (pkill, ps), spin (the signal-protocol models), Open MPI
 #         and MPICH (the MPI transport's builds and tests), linux-perf
-#         (perf stat around the timed loops).
+#         (perf stat around the timed loops), qemu-system-x86,
+#         busybox-static and linux-image-amd64 (test/t_vm.sh boots QEMU
+#         guests with real multi-node NUMA kernels: the kernel image and a
+#         busybox initramfs around collbench).
 #
 # The Makefile's `make deps` (main) and `make deps-test` (test) call it.
 set -eu
 MAIN="make gcc libc6-dev pkg-config libhwloc-dev libnuma-dev"
-TEST="$MAIN python3 procps spin openmpi-bin libopenmpi-dev mpich libmpich-dev linux-perf"
+TEST="$MAIN python3 procps spin openmpi-bin libopenmpi-dev mpich libmpich-dev linux-perf
+	qemu-system-x86 busybox-static linux-image-amd64"
 
 which=${1:-main}
 case $which in

@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (setjmp(escape) == 0) {
 		cb_options_parse(&o, argc, argv);
 		if (!o.help && !o.version && strcmp(o.command, "list"))
-			cb_plan_build(&plan, &o, o.nranks ? (int)o.nranks : 4);
+			cb_plan_build(&plan, &o, o.nranks ? (int)o.nranks : 4, 4);
 	}
 	cb_plan_free(&plan);
 	return 0;

@@ -1,26 +1,21 @@
 /* csv.c: the --csv printer: one header row, then one record per table row
- * with the same fields as JSON (RFC 4180: CRLF line ends, fields quoted
- * when they hold a comma, a quote or a line break, quotes doubled; no
- * padding). The run's metadata repeats in trailing columns of every record
- * so that each record stands alone; after it come cycle, timestamp and,
- * with --counters, oop_/ip_<counter>_total and _per_iter. Empty field: null
- * (not measured, not checked, no in-place form, counter unavailable). */
+ * with the same fields as JSON, from the one schema (fields.h; RFC 4180:
+ * CRLF line ends, fields quoted when they hold a comma, a quote or a line
+ * break, quotes doubled; no padding). Columns: the schema's fields of the
+ * first layout (the row's, then oop_ and ip_ half fields), the run's
+ * metadata (repeated in every record so that each stands alone), the
+ * schema's later fields (csv_late: cycle, timestamp, ran, oop_/ip_
+ * slow_yields and paused_yield_waits), and with --counters
+ * oop_/ip_<counter>_total and _per_iter. Empty field: null (not measured,
+ * not checked, no in-place form or not applicable, counter unavailable). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "collbench/common.h"
+#include "collbench/fields.h"
 #include "collbench/json.h"
 #include "collbench/report.h"
 
-static const char *const half_cols[] = {
-	"time_us", "algbw", "busbw", "wrong", "efficiency", "iterations", "samples",
-	"min_us", "p50_us", "p99_us", "max_us", "mean_us", "stdev_us", "cv_pct",
-	"straggler_rank", "straggler_mean_us",
-};
-static const char *const row_cols[] = {
-	"nranks", "collective", "algo", "size", "count", "type", "redop", "root",
-	"min_bytes", "copy_bytes", "copy_bw",
-};
 static const char *const meta_cols[] = {
 	"format_version", "command_line", "start_time", "end_time", "collbench_version",
 	"hwloc_version", "libnuma_version", "host", "machine", "placement",
@@ -69,35 +64,39 @@ static void end(struct csv *c)
 	c->first = true;
 }
 
-static void half_fields(struct csv *c, const struct cb_half *x)
+/* One schema field's value: empty for null. */
+static void value(struct csv *c, const struct cb_field *f, const struct cb_fval *v)
 {
-	if (!x->present) {
-		for (size_t i = 0; i < CB_ARRAY_LEN(half_cols); i++)
-			field(c, "");
-		return;
-	}
-	num(c, x->time_us);
-	num(c, x->algbw);
-	num(c, x->busbw);
-	if (x->wrong < 0)
+	if (v->null)
 		field(c, "");
+	else if (f->kind == CB_FK_INT)
+		integer(c, v->i);
+	else if (f->kind == CB_FK_NUM)
+		num(c, v->d);
 	else
-		integer(c, x->wrong);
-	if (x->has_eff)
-		num(c, x->eff);
-	else
-		field(c, "");
-	integer(c, x->iters);
-	integer(c, x->st.n);
-	num(c, x->st.min_us);
-	num(c, x->st.p50_us);
-	num(c, x->st.p99_us);
-	num(c, x->st.max_us);
-	num(c, x->st.mean_us);
-	num(c, x->st.stdev_us);
-	num(c, x->st.cv_pct);
-	integer(c, x->st.straggler);
-	num(c, x->st.straggler_mean_us);
+		field(c, v->s);
+}
+
+/* The schema's CSV fields of one layout part (late or not): the row's,
+ * then each half's; header names with r NULL. */
+static void part(struct csv *c, const struct cb_result *r, bool late)
+{
+	for (int pass = 0; pass < 3; pass++)
+		for (unsigned i = 0; i < cb_nfields; i++) {
+			const struct cb_field *f = &cb_fields[i];
+			int h = pass - 1;
+			struct cb_fval v;
+			char name[64];
+			if (!(f->formats & CB_FMT_CSV) || f->csv_late != late || f->half != (pass > 0))
+				continue;
+			if (!r) {
+				snprintf(name, sizeof name, "%s%s", f->half ? cb_half_prefix(h) : "", f->name);
+				field(c, name);
+				continue;
+			}
+			cb_field_value(f, r, h, &v);
+			value(c, f, &v);
+		}
 }
 
 /* Text with line breaks joined by "; " (the machine summary). */
@@ -167,50 +166,24 @@ void cb_report_csv(FILE *f, const struct cb_report *rep)
 	}
 	fclose(m);
 
-	for (size_t i = 0; i < CB_ARRAY_LEN(row_cols); i++)
-		field(&c, row_cols[i]);
-	for (int h = 0; h < 2; h++)
-		for (size_t i = 0; i < CB_ARRAY_LEN(half_cols); i++) {
-			char name[48];
-			snprintf(name, sizeof name, "%s_%s", h ? "ip" : "oop", half_cols[i]);
-			field(&c, name);
-		}
+	part(&c, NULL, false);
 	for (size_t i = 0; i < CB_ARRAY_LEN(meta_cols); i++)
 		field(&c, meta_cols[i]);
-	field(&c, "cycle");
-	field(&c, "timestamp");
+	part(&c, NULL, true);
 	for (int h = 0; rep->ctrs && h < 2; h++)
 		for (unsigned k = 0; k < rep->ctrs->n; k++)
 			for (int t = 0; t < 2; t++) {
-				char name[64];
-				snprintf(name, sizeof name, "%s_%s_%s", h ? "ip" : "oop",
-					 cb_counter_descs[rep->ctrs->idx[k]].name, t ? "per_iter" : "total");
-				field(&c, name);
+				char name[64], full[80];
+				cb_field_counter_name(rep->ctrs, k, t, name, sizeof name);
+				snprintf(full, sizeof full, "%s%s", cb_half_prefix(h), name);
+				field(&c, full);
 			}
 	end(&c);
 
 	snprintf(vers, sizeof vers, "%d", CB_FORMAT_VERSION);
 	for (size_t k = 0; k < rep->nrows; k++) {
 		const struct cb_result *r = &rep->rows[k];
-		const struct cb_point *pt = r->pt;
-		integer(&c, r->nranks);
-		field(&c, pt->coll->name);
-		field(&c, pt->algo->name);
-		integer(&c, (long long)pt->n.bytes);
-		integer(&c, (long long)pt->n.count);
-		field(&c, pt->dt->name);
-		field(&c, pt->op ? pt->op->name : "none");
-		integer(&c, pt->root);
-		num(&c, r->min_bytes);
-		if (r->copy_bw > 0) {
-			integer(&c, (long long)r->copy_bytes);
-			num(&c, r->copy_bw);
-		} else {
-			field(&c, "");
-			field(&c, "");
-		}
-		half_fields(&c, &r->half[0]);
-		half_fields(&c, &r->half[1]);
+		part(&c, r, false);
 		field(&c, vers);
 		field(&c, cmd);
 		field(&c, rep->start_time);
@@ -221,20 +194,17 @@ void cb_report_csv(FILE *f, const struct cb_report *rep)
 		field(&c, rep->host);
 		joined(&c, rep->machine);
 		placement(&c, rep, r->nranks);
-		integer(&c, r->cycle);
-		field(&c, r->stamp);
+		part(&c, r, true);
 		for (int h = 0; rep->ctrs && h < 2; h++)
-			for (unsigned k = 0; k < rep->ctrs->n; k++) {
-				const struct cb_half *x = &r->half[h];
-				bool ok = x->present && x->ctr_ok[k];
-				if (ok) {
-					num(&c, x->ctr_total[k]);
-					num(&c, x->ctr_per_iter[k]);
-				} else {
-					field(&c, "");
-					field(&c, "");
+			for (unsigned i = 0; i < rep->ctrs->n; i++)
+				for (int t = 0; t < 2; t++) {
+					struct cb_fval v;
+					cb_field_counter(r, h, i, t, &v);
+					if (v.null)
+						field(&c, "");
+					else
+						num(&c, v.d);
 				}
-			}
 		end(&c);
 	}
 	free(cmd);

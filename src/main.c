@@ -189,9 +189,14 @@ int main(int argc, char **argv)
 		return CB_EXIT_OK;
 	}
 	if (!strcmp(o.command, "list")) {
-		list(stdout);
+		if (o.list_names)
+			cb_registry_print_names(stdout);
+		else
+			list(stdout);
 		return CB_EXIT_OK;
 	}
+	if (o.list_names)
+		cb_die(CB_EXIT_USAGE, "--names is an option of 'collbench list' only (see 'collbench --help')");
 	topo = !strcmp(o.command, "topo");
 	inject = cb_inject_parse(o.inject);
 	{
@@ -228,7 +233,7 @@ int main(int argc, char **argv)
 	 * nothing on stdout. */
 	plans = cb_xcalloc((size_t)ncounts, sizeof *plans);
 	for (int i = 0; !topo && i < ncounts; i++) {
-		cb_plan_build(&plans[i], &o, counts[i]);
+		cb_plan_build(&plans[i], &o, counts[i], pl.npus);
 		total += plans[i].npoints;
 	}
 	/* A run on a described machine would report a placement that never
@@ -245,6 +250,7 @@ int main(int argc, char **argv)
 	}
 	if (topo || o.show_placement)
 		return show_placements(&o, &pl, counts, ncounts, plans, topo);
+	cb_plans_check_runnable(plans, ncounts);   /* exit 5 if nothing applies */
 
 	if (o.baseline)
 		cb_baseline_load(&base, o.baseline);
@@ -282,7 +288,7 @@ int main(int argc, char **argv)
 		prog.base = 0;
 		for (int i = 0; i < ncounts && !cb_bench_stop; i++) {
 			struct cb_bench_io io = { out, &rep, &prog, i, ncounts, cy,
-						  o.perf_ctl ? &pctl : NULL, rep.ctrs };
+						  o.perf_ctl ? &pctl : NULL, rep.ctrs, &cb_table_sink };
 			if (i || cy) {
 				/* Placement is planned afresh for every rank count. */
 				cb_placement_fini(&pl);

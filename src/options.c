@@ -263,6 +263,8 @@ static const struct cb_optdesc optdescs[] = {
 	  set_string, FIELD(topology), 0, 0 },
 	{ "show-placement", 0, NULL, NULL, "print the topology and the rank placement map, then exit",
 	  set_flag, FIELD(show_placement), 0, 0 },
+	{ "names", 0, NULL, NULL, "with list: one 'collective algorithm' pair per line, registry order (for scripts)",
+	  set_flag, FIELD(list_names), 0, 0 },
 	{ "help", 'h', NULL, NULL, "show this help and exit",
 	  set_flag, FIELD(help), 0, 0 },
 	{ "version", 0, NULL, NULL, "show the version and exit",
@@ -382,6 +384,7 @@ void cb_options_usage(FILE *f)
 	fprintf(f, "Usage: collbench COLLECTIVE [options]\n"
 		   "       collbench all [options]      every collective and algorithm\n"
 		   "       collbench list               collectives, algorithms, datatypes, ops\n"
+		   "       collbench list --names       one 'collective algorithm' pair per line\n"
 		   "       collbench topo [options]     topology and rank placement map (-g, --bind,\n"
 		   "                                    --cpus, --mem, --topology), then exit\n"
 		   "       collbench plot RUN.json... -o FILE.svg|FILE.html\n"

@@ -1,7 +1,8 @@
 /* placement.c: hwloc topology (this system, an XML file or a synthetic
- * description), the rank -> PU policies, binding, NUMA-placed allocation, and
- * a check of where threads and pages really are (sched_getcpu, and libnuma's
- * move_pages in query mode).
+ * description), the rank -> PU policies, binding, and a check of where
+ * threads and pages really are (sched_getcpu, and every page through
+ * memplace.c, which owns the memory half: target nodes, strict binding,
+ * move_pages).
  *
  * hwloc's XML and synthetic backends bind nothing and report success, so
  * everything that binds or checks is gated on hwloc_topology_is_thissystem()
@@ -21,11 +22,11 @@
 #include <unistd.h>
 
 #include "collbench/common.h"
+#include "collbench/memplace.h"
 #include "collbench/options.h"
 #include "collbench/placement.h"
 
 #define MAX_PU_INDEX (1 << 20)
-#define SAMPLE_PAGES 32   /* pages checked per buffer, evenly spaced */
 
 /* ---- option grammars ---- */
 
@@ -286,6 +287,7 @@ int cb_placement_init(struct cb_placement *pl, const struct cb_options *o)
 		snprintf(val, sizeof val, "node:%d", pl->mem_node);
 		usage("--mem", val, "NUMA node %d does not exist (nodes: %s)", pl->mem_node, nodes);
 	}
+	cb_mem_check_options(pl);
 	return 0;
 }
 
@@ -405,7 +407,7 @@ void cb_placement_plan(struct cb_placement *pl, int nranks)
 	hwloc_bitmap_t *sets = cb_xcalloc((size_t)nranks, sizeof *sets);
 	char il[32];
 
-	list_str(il, sizeof il, hwloc_topology_get_allowed_nodeset(t));
+	cb_mem_interleave_list(pl, il, sizeof il);
 	pl->nranks = nranks;
 	pl->ranks = cb_xcalloc((size_t)nranks, sizeof *pl->ranks);
 	plan_pus(pl, pus);
@@ -421,6 +423,11 @@ void cb_placement_plan(struct cb_placement *pl, int nranks)
 		rp->window_numa = -1;
 		rp->cpu_ok = rp->mem_ok = -1;
 		rp->wrong_node = -1;
+		rp->win_node = pl->mem == CB_MEM_NODE ? pl->mem_node
+			       : pl->mem == CB_MEM_LOCAL && rp->numa >= 0 ? cb_mem_nearest(pl, rp->numa)
+			       : -1;
+		rp->distance = rp->numa >= 0 && rp->win_node >= 0
+			       ? cb_mem_distance(pl, rp->numa, rp->win_node) : -1;
 		if (pu)
 			sets[r] = hwloc_bitmap_dup(pu->cpuset);
 		/* The planned window node, until a check replaces it. */
@@ -428,8 +435,8 @@ void cb_placement_plan(struct cb_placement *pl, int nranks)
 			snprintf(rp->window_nodes, sizeof rp->window_nodes, "%d", pl->mem_node);
 		else if (pl->mem == CB_MEM_INTERLEAVE)
 			snprintf(rp->window_nodes, sizeof rp->window_nodes, "%s", il);
-		else if (rp->numa >= 0)
-			snprintf(rp->window_nodes, sizeof rp->window_nodes, "%d", rp->numa);
+		else if (rp->win_node >= 0)
+			snprintf(rp->window_nodes, sizeof rp->window_nodes, "%d", rp->win_node);
 		else
 			snprintf(rp->window_nodes, sizeof rp->window_nodes, "-");
 	}
@@ -467,55 +474,17 @@ void cb_placement_bind(struct cb_placement *pl, int rank)
 		rp->bind_errno = errno;
 }
 
-/* The nodes rank's memory should be on, or NULL: no intent (unbound local). */
-static hwloc_bitmap_t intended_nodes(const struct cb_placement *pl, int rank, int *policy)
-{
-	const struct cb_rank_place *rp = &pl->ranks[rank];
-	hwloc_bitmap_t ns;
-	*policy = HWLOC_MEMBIND_BIND;
-	switch (pl->mem) {
-	case CB_MEM_INTERLEAVE:
-		*policy = HWLOC_MEMBIND_INTERLEAVE;
-		return hwloc_bitmap_dup(hwloc_topology_get_allowed_nodeset(pl->topo));
-	case CB_MEM_NODE:
-		ns = hwloc_bitmap_alloc();
-		hwloc_bitmap_only(ns, (unsigned)pl->mem_node);
-		return ns;
-	default:
-		if (rp->numa < 0 || pl->bind == CB_BIND_NONE)
-			return NULL;   /* first touch wherever the thread runs */
-		ns = hwloc_bitmap_alloc();
-		hwloc_bitmap_only(ns, (unsigned)rp->numa);
-		return ns;
-	}
-}
-
 void *cb_placement_alloc(struct cb_placement *pl, int rank, size_t len)
 {
-	int policy;
-	hwloc_bitmap_t ns = intended_nodes(pl, rank, &policy);
-	void *p = NULL;
-
-	if (len == 0)
-		len = 1;
-	if (ns && pl->can_membind)
-		p = hwloc_alloc_membind(pl->topo, len, ns, (hwloc_membind_policy_t)policy,
-					HWLOC_MEMBIND_BYNODESET);
-	if (ns)
-		hwloc_bitmap_free(ns);
 	/* Unbound memory is placed by first touch, which the caller does
 	 * after binding; the check below reports where it landed. */
-	if (!p)
-		p = hwloc_alloc(pl->topo, len);
-	if (!p)
-		cb_die(CB_EXIT_RESOURCE, "rank %d: cannot allocate %zu bytes", rank, len);
-	return p;
+	return cb_mem_alloc(pl, rank, len);
 }
 
 void cb_placement_free(struct cb_placement *pl, void *p, size_t len)
 {
-	if (p)
-		hwloc_free(pl->topo, p, len ? len : 1);
+	(void)pl;
+	cb_mem_free(p, len);
 }
 
 static void check_cpu(struct cb_placement *pl, int rank)
@@ -545,60 +514,64 @@ void cb_placement_check(struct cb_placement *pl, int rank, void *const *bufs,
 			const size_t *lens, int nbufs)
 {
 	struct cb_rank_place *rp = &pl->ranks[rank];
-	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-	hwloc_bitmap_t want, seen = hwloc_bitmap_alloc();
-	int policy;
+	long win[CB_MEM_MAXNODE + 1] = { 0 }, all[CB_MEM_MAXNODE + 1] = { 0 };
+	hwloc_bitmap_t want;
+	int il;
+	size_t n = 0;
 
 	check_cpu(pl, rank);
 	rp->pages_checked = rp->pages_wrong = 0;
 	rp->mem_ok = -1;
-	if (!pl->thissystem || numa_available() < 0) {
-		snprintf(rp->window_nodes, sizeof rp->window_nodes, "?");
-		hwloc_bitmap_free(seen);
-		rp->checked = true;
+	rp->window_numa = -1;
+	rp->page_nodes[0] = '\0';
+	snprintf(rp->window_nodes, sizeof rp->window_nodes, "?");
+	rp->checked = true;
+	if (!pl->thissystem || numa_available() < 0)
 		return;
-	}
-	want = intended_nodes(pl, rank, &policy);
+	/* Every page of every buffer: a spill between sample points would
+	 * otherwise pass as verified. */
 	for (int b = 0; b < nbufs; b++) {
-		uintptr_t base = (uintptr_t)bufs[b] & ~(uintptr_t)(pg - 1);
-		size_t len = lens[b] ? lens[b] : 1;
-		size_t npg = ((uintptr_t)bufs[b] + len - base + pg - 1) / pg;
-		size_t m = npg < SAMPLE_PAGES ? npg : SAMPLE_PAGES;
-		void *pages[SAMPLE_PAGES];
-		int status[SAMPLE_PAGES];
-		if (!bufs[b])
+		long c[CB_MEM_MAXNODE + 1] = { 0 };
+		if (!bufs[b] || cb_mem_count_pages(bufs[b], lens[b], c) < 0)
 			continue;
-		for (size_t i = 0; i < m; i++) {
-			size_t k = m > 1 ? i * (npg - 1) / (m - 1) : 0;
-			pages[i] = (void *)(base + k * pg);
-			status[i] = -1;
-		}
-		if (numa_move_pages(0, (unsigned long)m, pages, NULL, status, 0) != 0)
-			continue;
-		for (size_t i = 0; i < m; i++) {
-			if (status[i] < 0)
-				continue;   /* -ENOENT: untouched; not a placement */
-			rp->pages_checked++;
-			if (b == 0) {
-				hwloc_bitmap_set(seen, (unsigned)status[i]);
-				if (i == 0)
-					rp->window_numa = status[i];
-			}
-			if (want && !hwloc_bitmap_isset(want, (unsigned)status[i])) {
-				rp->pages_wrong++;
-				rp->wrong_node = status[i];
-			}
+		for (int i = 0; i <= CB_MEM_MAXNODE; i++) {
+			all[i] += c[i];
+			if (b == 0)
+				win[i] += c[i];
 		}
 	}
-	list_str(rp->window_nodes, sizeof rp->window_nodes, seen);
-	if (hwloc_bitmap_iszero(seen))
-		snprintf(rp->window_nodes, sizeof rp->window_nodes, "?");
+	want = cb_mem_intended(pl, rank, &il);
+	for (int i = 0; i <= CB_MEM_MAXNODE; i++) {
+		if (!all[i])
+			continue;
+		rp->pages_checked += all[i];
+		if (n < sizeof rp->page_nodes && i < CB_MEM_MAXNODE)
+			n += (size_t)snprintf(rp->page_nodes + n, sizeof rp->page_nodes - n, "%s%d:%ld",
+					      n ? "," : "", i, all[i]);
+		else if (n < sizeof rp->page_nodes)
+			n += (size_t)snprintf(rp->page_nodes + n, sizeof rp->page_nodes - n,
+					      "%sother:%ld", n ? "," : "", all[i]);
+		if (want && (i == CB_MEM_MAXNODE || !hwloc_bitmap_isset(want, (unsigned)i))) {
+			rp->pages_wrong += all[i];
+			rp->wrong_node = i;
+		}
+	}
+	{
+		hwloc_bitmap_t seen = hwloc_bitmap_alloc();
+		for (int i = 0; i < CB_MEM_MAXNODE; i++)
+			if (win[i]) {
+				hwloc_bitmap_set(seen, (unsigned)i);
+				if (rp->window_numa < 0)
+					rp->window_numa = i;
+			}
+		if (!hwloc_bitmap_iszero(seen))
+			list_str(rp->window_nodes, sizeof rp->window_nodes, seen);
+		hwloc_bitmap_free(seen);
+	}
 	if (want && rp->pages_checked)
 		rp->mem_ok = rp->pages_wrong == 0;
 	if (want)
 		hwloc_bitmap_free(want);
-	hwloc_bitmap_free(seen);
-	rp->checked = true;
 }
 
 struct probe_arg {
@@ -611,6 +584,10 @@ static void *probe_main(void *arg)
 	struct probe_arg *a = arg;
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
 	void *p;
+	/* One page shows one node; interleave's spread needs a page per node
+	 * (twice over: the kernel's interleave starts at any node). */
+	if (a->pl->mem == CB_MEM_INTERLEAVE)
+		pg *= 2 * (size_t)(a->pl->nnuma > 0 ? a->pl->nnuma : 1);
 	cb_placement_bind(a->pl, a->rank);
 	p = cb_placement_alloc(a->pl, a->rank, pg);
 	memset(p, 0, pg);
@@ -656,14 +633,6 @@ static const char *num(char *buf, size_t cap, int v)
 	else
 		snprintf(buf, cap, "%d", v);
 	return buf;
-}
-
-static void mem_name(char *buf, size_t cap, const struct cb_placement *pl)
-{
-	if (pl->mem == CB_MEM_NODE)
-		snprintf(buf, cap, "node:%d", pl->mem_node);
-	else
-		snprintf(buf, cap, "%s", pl->mem == CB_MEM_INTERLEAVE ? "interleave" : "local");
 }
 
 void cb_placement_print_topology(FILE *f, const struct cb_placement *pl, bool detail)
@@ -743,12 +712,10 @@ static void describe(char *buf, size_t cap, const struct cb_placement *pl, int r
 {
 	const struct cb_rank_place *rp = &pl->ranks[r];
 	char want[32];
-	if (pl->mem == CB_MEM_NODE)
-		snprintf(want, sizeof want, "%d", pl->mem_node);
-	else if (pl->mem == CB_MEM_INTERLEAVE)
-		list_str(want, sizeof want, hwloc_topology_get_allowed_nodeset(pl->topo));
+	if (pl->mem == CB_MEM_INTERLEAVE)
+		cb_mem_interleave_list(pl, want, sizeof want);
 	else
-		snprintf(want, sizeof want, "%d", rp->numa);
+		snprintf(want, sizeof want, "%d", rp->win_node);
 	if (rp->cpu_ok == 0 && rp->bound)
 		snprintf(buf, cap, "rank %d runs on PU %d, bound to PU %d", r, rp->ran_on, rp->pu_os);
 	else if (rp->cpu_ok == 0)
@@ -758,8 +725,9 @@ static void describe(char *buf, size_t cap, const struct cb_placement *pl, int r
 		snprintf(buf, cap, "rank %d: not bound to PU %d (thread binding unsupported)", r,
 			 rp->pu_os);
 	else if (rp->mem_ok == 0)
-		snprintf(buf, cap, "rank %d: %ld of %ld sampled pages on NUMA %d, intended NUMA %s",
-			 r, rp->pages_wrong, rp->pages_checked, rp->wrong_node, want);
+		snprintf(buf, cap, "rank %d: %ld of %ld pages on NUMA %d, intended NUMA %s "
+			 "(pages per node %s)", r, rp->pages_wrong, rp->pages_checked,
+			 rp->wrong_node, want, rp->page_nodes);
 	else
 		snprintf(buf, cap, "rank %d: pages not verified (libnuma unavailable), intended NUMA %s",
 			 r, want);
@@ -789,7 +757,8 @@ int cb_placement_mismatches(const struct cb_placement *pl, char *first, size_t c
 void cb_placement_print_map(FILE *f, const struct cb_placement *pl, const char *host, int pid)
 {
 	int *load = NULL, maxl = 0, minl = INT_MAX;
-	char mem[32], a[16], b[16], c[16], st[160], first[256];
+	char mem[96], a[16], b[16], c[16], d[16], st[160], first[256];
+	bool multi = pl->nnuma > 1;
 	int bad;
 
 	if (pl->bind != CB_BIND_NONE) {
@@ -807,7 +776,7 @@ void cb_placement_print_map(FILE *f, const struct cb_placement *pl, const char *
 			}
 		free(load);
 	}
-	mem_name(mem, sizeof mem, pl);
+	cb_mem_policy_name(mem, sizeof mem, pl);
 	fprintf(f, "# Placement: bind %s%s%s, mem %s; %d rank%s on %d PU%s", cb_bind_name(pl->bind),
 		pl->cpus_arg ? " --cpus " : "", pl->cpus_arg ? pl->cpus_arg : "", mem, pl->nranks,
 		pl->nranks == 1 ? "" : "s", pl->npus, pl->npus == 1 ? "" : "s");
@@ -818,17 +787,23 @@ void cb_placement_print_map(FILE *f, const struct cb_placement *pl, const char *
 	else if (maxl > 1)
 		fprintf(f, " (oversubscribed: ranks share PUs evenly, %d-%d per PU)", minl, maxl);
 	fprintf(f, "\n");
+	if (multi)
+		cb_mem_print_node_load(f, pl);
 	for (int r = 0; r < pl->nranks; r++) {
 		const struct cb_rank_place *rp = &pl->ranks[r];
+		char dist[24] = "";
 		rank_status(st, sizeof st, pl, rp);
+		/* Several nodes: how far each rank's window is from its PU. */
+		if (multi)
+			snprintf(dist, sizeof dist, "dist %2s ", num(d, sizeof d, rp->distance));
 		if (host)
-			fprintf(f, "#  Rank %2d Pid %6d on %10s PU %3s core %3s NUMA %2s window NUMA %-3s %s\n",
+			fprintf(f, "#  Rank %2d Pid %6d on %10s PU %3s core %3s NUMA %2s window NUMA %-3s %s%s\n",
 				r, pid, host, num(a, sizeof a, rp->pu_os), num(b, sizeof b, rp->core),
-				num(c, sizeof c, rp->numa), rp->window_nodes, st);
+				num(c, sizeof c, rp->numa), rp->window_nodes, dist, st);
 		else
-			fprintf(f, "#  Rank %2d PU %3s core %3s NUMA %2s window NUMA %-3s %s\n", r,
+			fprintf(f, "#  Rank %2d PU %3s core %3s NUMA %2s window NUMA %-3s %s%s\n", r,
 				num(a, sizeof a, rp->pu_os), num(b, sizeof b, rp->core),
-				num(c, sizeof c, rp->numa), rp->window_nodes, st);
+				num(c, sizeof c, rp->numa), rp->window_nodes, dist, st);
 	}
 	if (!pl->thissystem) {
 		fprintf(f, "# Placement planned, not applied: the topology is not this system\n");
@@ -857,9 +832,12 @@ void cb_placement_print_map(FILE *f, const struct cb_placement *pl, const char *
 		else
 			fprintf(f, "# Placement verified: %d of %d rank%s on %s PU (sched_getcpu)", cpus,
 				pl->nranks, pl->nranks == 1 ? "" : "s", pl->nranks == 1 ? "its" : "their");
-		if (memok)
-			fprintf(f, ", %ld sampled page%s on the intended NUMA node (move_pages)\n",
-				pages, pages == 1 ? "" : "s");
+		if (memok) {
+			char by[128];
+			cb_mem_pages_by_node(pl, by, sizeof by);
+			fprintf(f, ", every page on the intended NUMA node (move_pages: %ld page%s; "
+				"by node %s)\n", pages, pages == 1 ? "" : "s", by);
+		}
 		else if (!seen)
 			fprintf(f, ", pages not checked (libnuma unavailable)\n");
 		else

@@ -6,6 +6,7 @@
 
 #include "collbench/common.h"
 #include "collbench/plan.h"
+#include "collbench/transport.h"
 
 static void push(struct cb_plan *pl, size_t *cap, const struct cb_point *pt)
 {
@@ -106,17 +107,92 @@ static void check_sweep(const struct cb_options *o)
 	}
 }
 
-void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks)
-{
-	const struct cb_coll *colls[64 + 1];
-	size_t ncoll = 0, cap = 0;
-	char valid[1024];
-	int root_all = 0;
-	long root = 0;
+/* Algorithms whose in-place note the plan has (at most one note each). */
+struct noted {
+	const struct cb_algo *algo[64];
+	size_t n;
+};
 
-	memset(pl, 0, sizeof *pl);
-	pl->nranks = nranks;
-	check_sweep(o);
+/* What runs at pt, per half, and the window it needs. Whether ranks are
+ * MPI processes is the transport's (started before plans are built). */
+static void resolve(struct cb_plan *pl, struct cb_point *pt, int npus, struct noted *nt)
+{
+	size_t so, ro, es = pt->dt->size;
+	struct cb_where w = { &pt->n, es, pl->nranks, false, pl->nranks > npus, cb_xport.mpi };
+	bool has_ip = pt->coll->inplace(&pt->n, 0, pl->nranks, &so, &ro);
+
+	pt->ran[0] = cb_algo_resolve(pt->algo, &w, pt->why[0], sizeof pt->why[0]);
+	w.inplace = true;
+	pt->ran[1] = pt->ran[0] && has_ip ?
+		cb_algo_resolve(pt->algo, &w, pt->why[1], sizeof pt->why[1]) : NULL;
+	if (!pt->ran[0]) {
+		pl->nskipped++;
+		return;
+	}
+	if (has_ip && !pt->ran[1]) {
+		/* the note once per collective and algorithm */
+		pt->note_inplace = nt->n < CB_ARRAY_LEN(nt->algo);
+		for (size_t i = 0; i < nt->n; i++)
+			pt->note_inplace = pt->note_inplace && nt->algo[i] != pt->algo;
+		if (pt->note_inplace)
+			nt->algo[nt->n++] = pt->algo;
+	}
+	for (int h = 0; h < 2; h++) {
+		size_t scratch = pt->ran[h] ? pt->ran[h]->scratch_bytes(&pt->n, es, pl->nranks) : 0;
+		if (scratch > pl->max_scratch_bytes)
+			pl->max_scratch_bytes = scratch;
+	}
+	if (pt->n.send * es > pl->max_send_bytes)
+		pl->max_send_bytes = pt->n.send * es;
+	if (pt->n.recv * es > pl->max_recv_bytes)
+		pl->max_recv_bytes = pt->n.recv * es;
+}
+
+const char *cb_point_ran(const struct cb_point *pt, char *buf, size_t cap)
+{
+	if (!pt->ran[0])
+		snprintf(buf, cap, "none");
+	else if (pt->ran[1] && pt->ran[1] != pt->ran[0])
+		snprintf(buf, cap, "%s/%s", pt->ran[0]->name, pt->ran[1]->name);
+	else
+		snprintf(buf, cap, "%s", pt->ran[0]->name);
+	return buf;
+}
+
+const char *cb_point_label(const struct cb_point *pt, char *buf, size_t cap)
+{
+	char ran[64];
+	if (pt->algo->pick && pt->ran[0])
+		snprintf(buf, cap, "%s:%s", pt->algo->name, cb_point_ran(pt, ran, sizeof ran));
+	else
+		snprintf(buf, cap, "%s", pt->algo->name);
+	return buf;
+}
+
+void cb_plans_check_runnable(const struct cb_plan *plans, int n)
+{
+	const struct cb_point *first = NULL;
+	size_t npoints = 0;
+	for (int i = 0; i < n; i++) {
+		npoints += plans[i].npoints;
+		if (plans[i].nskipped < plans[i].npoints)
+			return;
+		if (!first && plans[i].npoints)
+			first = &plans[i].points[0];
+	}
+	if (first)
+		cb_die(CB_EXIT_UNSUPPORTED, "nothing to run: %s %s: not applicable %s%s",
+		       first->coll->name, first->algo->name, first->why[0],
+		       npoints > 1 ? ", nor anything else asked for" : "");
+}
+
+/* The collectives of the command (NULL-terminated), after checking every
+ * name list of the options against them; usage errors exit 6. */
+static size_t check_names(const struct cb_options *o, const struct cb_coll **colls)
+{
+	size_t ncoll = 0;
+	char valid[1024];
+
 	if (!strcmp(o->command, "all")) {
 		for (size_t i = 0; i < cb_ncolls && ncoll < 64; i++)
 			colls[ncoll++] = cb_colls[i];
@@ -148,6 +224,21 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks)
 	check_list(o->dtypes, "-d/--datatype", "datatype", known_dtype, NULL, valid);
 	names(valid, sizeof valid, op_name, cb_nredops);
 	check_list(o->ops, "-o/--op", "op", known_op, NULL, valid);
+	return ncoll;
+}
+
+void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, int npus)
+{
+	const struct cb_coll *colls[64 + 1];
+	size_t ncoll, cap = 0;
+	struct noted noted = { { NULL }, 0 };
+	int root_all = 0;
+	long root = 0;
+
+	memset(pl, 0, sizeof *pl);
+	pl->nranks = nranks;
+	check_sweep(o);
+	ncoll = check_names(o, colls);
 	if (!strcmp(o->root, "all")) {
 		root_all = 1;
 	} else {
@@ -176,18 +267,12 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks)
 					for (size_t s = o->minbytes; s <= o->maxbytes; sizes_next(o, &s)) {
 						for (size_t ai = 0; ai < cb_nalgos; ai++) {
 							const struct cb_algo *a = cb_algos[ai];
-							struct cb_point pt = { coll, a, dt, op, rt, { 0 } };
-							size_t scratch;
+							struct cb_point pt = { .coll = coll, .algo = a, .dt = dt,
+									       .op = op, .root = rt };
 							if (a->coll != coll || !in_list(o->algos, a->name))
 								continue;
 							coll->counts(s, dt->size, nranks, &pt.n);
-							scratch = a->scratch_bytes(&pt.n, dt->size, nranks);
-							if (pt.n.send * dt->size > pl->max_send_bytes)
-								pl->max_send_bytes = pt.n.send * dt->size;
-							if (pt.n.recv * dt->size > pl->max_recv_bytes)
-								pl->max_recv_bytes = pt.n.recv * dt->size;
-							if (scratch > pl->max_scratch_bytes)
-								pl->max_scratch_bytes = scratch;
+							resolve(pl, &pt, npus, &noted);
 							push(pl, &cap, &pt);
 						}
 						if (s == SIZE_MAX)

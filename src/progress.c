@@ -36,7 +36,7 @@ void cb_progress_tick(struct cb_progress *p, const struct cb_plan *plan, size_t 
 {
 	double el, t;
 	size_t done;
-	char eta[32];
+	char eta[32], label[96];   /* label: auto:<pick> */
 	const struct cb_point *pt;
 
 	if (!p || !p->enabled || i >= plan->npoints)
@@ -58,7 +58,8 @@ void cb_progress_tick(struct cb_progress *p, const struct cb_plan *plan, size_t 
 	else
 		snprintf(eta, sizeof eta, "?");
 	fprintf(stderr, "\r\033[Kcollbench: point %zu of %zu: %s %s %zu B, %d ranks, ETA %s",
-		done + 1, p->total, pt->coll->name, pt->algo->name, pt->n.bytes, plan->nranks, eta);
+		done + 1, p->total, pt->coll->name, cb_point_label(pt, label, sizeof label), pt->n.bytes,
+		plan->nranks, eta);
 	fflush(stderr);
 	p->shown = true;
 	p->drawn = done;

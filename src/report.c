@@ -1,6 +1,8 @@
 /* report.c: the nccl-tests-style table (preamble, a topology and rank block
  * per rank count, a three-row column header per section, rows, footer) and
- * the OSU-like latency view. Computes nothing: rows arrive finished.
+ * the OSU-like latency view. Computes nothing: rows arrive finished. The
+ * table's columns, headings and cells come from the field schema
+ * (fields.h), as JSON's and CSV's do.
  *
  * Column positions of the default view are fixed (nccl-tests' 6 prefix
  * columns plus algo, then time algbw busbw #wrong per half); the roofline
@@ -11,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "collbench/fields.h"
 #include "collbench/report.h"
 
 /* nccl-tests' getFloatStr: the widest precision that fits the column. */
@@ -70,10 +73,6 @@ struct col {
 	int group;          /* index into the section's group labels, -1 none */
 };
 
-static const struct col prefix_cols[] = {
-	{ "size", "(B)", 12, -1 }, { "count", "(elements)", 12, -1 }, { "type", "", 8, -1 },
-	{ "redop", "", 6, -1 }, { "root", "", 6, -1 }, { "algo", "", 13, -1 },
-};
 
 static void head_cols(FILE *f, const struct col *c, size_t n, const char *const *groups,
 		      size_t ngroups)
@@ -119,51 +118,83 @@ static void head_cols(FILE *f, const struct col *c, size_t n, const char *const 
 	}
 }
 
-/* Table headings of the counters (cb_counter_descs order): total, then
- * per iteration. */
-static const char *const ctr_short[][2] = {
-	{ "tclk", "tclk/it" }, { "csw", "csw/it" }, { "migr", "migr/it" },
-	{ "pgflt", "pgflt/it" }, { "cycles", "cyc/it" }, { "instr", "instr/it" },
-	{ "cmiss", "cmiss/it" }, { "bmiss", "bmiss/it" },
+/* ---- the table's columns: the schema's table fields (fields.h), section
+ * by section in cb_fsection order, a section shown only with its option;
+ * per-half sections once per half. ---- */
+
+struct tcol {
+	const struct cb_field *f;   /* NULL: counter k (total t = 0, per iteration 1) */
+	int h;                      /* half, -1 for a row field */
+	unsigned k;
+	int t;
+	char head[16];
+	const char *unit;
+	int width, group;           /* group: index into section_table's labels */
 };
-#define CTR_W 9
+
+#define MAX_TCOLS 96
+
+static bool shown(const struct cb_options *o, const struct cb_counter_set *ctrs,
+		  enum cb_fsection s)
+{
+	switch (s) {
+	case CB_FS_ROOF: case CB_FS_ROOF_HALF: return o->roofline;
+	case CB_FS_ITER: return o->per_iter;
+	case CB_FS_COUNTERS: return ctrs != NULL;
+	case CB_FS_STAMP: return o->timestamps;
+	case CB_FS_NONE: return false;
+	default: return true;
+	}
+}
+
+static size_t table_cols(const struct cb_options *o, const struct cb_counter_set *ctrs,
+			 struct tcol *c)
+{
+	static const int group0[] = { [CB_FS_PREFIX] = -1, [CB_FS_MAIN] = 0, [CB_FS_ROOF] = 2,
+				      [CB_FS_ROOF_HALF] = 2, [CB_FS_ITER] = 3, [CB_FS_COUNTERS] = 5,
+				      [CB_FS_STAMP] = -1 };
+	size_t n = 0;
+	for (int s = CB_FS_PREFIX; s < CB_FS_NONE; s++) {
+		bool per_half = s == CB_FS_MAIN || s == CB_FS_ROOF_HALF || s == CB_FS_ITER ||
+				s == CB_FS_COUNTERS;
+		if (!shown(o, ctrs, (enum cb_fsection)s))
+			continue;
+		for (int h = 0; h < (per_half ? 2 : 1); h++) {
+			int g = group0[s] < 0 ? -1 : group0[s] + (s == CB_FS_ROOF_HALF ? 0 : h);
+			for (unsigned k = 0; s == CB_FS_COUNTERS && k < ctrs->n; k++)
+				for (int t = 0; t < 2 && n < MAX_TCOLS; t++) {
+					const char *head;
+					struct tcol *x = &c[n++];
+					*x = (struct tcol){ NULL, h, k, t, "", NULL, CB_CTR_WIDTH, g };
+					cb_field_counter_head(ctrs, k, t, &head, &x->unit);
+					snprintf(x->head, sizeof x->head, "%s", head);
+				}
+			for (unsigned i = 0; i < cb_nfields && n < MAX_TCOLS; i++) {
+				const struct cb_field *f = &cb_fields[i];
+				struct tcol *x;
+				if (!(f->formats & CB_FMT_TABLE) || (int)f->section != s)
+					continue;
+				x = &c[n++];
+				*x = (struct tcol){ f, per_half ? h : -1, 0, 0, "", f->unit, f->width, g };
+				/* E_out, E_in */
+				snprintf(x->head, sizeof x->head, s == CB_FS_ROOF_HALF ? "%s_%s" : "%s",
+					 f->head, h ? "in" : "out");
+			}
+		}
+	}
+	return n;
+}
 
 static void section_table(FILE *f, const struct cb_options *o, const struct cb_counter_set *ctrs)
 {
 	static const char *const groups[] = { "out-of-place", "in-place", "roofline",
 					      "out-of-place per iteration", "in-place per iteration",
 					      "out-of-place counters", "in-place counters" };
-	struct col c[96];
-	size_t n = 0;
-	for (size_t i = 0; i < CB_ARRAY_LEN(prefix_cols); i++)
-		c[n++] = prefix_cols[i];
-	for (int h = 0; h < 2; h++) {
-		c[n++] = (struct col){ "time", "(us)", 7, h };
-		c[n++] = (struct col){ "algbw", "(GB/s)", 6, h };
-		c[n++] = (struct col){ "busbw", "(GB/s)", 6, h };
-		c[n++] = (struct col){ "#wrong", "", 6, h };
-	}
-	if (o->roofline) {
-		c[n++] = (struct col){ "copybw", "(GB/s)", 7, 2 };
-		c[n++] = (struct col){ "E_out", "", 6, 2 };
-		c[n++] = (struct col){ "E_in", "", 6, 2 };
-	}
-	for (int h = 0; o->per_iter && h < 2; h++) {
-		c[n++] = (struct col){ "i_min", "(us)", 7, 3 + h };
-		c[n++] = (struct col){ "i_p50", "(us)", 7, 3 + h };
-		c[n++] = (struct col){ "i_p99", "(us)", 7, 3 + h };
-		c[n++] = (struct col){ "i_max", "(us)", 7, 3 + h };
-		c[n++] = (struct col){ "i_cv%", "", 6, 3 + h };
-		c[n++] = (struct col){ "slow", "rank", 4, 3 + h };
-	}
-	for (int h = 0; ctrs && h < 2; h++)
-		for (unsigned k = 0; k < ctrs->n; k++) {
-			bool ns = ctrs->idx[k] == 0;   /* task-clock */
-			c[n++] = (struct col){ ctr_short[ctrs->idx[k]][0], ns ? "(ns)" : "(total)", CTR_W, 5 + h };
-			c[n++] = (struct col){ ctr_short[ctrs->idx[k]][1], ns ? "(ns)" : "", CTR_W, 5 + h };
-		}
-	if (o->timestamps)
-		c[n++] = (struct col){ "timestamp", "(local)", 19, -1 };
+	struct tcol t[MAX_TCOLS];
+	struct col c[MAX_TCOLS];
+	size_t n = table_cols(o, ctrs, t);
+	for (size_t i = 0; i < n; i++)
+		c[i] = (struct col){ t[i].head, t[i].unit, t[i].width, t[i].group };
 	head_cols(f, c, n, groups, CB_ARRAY_LEN(groups));
 }
 
@@ -189,52 +220,26 @@ void cb_report_section(FILE *f, const struct cb_options *o, const struct cb_coll
 
 /* ---- rows ---- */
 
-static void half(FILE *f, const struct cb_half *h)
+/* One cell: the value as its column shows it; null is N/A, but n/a for a
+ * counter the machine cannot count (the half ran). */
+static void cell(FILE *f, const struct tcol *c, const struct cb_result *r, bool first)
 {
-	char t[32], a[32], b[32];
-	if (!h->present) {
-		fprintf(f, "  %7s  %6s  %6s  %6s", "N/A", "N/A", "N/A", "N/A");
-		return;
-	}
-	fprintf(f, "  %7s  %6s  %6s", fmt_num(t, sizeof t, 7, h->time_us),
-		fmt_num(a, sizeof a, 6, h->algbw), fmt_num(b, sizeof b, 6, h->busbw));
-	if (h->wrong < 0)
-		fprintf(f, "  %6s", "N/A");
+	struct cb_fval v;
+	char buf[96];
+	const char *txt;
+	if (c->f)
+		cb_field_value(c->f, r, c->h, &v);
 	else
-		fprintf(f, "  %6lld", h->wrong);
-}
-
-static void eff(FILE *f, const struct cb_half *h)
-{
-	char e[32];
-	fprintf(f, "  %6s", h->present && h->has_eff ? fmt_num(e, sizeof e, 6, h->eff) : "N/A");
-}
-
-static void per_iter(FILE *f, const struct cb_half *h)
-{
-	char a[32], b[32], c[32], d[32], e[32];
-	if (!h->present) {
-		fprintf(f, "  %7s  %7s  %7s  %7s  %6s  %4s", "N/A", "N/A", "N/A", "N/A", "N/A", "N/A");
-		return;
-	}
-	fprintf(f, "  %7s  %7s  %7s  %7s  %6s  %4d", fmt_num(a, sizeof a, 7, h->st.min_us),
-		fmt_num(b, sizeof b, 7, h->st.p50_us), fmt_num(c, sizeof c, 7, h->st.p99_us),
-		fmt_num(d, sizeof d, 7, h->st.max_us), fmt_num(e, sizeof e, 6, h->st.cv_pct),
-		h->st.straggler);
-}
-
-static void counters(FILE *f, const struct cb_result *r, const struct cb_half *h)
-{
-	char a[32], b[32];
-	for (unsigned k = 0; k < r->ctrs->n; k++) {
-		if (!h->present)
-			fprintf(f, "  %*s  %*s", CTR_W, "N/A", CTR_W, "N/A");
-		else if (!h->ctr_ok[k])
-			fprintf(f, "  %*s  %*s", CTR_W, "n/a", CTR_W, "n/a");
-		else
-			fprintf(f, "  %*s  %*s", CTR_W, fmt_num(a, sizeof a, CTR_W, h->ctr_total[k]),
-				CTR_W, fmt_num(b, sizeof b, CTR_W, h->ctr_per_iter[k]));
-	}
+		cb_field_counter(r, c->h, c->k, c->t, &v);
+	if (v.null)
+		txt = !c->f && r->half[c->h].present ? "n/a" : "N/A";
+	else if (c->f && c->f->kind == CB_FK_INT)
+		snprintf(buf, sizeof buf, "%lld", v.i), txt = buf;
+	else if (!c->f || c->f->kind == CB_FK_NUM)
+		txt = fmt_num(buf, sizeof buf, c->width, v.d);
+	else
+		txt = v.s;
+	fprintf(f, first ? "%*s" : "  %*s", c->width, txt);
 }
 
 static void latency_row(FILE *f, const struct cb_options *o, const struct cb_result *r)
@@ -242,11 +247,12 @@ static void latency_row(FILE *f, const struct cb_options *o, const struct cb_res
 	const struct cb_point *pt = r->pt;
 	for (int h = 0; h < 2; h++) {
 		const struct cb_half *x = &r->half[h];
-		char v[5][32];
+		char v[5][32], label[96];
 		if (!x->present)
 			continue;
 		fprintf(f, "%12zu  %8s  %6s  %6d  %13s  %5s  %9s  %9s  %9s  %9s  %9s  %8ld", pt->n.bytes,
-			pt->dt->name, pt->op ? pt->op->name : "none", pt->root, pt->algo->name,
+			pt->dt->name, pt->op ? pt->op->name : "none", pt->root,
+			cb_point_label(pt, label, sizeof label),
 			h ? "in" : "out", fmt_num(v[0], 32, 9, x->time_us),
 			fmt_num(v[1], 32, 9, x->st.min_us), fmt_num(v[2], 32, 9, x->st.max_us),
 			fmt_num(v[3], 32, 9, x->st.p50_us), fmt_num(v[4], 32, 9, x->st.p99_us),
@@ -263,33 +269,28 @@ static void latency_row(FILE *f, const struct cb_options *o, const struct cb_res
 
 void cb_report_row(FILE *f, const struct cb_options *o, const struct cb_result *r)
 {
-	const struct cb_point *pt = r->pt;
+	struct tcol c[MAX_TCOLS];
+	size_t n;
 	if (o->latency) {
 		latency_row(f, o, r);
 		fflush(f);
 		return;
 	}
-	fprintf(f, "%12zu  %12zu  %8s  %6s  %6d  %13s", pt->n.bytes, pt->n.count, pt->dt->name,
-		pt->op ? pt->op->name : "none", pt->root, pt->algo->name);
-	half(f, &r->half[0]);
-	half(f, &r->half[1]);
-	if (o->roofline) {
-		char b[32];
-		fprintf(f, "  %7s", r->copy_bw > 0 ? fmt_num(b, sizeof b, 7, r->copy_bw) : "N/A");
-		eff(f, &r->half[0]);
-		eff(f, &r->half[1]);
-	}
-	if (o->per_iter) {
-		per_iter(f, &r->half[0]);
-		per_iter(f, &r->half[1]);
-	}
-	if (r->ctrs) {
-		counters(f, r, &r->half[0]);
-		counters(f, r, &r->half[1]);
-	}
-	if (o->timestamps)
-		fprintf(f, "  %19s", r->stamp);
+	n = table_cols(o, r->ctrs, c);
+	for (size_t i = 0; i < n; i++)
+		cell(f, &c[i], r, i == 0);
 	fputc('\n', f);
+	fflush(f);
+}
+
+void cb_report_note(FILE *f, const struct cb_point *pt)
+{
+	if (cb_point_skipped(pt))
+		fprintf(f, "# %s: not applicable %s\n", pt->algo->name, pt->why[0]);
+	else if (pt->note_inplace)
+		fprintf(f, "# %s: not applicable %s: in-place half N/A\n", pt->algo->name, pt->why[1]);
+	else
+		return;
 	fflush(f);
 }
 

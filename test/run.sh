@@ -23,6 +23,8 @@ export COLLBENCH
 JOBS=${JOBS:-$(n=$(nproc 2>/dev/null || echo 1); [ "$n" -gt 2 ] && n=2; echo "$n")}
 # Files whose checks measure time or contention: run with nothing beside them.
 SERIAL=${SERIAL:-"t_perf t_faults t_placement"}
+# The longest files start first, so the two job slots end together.
+LONGEST="t_mpi t_vm t_dtypes t_colls t_reports"
 CI_STRICT=0
 case "${CI:-}" in "" | false | 0) ;; *) CI_STRICT=1 ;; esac
 
@@ -97,7 +99,9 @@ judge() {
 
 # Parallel files first, JOBS at a time, then the serial ones alone.
 par=() ser=()
-for n in "${names[@]}"; do
+for n in $LONGEST "${names[@]}"; do
+	case " ${names[*]} " in *" $n "*) ;; *) continue ;; esac   # not asked for
+	case " ${par[*]} ${ser[*]} " in *" $n "*) continue ;; esac  # already placed
 	case " $SERIAL " in *" $n "*) ser+=("$n") ;; *) par+=("$n") ;; esac
 done
 all=$work/all.log

@@ -27,17 +27,50 @@ expect_status "-c 0 disables checking" 0 $COLLBENCH allreduce -g 2 -b 64 -e 64 -
 # The main job of the README, as a newcomer runs it.
 expect_status "README main job" 0 $COLLBENCH allreduce -g 4 -b 64 -e 1M
 expect_zero_wrong "README main job: 0 wrong" "$TMPD/out"
-nalg=$($COLLBENCH list | awk '/^  allreduce /{on=1; next} /^  [a-z]/{on=0} on && /^      /' | wc -l)
+nalg=$($COLLBENCH list --names | awk '$1 == "allreduce"' | wc -l)
 [ "$nalg" -ge 4 ] && ok "list shows $nalg allreduce algorithms" || notok "list shows >= 4 allreduce algorithms ($nalg)"
-[ "$(rows "$TMPD/out" | wc -l)" = $((15 * nalg)) ] && ok "README main job: 15 sizes x $nalg algorithms" ||
-	notok "README main job: 15 sizes x $nalg algorithms ($(rows "$TMPD/out" | wc -l) rows)"
+# Every point is a row or a not-applicable line (ll above 448 B), never a
+# row whose label is not what ran.
+nna=$(grep -c '^# [a-z-]*: not applicable ' "$TMPD/out")
+nrows=$(rows "$TMPD/out" | wc -l)
+[ $((nrows + nna)) = $((15 * nalg)) ] && ok "README main job: 15 sizes x $nalg algorithms, rows or not-applicable lines" ||
+	notok "README main job: 15 sizes x $nalg algorithms ($nrows rows, $nna not applicable)"
+[ "$(grep -c '^# ll: not applicable at [0-9]* B (at most 448 B)$' "$TMPD/out")" = 12 ] &&
+	[ "$(rows "$TMPD/out" | awk '$6 == "ll" && $1 > 448' | wc -l)" = 0 ] &&
+	ok "README main job: ll above 448 B says not applicable (12 sizes), no ll row there" ||
+	notok "README main job: ll above 448 B says not applicable (12 sizes), no ll row there"
+n=$(rows "$TMPD/out" | awk '$6 ~ /^auto:(ll|mesh|direct)$/' | wc -l)
+[ "$n" = 15 ] && ok "README main job: every auto row shows its pick (15)" ||
+	notok "README main job: every auto row shows its pick ($n of 15)"
 
-# The checker fails on a corrupted output: exactly 1 wrong element per half.
+# -A ll alone over a sweep past its domain: the sizes it applies to run
+# (8..256 B), the others are one line each; a rank count where it applies
+# nowhere (17) is a section of notes; the run is fine (0) as long as
+# something applied.
+expect_status "-A ll -b 8 -e 1M: exit 0" 0 $COLLBENCH allreduce -g 2 -A ll -b 8 -e 1M -n 3 -w 1
+[ "$(rows "$TMPD/out" | wc -l)" = 6 ] && [ "$(grep -c '^# ll: not applicable at [0-9]* B (at most 448 B)$' "$TMPD/out")" = 12 ] &&
+	ok "-A ll -b 8 -e 1M: 6 rows, 12 not-applicable lines" ||
+	notok "-A ll -b 8 -e 1M: 6 rows, 12 not-applicable lines ($(rows "$TMPD/out" | wc -l) rows)"
+expect_status "-A ll -g 2,17: exit 0" 0 $COLLBENCH allreduce -g 2,17 -A ll -b 8 -e 8 -n 3 -w 1
+expect_grep "-A ll -g 2,17: 17 ranks is a not-applicable line" "^# ll: not applicable at 17 ranks \(at most 16\)$" "$TMPD/out"
+# Nothing applicable anywhere: exit 5 (unsupported), one line, nothing on stdout.
+expect_status "-A ll at 1 MiB: exit 5" 5 $COLLBENCH allreduce -g 2 -b 1M -e 1M -A ll
+[ "$(wc -l <"$TMPD/err")" = 1 ] && [ ! -s "$TMPD/out" ] &&
+	grep -q "ll: not applicable at 1048576 B (at most 448 B)" "$TMPD/err" &&
+	ok "-A ll at 1 MiB: one line on stderr saying why, nothing on stdout" ||
+	notok "-A ll at 1 MiB: one line on stderr saying why, nothing on stdout"
+expect_status "-A ll,mesh at 1 MiB: exit 0" 0 $COLLBENCH allreduce -g 2 -b 1M -e 1M -A ll,mesh -n 3 -w 1
+[ "$(rows "$TMPD/out" | awk '{print $6}')" = mesh ] && grep -q '^# ll: not applicable at 1048576 B' "$TMPD/out" &&
+	ok "-A ll,mesh at 1 MiB: one mesh row, ll noted as not applicable" ||
+	notok "-A ll,mesh at 1 MiB: one mesh row, ll noted as not applicable"
+
+# The checker fails on a corrupted output: exactly 1 wrong element per half
+# (every algorithm but ll, which does not apply at 1000 B).
 expect_status "corrupted output exits 7" 7 $COLLBENCH allreduce -g 4 -b 1000 -e 1000 -c 5 --inject corrupt -n 2
 bad=$(rows "$TMPD/out" | awk '$10 == "1" && $14 == "1"' | wc -l)
-[ "$bad" = "$nalg" ] && ok "corrupted output: #wrong 1 in both halves of all $nalg rows" ||
-	notok "corrupted output: #wrong 1 in both halves of all $nalg rows (got $bad)"
-expect_grep "corrupted output: footer FAILED" "^# Out of bounds values : $((2 * nalg)) FAILED" "$TMPD/out"
+[ "$bad" = "$((nalg - 1))" ] && ok "corrupted output: #wrong 1 in both halves of all $((nalg - 1)) rows" ||
+	notok "corrupted output: #wrong 1 in both halves of all $((nalg - 1)) rows (got $bad)"
+expect_grep "corrupted output: footer FAILED" "^# Out of bounds values : $((2 * (nalg - 1))) FAILED" "$TMPD/out"
 
 # A lost notify ends in a timeout report and exit 4, not a hang.
 t0=$(date +%s)
@@ -52,6 +85,17 @@ expect_status "--version" 0 $COLLBENCH --version
 expect_grep "--version prints the version" "^collbench [0-9]+\.[0-9]+\.[0-9]+$" "$TMPD/out"
 expect_status "list" 0 $COLLBENCH list
 expect_grep "list names the ring" "^ +ring " "$TMPD/out"
+# list --names: the same pairs as the human listing, two words a line.
+awk '/^Collectives/{on=1; next} /^[A-Z]/{on=0} on && /^  [^ ]/{c=$1} on && /^      /{print c, $1}' \
+	"$TMPD/out" >"$TMPD/pairs_human"
+expect_status "list --names" 0 $COLLBENCH list --names
+if [ -s "$TMPD/out" ] && cmp -s "$TMPD/out" "$TMPD/pairs_human" && ! awk 'NF != 2' "$TMPD/out" | grep -q .; then
+	ok "list --names: $(wc -l <"$TMPD/out") 'collective algorithm' lines, as list shows them"
+else
+	notok "list --names: 'collective algorithm' lines, as list shows them"
+	diff "$TMPD/out" "$TMPD/pairs_human" | head -4 | sed 's/^/#   /'
+fi
+expect_usage_error "--names without list" $COLLBENCH allreduce -g 2 --names
 
 # Every option --help lists is documented in the man page, and vice versa.
 MAN=${MAN_PAGE:-man/collbench.1}

@@ -56,6 +56,11 @@ golden oversub-cpus      $B topo --topology 'synthetic:core:2 pu:2' -g 5 --cpus 
 golden xml-compact       $B topo --topology $G/ht2numa.xml -g 4 --bind compact
 golden xml-numa          $B topo --topology $G/ht2numa.xml -g 4 --bind numa
 golden xml-cpus          $B topo --topology $G/ht2numa.xml -g 3 --cpus 4,5,0
+# A CPU node without memory (node 1) and a memory-only node 2 nearer to it
+# than node 0: --mem local plans node 1's windows on node 2 (distance 15)
+# and says so; interleave spreads over the nodes with memory only.
+golden memless-local     $B topo --topology $G/memless.xml -g 4
+golden memless-il        $B topo --topology $G/memless.xml -g 4 --mem interleave
 # A run with --show-placement prints the same map as topo, and runs nothing.
 golden s2-numa           $B $RUN --topology "$S2" -g 8 --bind numa --show-placement
 
@@ -66,7 +71,7 @@ for p in 1 2 4; do
 	[ "$n" = $p ] && ok "P=$p: $p rank lines verified (PU and page node)" ||
 		notok "P=$p: $p rank lines verified (got $n)"
 	expect_grep "P=$p: header says the placement was verified" \
-		"^# Placement verified: $p of $p ranks? on (its|their) PU \\(sched_getcpu\\), [1-9][0-9]* sampled pages? on the intended NUMA node" "$TMPD/out"
+		"^# Placement verified: $p of $p ranks? on (its|their) PU \\(sched_getcpu\\), every page on the intended NUMA node \\(move_pages: [1-9][0-9]* pages?; by node 0:[1-9][0-9]*\\)" "$TMPD/out"
 	expect_zero_wrong "P=$p: results right" "$TMPD/out"
 done
 npu=$(sed -n 's/.*for ranks: \([0-9]*\) PU.*/\1/p' "$TMPD/out")
@@ -86,6 +91,20 @@ expect_status "--cpus 0 puts both ranks on PU 0" 0 $B $RUN -g 2 --cpus 0 --stric
 expect_status "--mem interleave runs verified" 0 $B $RUN -g 2 --mem interleave --strict-placement
 expect_status "--mem node:0 runs verified" 0 $B $RUN -g 2 --mem node:0 --strict-placement
 expect_grep "--mem node:0: window on node 0" "^#  Rank  1 .* window NUMA 0 +verified$" "$TMPD/out"
+# JSON: per rank the planned window node, its distance from the rank's
+# node and the pages found per node (every page).
+expect_status "--mem node:0 -J runs" 0 $B $RUN -g 2 --mem node:0 -J "$TMPD/p.json" --force
+if python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+for r in d["placements"][0]["ranks"]:
+    n = r["pages_per_node"].split(":")
+    assert r["window_node"] == 0 and r["numa_distance"] == 10, r
+    assert n[0] == "0" and int(n[1]) > 0, r' "$TMPD/p.json" 2>"$TMPD/err"; then
+	ok "JSON: window_node 0, numa_distance 10, pages_per_node 0:N for every rank"
+else
+	notok "JSON: window_node 0, numa_distance 10, pages_per_node 0:N for every rank"
+	tail -2 "$TMPD/err" | sed 's/^/#   /'
+fi
 expect_status "topo on this machine" 0 $B topo -g 2
 expect_grep "topo on this machine: verified by probe threads" "^#  Rank  1 PU .* verified$" "$TMPD/out"
 expect_grep "topo on this machine: no pid or host" "^#  Rank  0 PU " "$TMPD/out"
@@ -95,18 +114,24 @@ expect_status "--show-placement on this machine exits 0" 0 $B $RUN -g 2 --show-p
 
 # A provoked mismatch: HWLOC_THISSYSTEM=1 makes hwloc bind for real on a
 # described machine with 2 NUMA nodes; on a 1-node machine with 2 PUs rank 1's
-# pages cannot be on "node 1".
+# pages cannot be on "node 1". Memory is bound strictly (MPOL_BIND), so the
+# kernel refuses the binding and the run stops: never pages elsewhere.
 if grep -q ', 1 NUMA node,' "$TMPD/out" && [ "${npu:-0}" -ge 2 ]; then
 	FAKE='synthetic:numa:2 core:1 pu:1'
-	expect_status "mismatch is a warning" 0 env HWLOC_THISSYSTEM=1 $B $RUN -g 2 --topology "$FAKE"
-	expect_grep "mismatch: WARNING in the header" "^# WARNING: placement not as planned on 1 of 2 ranks; first: rank 1: .* intended NUMA 1" "$TMPD/out"
-	expect_grep "mismatch: rank line says MISMATCH" "^#  Rank  1 .*MISMATCH: pages on NUMA 0" "$TMPD/out"
-	expect_status "mismatch with --strict-placement exits 2" 2 env HWLOC_THISSYSTEM=1 $B $RUN -g 2 --topology "$FAKE" --strict-placement
+	for strict in "" --strict-placement; do
+		expect_status "unbindable node ${strict:-(no --strict-placement)} exits 2" 2 env HWLOC_THISSYSTEM=1 $B $RUN -g 2 --topology "$FAKE" $strict
+		[ "$(wc -l <"$TMPD/err")" = 1 ] && [ "$(rows "$TMPD/out" | wc -l)" = 0 ] &&
+			ok "unbindable node $strict: one line on stderr, no row" ||
+			notok "unbindable node $strict: one line on stderr, no row"
+		expect_grep "unbindable node $strict: stderr names rank 1 and node 1" "^collbench: rank 1: the kernel refuses to bind memory to NUMA node 1 \\(mbind: " "$TMPD/err"
+	done
+	expect_status "topo with an unbindable node exits 2" 2 env HWLOC_THISSYSTEM=1 $B topo -g 2 --topology "$FAKE" --strict-placement
+	# Not enough free memory on the node for what the plan binds there.
+	expect_status "more than node 0 has free exits 2" 2 $B allreduce -g 2 -b 64G -e 64G -n 1 -w 0 -A ring --roofline off --mem node:0
 	[ "$(wc -l <"$TMPD/err")" = 1 ] && [ "$(rows "$TMPD/out" | wc -l)" = 0 ] &&
-		ok "strict mismatch: one line on stderr, header only on stdout" ||
-		notok "strict mismatch: one line on stderr, header only on stdout"
-	expect_grep "strict mismatch: stderr names --strict-placement" "^collbench: placement not as planned .*--strict-placement" "$TMPD/err"
-	expect_status "topo --strict-placement mismatch exits 2" 2 env HWLOC_THISSYSTEM=1 $B topo -g 2 --topology "$FAKE" --strict-placement
+		ok "not enough free memory: one line on stderr, no row" ||
+		notok "not enough free memory: one line on stderr, no row"
+	expect_grep "not enough free memory: stderr names the node and the policy" "^collbench: not enough free memory on NUMA node 0 for --mem node:0 \\(bound strictly\\)" "$TMPD/err"
 else
 	skip "provoked mismatch" "needs 1 NUMA node and 2 PUs"
 fi
@@ -124,6 +149,9 @@ expect_usage_error "--cpus with --bind none" $R --cpus 0 --bind none
 expect_usage_error "--cpus PU absent from a described machine" $B topo --topology "$S2" --cpus 32
 expect_usage_error "--mem node that does not exist" $R --mem node:4096
 expect_usage_error "--mem node absent from a described machine" $B topo --topology "$S2" --mem node:4
+expect_usage_error "--mem node without memory" $B topo --topology $G/memless.xml --mem node:1
+$B topo --topology $G/memless.xml --mem node:1 2>"$TMPD/err" >/dev/null
+expect_grep "--mem node without memory: names the nodes with memory" "^collbench: invalid value 'node:1' for --mem: NUMA node 1 has no memory \\(nodes with memory: 0,2\\)" "$TMPD/err"
 expect_usage_error "--mem node:x" $R --mem node:x
 expect_usage_error "--mem unknown policy" $R --mem far
 expect_usage_error "--bind unknown policy" $R --bind wide

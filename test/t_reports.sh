@@ -76,7 +76,11 @@ for line in open(table):
 if len(rows) != len(res):
     errs.append("table has %d rows, JSON %d" % (len(rows), len(res)))
 for (n, t), r in zip(rows, res):
-    want = [str(r["size"]), str(r["count"]), r["type"], r["redop"], str(r["root"]), r["algo"]]
+    # auto shows its pick after a colon; every other algorithm is what ran
+    label = r["algo"] + ":" + r["ran"] if r["algo"] == "auto" else r["algo"]
+    if r["algo"] != "auto" and r["ran"] != r["algo"]:
+        errs.append("%s row ran %s" % (r["algo"], r["ran"]))
+    want = [str(r["size"]), str(r["count"]), r["type"], r["redop"], str(r["root"]), label]
     for h in ("out_of_place", "in_place"):
         x = r[h]
         if x is None:
@@ -130,7 +134,7 @@ for b, r in zip(body, res):
     for k in ("nranks", "size", "count", "root"):
         if int(c[k]) != r[k]:
             errs.append("CSV %s differs" % k)
-    for k in ("collective", "algo", "type", "redop"):
+    for k in ("collective", "algo", "ran", "type", "redop"):
         if c[k] != r[k]:
             errs.append("CSV %s differs" % k)
     for pre, h in (("oop_", "out_of_place"), ("ip_", "in_place")):

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collbench/memplace.h"
 #include "collbench/options.h"
 #include "collbench/placement.h"
 #include "unit.h"
@@ -94,9 +95,45 @@ static void test_policies(void)
 		}
 }
 
+/* A CPU node without memory (test/topo/memless.xml: node 1 has PUs 2-3 and
+ * no memory; node 2 has memory, no PU, and is nearer to node 1 than node 0
+ * is): --mem local plans the window on the nearest node with memory, and
+ * interleave spreads over nodes with memory only. */
+static void test_memoryless(void)
+{
+	struct cb_placement pl;
+	char il[32];
+	int ok = 1;
+	plan(&pl, "test/topo/memless.xml", CB_BIND_SPREAD, 4);
+	for (int r = 0; r < 4; r++) {
+		const struct cb_rank_place *rp = &pl.ranks[r];
+		const char *want = rp->numa == 1 ? "2" : "0";
+		if (strcmp(rp->window_nodes, want))
+			ok = 0;
+	}
+	CHECK(ok, "memoryless node 1: windows of its ranks planned on node 2, others on 0");
+	CHECK(!cb_mem_has_memory(&pl, 1) && cb_mem_has_memory(&pl, 0) && cb_mem_has_memory(&pl, 2),
+	      "node 1 has no memory, nodes 0 and 2 have");
+	CHECK(cb_mem_nearest(&pl, 1) == 2 && cb_mem_nearest(&pl, 0) == 0,
+	      "nearest node with memory: 1 -> 2 (distance 15, not node 0 at 30), 0 -> 0");
+	CHECK(pl.ranks[2].win_node == 2 && pl.ranks[2].distance == 15 && pl.ranks[0].distance == 10,
+	      "rank 2: window node 2 at distance 15; rank 0: distance 10 (got %d, %d, %d)",
+	      pl.ranks[2].win_node, pl.ranks[2].distance, pl.ranks[0].distance);
+	cb_mem_interleave_list(&pl, il, sizeof il);
+	CHECK(!strcmp(il, "0,2"), "interleave over nodes with memory: 0,2 (got %s)", il);
+	cb_placement_fini(&pl);
+
+	/* No distance matrix (synthetic), no node with memory: no target. */
+	plan(&pl, "synthetic:pack:2 [numa(memory=0)] core:2 pu:1", CB_BIND_SPREAD, 2);
+	CHECK(pl.ranks[0].win_node == -1 && cb_mem_nearest(&pl, 0) == -1,
+	      "no node with memory: no window node planned");
+	cb_placement_fini(&pl);
+}
+
 int main(void)
 {
 	test_grammars();
 	test_policies();
+	test_memoryless();
 	UNIT_EXIT();
 }

@@ -112,7 +112,7 @@ static void test_traffic(void)
 	};
 	const struct cb_dtype *f = cb_dtype_find("float");
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-		struct cb_point pt = { cb_coll_find(t[i].coll), NULL, f, NULL, 0, { 0 } };
+		struct cb_point pt = { .coll = cb_coll_find(t[i].coll), .dt = f };
 		double m;
 		if (!pt.coll) {
 			CHECK(0, "collective %s exists", t[i].coll);

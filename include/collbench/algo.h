@@ -71,6 +71,25 @@ void cb_reduce_from_peers(struct cb_rank *rk, const struct cb_call *c,
 #define CB_DIRECT_SEG ((size_t)64 << 10)
 void cb_copy_from(const struct cb_rank *rk, void *dst, const void *local, int peer, size_t n);
 
+/* Applicability of the LL algorithms (allreduce ll, broadcast eager):
+ * messages up to CB_LL_BYTES, windows with LL slots (P <= CB_LL_MAX_RANKS). */
+bool cb_ll_applies(const struct cb_where *w, char *why, size_t cap);
+
+/* A run function called outside its domain (the plan never does that): one
+ * line on stderr and abort(), never a silent substitute. */
+__attribute__((noreturn)) void cb_algo_misuse(const struct cb_rank *rk, const char *algo,
+					      size_t bytes);
+
+/* The zero-copy ("direct") algorithms read peers' send/recv buffers in
+ * place: the bench keeps them in the window at the same offsets
+ * (comm_reserve_user). Anything else is a caller's bug: cb_algo_misuse. */
+static inline void cb_need_window(const struct cb_rank *rk, const struct cb_call *c,
+				  size_t send_b, size_t recv_b, const char *algo)
+{
+	if (!comm_in_window(rk, c->send, send_b) || !comm_in_window(rk, c->recv, recv_b))
+		cb_algo_misuse(rk, algo, recv_b);
+}
+
 size_t cb_scratch_recv(const struct cb_counts *n, size_t esize, int nranks);
 size_t cb_scratch_send(const struct cb_counts *n, size_t esize, int nranks);
 

@@ -12,6 +12,27 @@
 #include "collbench/progress.h"
 #include "collbench/report.h"
 
+struct cb_bench_io;
+
+/* Where the runner hands what it produces: it calls these (rank 0's
+ * thread) and never a printer. cb_bench_io.sink NULL: cb_table_sink
+ * (sink.c: the table on io->out, every record into io->rep, the progress
+ * line held meanwhile). */
+struct cb_sink {
+	/* this rank count's placement is final (threads: verified by each
+	 * rank; MPI: the ranks' block is printed, pl->ranks filled in) */
+	void (*placed)(const struct cb_bench_io *io, const struct cb_options *o,
+		       const struct cb_placement *pl, bool mpi);
+	/* before point pt's row, or in its place when it is skipped (plan.c);
+	 * prev: the previous point's collective, NULL at the first */
+	void (*point)(const struct cb_bench_io *io, const struct cb_options *o,
+		      const struct cb_point *pt, const struct cb_coll *prev, int nranks);
+	/* a finished row's record (copied by the sink if it keeps it) */
+	void (*row)(const struct cb_bench_io *io, const struct cb_options *o,
+		    const struct cb_result *r);
+};
+extern const struct cb_sink cb_table_sink;
+
 /* Where one rank count's run reports. */
 struct cb_bench_io {
 	FILE *out;                 /* the table */
@@ -21,6 +42,7 @@ struct cb_bench_io {
 	long cycle;                /* -N: sweep number */
 	struct cb_perf_ctl *pctl;  /* --perf-ctl, NULL: none */
 	const struct cb_counter_set *ctrs; /* --counters, NULL: none */
+	const struct cb_sink *sink; /* NULL: cb_table_sink */
 };
 
 /* Set (to the signal number) by main's SIGINT/SIGTERM handler. Rank 0 reads

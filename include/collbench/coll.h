@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "collbench/comm.h"
 #include "collbench/dtype.h"
@@ -60,11 +61,24 @@ struct cb_coll {
 	 * one buffer; false if the collective has no in-place form. */
 	bool (*inplace)(const struct cb_counts *n, int rank, int nranks,
 			size_t *send_off, size_t *recv_off);
-	/* Fill my send buffer for check iteration values v. */
+	/* Fill my send buffer for check iteration values v; NULL: the default,
+	 * cb_fill_input_default (every collective so far). */
 	void (*fill_input)(const struct cb_call *c, const struct cb_values *v);
 	/* Write the golden of my recv buffer into exp; return how many leading
 	 * elements of recv are defined (and so checked). */
 	size_t (*fill_expected)(const struct cb_call *c, const struct cb_values *v, void *exp);
+};
+
+/* Where one half of a point runs: what an algorithm's applicability check
+ * and auto's pick may look at. Every field is the same on every rank (the
+ * plan is built alike everywhere), so all ranks run, skip or pick alike. */
+struct cb_where {
+	const struct cb_counts *n; /* n->bytes: the size column */
+	size_t esize;
+	int nranks;
+	bool inplace;          /* the in-place half */
+	bool oversubscribed;   /* ranks outnumber the PUs (comm.h) */
+	bool mpi;              /* ranks are MPI processes (transport.h) */
 };
 
 struct cb_algo {
@@ -73,8 +87,59 @@ struct cb_algo {
 	const char *summary;
 	/* Bytes of scratch per parity half of the window's data area. */
 	size_t (*scratch_bytes)(const struct cb_counts *n, size_t esize, int nranks);
+	/* Where the algorithm applies; NULL: everywhere. Returns true, or false
+	 * with why set to a phrase that follows "not applicable" ("at 1048576
+	 * B (at most 448 B)"). The plan asks for every point and half and never
+	 * runs an algorithm outside its domain under its own name: there is no
+	 * fallback inside a run function. */
+	bool (*applies)(const struct cb_where *w, char *why, size_t cap);
+	/* A chooser ("auto"): the algorithm that runs at w, one that applies
+	 * there (NULL: none). A chooser's run is NULL: the plan resolves the
+	 * pick once per point (cb_algo_resolve), the timed loop runs it. */
+	const struct cb_algo *(*pick)(const struct cb_where *w);
 	void (*run)(struct cb_rank *rk, const struct cb_call *c);
 };
+
+/* Does a apply at w (why as for cb_algo.applies; why may be NULL)? */
+bool cb_algo_applies(const struct cb_algo *a, const struct cb_where *w, char *why, size_t cap);
+/* What executes when a is asked for at w: a itself, a chooser's pick, or
+ * NULL with why set when nothing applicable would run. */
+const struct cb_algo *cb_algo_resolve(const struct cb_algo *a, const struct cb_where *w,
+				      char *why, size_t cap);
+
+/* THE REGISTRY: every collective (nccl-tests' order) and every algorithm
+ * (listing order), one line each. Adding an algorithm is its descriptor
+ * file, defining cb_algo_<coll>_<name> (C identifiers: '-' in the name
+ * becomes '_'), plus one line here; the externs below and the tables of
+ * registry.c are generated from these lists. */
+#define CB_COLL_LIST(X) \
+	X(allreduce) X(broadcast) X(reduce) X(allgather) X(reduce_scatter) \
+	X(alltoall) X(gather) X(scatter) X(sendrecv)
+
+#define CB_ALGO_LIST(X)                                                        \
+	X(allreduce, mesh) X(allreduce, twophase) X(allreduce, ring)           \
+	X(allreduce, ring_neighbor) X(allreduce, twoshot) X(allreduce, ll)     \
+	X(allreduce, direct) X(allreduce, auto)                                \
+	X(broadcast, pull) X(broadcast, push) X(broadcast, pipeline)           \
+	X(broadcast, eager) X(broadcast, direct) X(broadcast, auto)            \
+	X(reduce, pull) X(reduce, twophase) X(reduce, auto)                    \
+	X(allgather, pull) X(allgather, push) X(allgather, pipeline)           \
+	X(allgather, direct) X(allgather, auto)                                \
+	X(reduce_scatter, pull) X(reduce_scatter, ring) X(reduce_scatter, push) \
+	X(reduce_scatter, pipeline) X(reduce_scatter, direct)                  \
+	X(reduce_scatter, auto)                                                \
+	X(alltoall, pull) X(alltoall, push) X(alltoall, pipeline)              \
+	X(alltoall, direct) X(alltoall, auto)                                  \
+	X(gather, pull) X(gather, push) X(gather, auto)                        \
+	X(scatter, pull) X(scatter, push) X(scatter, auto)                     \
+	X(sendrecv, pull) X(sendrecv, push) X(sendrecv, auto)
+
+#define CB_COLL_EXTERN(C) extern const struct cb_coll cb_coll_##C;
+#define CB_ALGO_EXTERN(C, A) extern const struct cb_algo cb_algo_##C##_##A;
+CB_COLL_LIST(CB_COLL_EXTERN)
+CB_ALGO_LIST(CB_ALGO_EXTERN)
+#undef CB_COLL_EXTERN
+#undef CB_ALGO_EXTERN
 
 extern const struct cb_coll *const cb_colls[];
 extern const size_t cb_ncolls;
@@ -82,7 +147,19 @@ extern const struct cb_algo *const cb_algos[];
 extern const size_t cb_nalgos;
 
 const struct cb_coll *cb_coll_find(const char *name);
+/* collbench list --names: "collective algorithm" per line, registry order. */
+void cb_registry_print_names(FILE *f);
 const struct cb_algo *cb_algo_find(const struct cb_coll *coll, const char *name);
+
+/* The default input: all n->send elements of my send buffer are my values
+ * (rank r, element index from 0). */
+void cb_fill_input_default(const struct cb_call *c, const struct cb_values *v);
+
+static inline void cb_coll_fill_input(const struct cb_coll *coll, const struct cb_call *c,
+				      const struct cb_values *v)
+{
+	(coll->fill_input ? coll->fill_input : cb_fill_input_default)(c, v);
+}
 
 /* Common pieces of collective descriptors. */
 double cb_busbw_one(int nranks);

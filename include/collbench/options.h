@@ -36,6 +36,7 @@ struct cb_options {
 	long mem_node;         /* --mem node:N */
 	const char *topology;  /* --topology FILE.xml | synthetic:DESC */
 	bool strict_placement, show_placement;
+	bool list_names;       /* list --names: "collective algorithm" lines */
 	/* reports (report.h) */
 	long per_iter;         /* -I: per-iteration statistics columns */
 	bool latency;          /* --latency: OSU-like latency view */

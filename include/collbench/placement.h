@@ -22,7 +22,8 @@ enum cb_bind {
 };
 
 enum cb_mem {
-	CB_MEM_LOCAL,      /* the NUMA node of the rank's PU */
+	CB_MEM_LOCAL,      /* the NUMA node of the rank's PU, or the nearest node
+			    * with memory when that node has none */
 	CB_MEM_INTERLEAVE, /* pages interleaved over every NUMA node */
 	CB_MEM_NODE,       /* every rank's memory on one node (--mem node:N) */
 };
@@ -44,10 +45,14 @@ struct cb_rank_place {
 	int bind_errno;     /* errno of a failed binding, 0 */
 	int ran_on;         /* sched_getcpu() after setup, -1 not checked */
 	int window_numa;    /* node of the window's first page, -1 unknown */
+	int win_node;       /* planned window node (--mem local: the nearest node
+			     * with memory; node:N: N), -1 interleave or none */
+	int distance;       /* hwloc distance, PU's node to win_node, -1 unknown */
 	char window_nodes[32]; /* nodes seen in the window's pages (or planned) */
+	char page_nodes[64];   /* pages found per node, "0:96,1:32" (every page) */
 	int cpu_ok;         /* 1 runs on its PU, 0 mismatch, -1 not checked */
 	int mem_ok;         /* 1 pages on intended nodes, 0 mismatch, -1 not checked */
-	long pages_checked, pages_wrong;
+	long pages_checked, pages_wrong; /* every page of every buffer */
 	int wrong_node;     /* a node a page was found on although not intended */
 	bool checked;       /* cb_placement_check ran for this rank */
 	char host[64];      /* MPI: the rank's host ("" with threads: the run's) */

@@ -5,25 +5,57 @@
 #include "collbench/coll.h"
 #include "collbench/options.h"
 
+/* Why a point or half does not run: the phrase after "not applicable". */
+#define CB_WHY_LEN 96
+
 struct cb_point {
 	const struct cb_coll *coll;
-	const struct cb_algo *algo;
+	const struct cb_algo *algo; /* what was asked for (-A) */
 	const struct cb_dtype *dt;
 	const struct cb_redop *op; /* NULL for collectives without a reduction */
 	int root;                  /* -1 for collectives without a root */
 	struct cb_counts n;
+	/* What executes per half (0 out-of-place, 1 in-place): algo itself,
+	 * auto's pick, or NULL: the half does not run (no in-place form, or
+	 * algo does not apply there; why[h] says which). ran[0] NULL: the
+	 * point is skipped, reported as a comment line in the table only. */
+	const struct cb_algo *ran[2];
+	char why[2][CB_WHY_LEN];
+	/* Print the in-place note (why[1]) before this row: the first point of
+	 * its collective and algorithm in the plan whose in-place half does
+	 * not apply. */
+	bool note_inplace;
 };
+
+static inline bool cb_point_skipped(const struct cb_point *pt)
+{
+	return pt->ran[0] == NULL;
+}
+
+/* What ran, as the record's "ran" field: the executed algorithm's name, or
+ * "<out-of-place>/<in-place>" when the halves ran different ones (auto's
+ * alltoall in place). Writes into buf, returns it. */
+const char *cb_point_ran(const struct cb_point *pt, char *buf, size_t cap);
+/* The table's algo column: the name asked for, and for a chooser its pick
+ * after a colon (auto:direct). */
+const char *cb_point_label(const struct cb_point *pt, char *buf, size_t cap);
 
 struct cb_plan {
 	int nranks;
 	struct cb_point *points;
-	size_t npoints;
+	size_t npoints;   /* skipped points included (cb_point_skipped) */
+	size_t nskipped;
 	size_t max_send_bytes, max_recv_bytes, max_scratch_bytes;
 };
 
-/* Resolve the sweep; usage errors (unknown algorithm, root out of range...)
- * print one line and exit 6. */
-void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks);
+/* Resolve the sweep over nranks ranks on npus PUs (auto's crossovers
+ * depend on oversubscription); usage errors (unknown algorithm, root out of
+ * range...) print one line and exit 6. Every point's algorithm is asked
+ * where it applies (cb_algo_resolve); points where it does not are kept,
+ * marked skipped, so the table can say so in place. */
+void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, int npus);
+/* Exit 5 (unsupported) with one line when no point of any plan applies. */
+void cb_plans_check_runnable(const struct cb_plan *plans, int n);
 void cb_plan_free(struct cb_plan *pl);
 
 /* -g grammar: N, auto, A:B (A, 2A, 4A... up to B), A:B:+S (step S),

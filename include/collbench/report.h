@@ -4,7 +4,8 @@
  * JSON and CSV all render the same records, and none of them computes
  * anything: times, bandwidths, statistics, efficiency, the summary and the
  * gates' verdicts are filled in before a printer sees them (bench.c,
- * results.c). */
+ * results.c). Which fields a row has, and how each format shows them, is
+ * the one schema of fields.h. */
 #ifndef COLLBENCH_REPORT_H
 #define COLLBENCH_REPORT_H
 
@@ -109,6 +110,10 @@ void cb_report_header(FILE *f, const struct cb_options *o, const struct cb_place
 void cb_report_section(FILE *f, const struct cb_options *o, const struct cb_coll *coll,
 		       int nranks, const struct cb_counter_set *ctrs);
 void cb_report_row(FILE *f, const struct cb_options *o, const struct cb_result *r);
+/* Before a point's row (or in its place, if skipped): one comment line per
+ * not-applicable part ("# ll: not applicable at 1048576 B (at most 448 B)"),
+ * nothing when everything applies. */
+void cb_report_note(FILE *f, const struct cb_point *pt);
 void cb_report_footer(FILE *f, const struct cb_report *rep);
 
 /* Machine-readable renderings of the same records. */

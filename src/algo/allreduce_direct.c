@@ -19,12 +19,11 @@
  * no peer reads then; k's recv chunk k is read only between B2 and B3, and k
  * writes its other chunks then. Across calls: B1 of the next call and B3 of
  * this one; no scratch half is used. Buffers not in the window (a caller
- * other than the bench, or an offset layout) run "twoshot" instead. */
+ * other than the bench, or an offset layout) are a caller's bug
+ * (cb_need_window aborts): it never runs "twoshot" under its own name. */
 #include "collbench/algo.h"
 
 #define SEG CB_DIRECT_SEG
-
-extern const struct cb_algo cb_algo_allreduce_twoshot;
 
 static size_t seg_elems(size_t es)
 {
@@ -33,9 +32,9 @@ static size_t seg_elems(size_t es)
 
 static size_t scratch(const struct cb_counts *n, size_t es, int p)
 {
-	/* none of its own; twoshot's, for the fallback, which is never less
-	 * than a piece (min(SEG, the message)), so a transport's staging
-	 * buffer (one half) holds every piece */
+	/* none of its own; twoshot's, which is never less than a piece
+	 * (min(SEG, the message)), so a transport's staging buffer (one
+	 * half) holds every piece */
 	return cb_algo_allreduce_twoshot.scratch_bytes(n, es, p);
 }
 
@@ -46,10 +45,7 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 	const char *send = c->send;
 	char *recv = c->recv;
 
-	if (!comm_in_window(rk, c->send, bytes) || !comm_in_window(rk, c->recv, bytes)) {
-		cb_algo_allreduce_twoshot.run(rk, c);
-		return;
-	}
+	cb_need_window(rk, c, bytes, bytes, "allreduce direct");
 	if (p == 1) {
 		cb_copy(recv, send, bytes);
 		return;
@@ -73,8 +69,6 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 	}
 	comm_barrier(rk);
 }
-
-extern const struct cb_coll cb_coll_allreduce;
 
 const struct cb_algo cb_algo_allreduce_direct = {
 	.name = "direct",

@@ -7,8 +7,9 @@
  * barrier line and then the data lines: at P = 2 and 8 B the critical path
  * is one cache-line transfer each way instead of two.
  *
- * A message larger than CB_LL_BYTES, or windows without LL slots (P >
- * CB_LL_MAX_RANKS), runs "mesh" instead.
+ * It applies up to CB_LL_BYTES and CB_LL_MAX_RANKS ranks (windows have LL
+ * slots only then): elsewhere the plan skips it (cb_ll_applies), it does not
+ * run "mesh" under its own name.
  *
  * Iteration safety, without a barrier: call k uses slot k % 2 (slots 0 and
  * 1; --inject no-double-buffer forces slot 0). Rank a writes b's slot for
@@ -21,8 +22,6 @@
 
 #include "collbench/algo.h"
 
-extern const struct cb_algo cb_algo_allreduce_mesh;
-
 static void run(struct cb_rank *rk, const struct cb_call *c)
 {
 	size_t es = c->dt->size, n = c->n->count, bytes = n * es;
@@ -32,10 +31,8 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 	unsigned char in[CB_LL_BYTES] __attribute__((aligned(64)));
 	const void *acc = c->send;
 
-	if (!rk->comm->ll || bytes > CB_LL_BYTES) {
-		cb_algo_allreduce_mesh.run(rk, c);
-		return;
-	}
+	if (!rk->comm->ll || bytes > CB_LL_BYTES)
+		cb_algo_misuse(rk, "allreduce ll", bytes);   /* in[] would overflow */
 	if (p == 1) {
 		cb_copy(c->recv, c->send, bytes);
 		return;
@@ -54,12 +51,11 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 	cb_reduce_finish(c->dt, c->op, c->recv, n, p);
 }
 
-extern const struct cb_coll cb_coll_allreduce;
-
 const struct cb_algo cb_algo_allreduce_ll = {
 	.name = "ll",
 	.coll = &cb_coll_allreduce,
-	.summary = "one shot, inputs sent inline with the notify (<= 448 B, P <= 16; else mesh)",
+	.summary = "one shot, inputs sent inline with the notify (<= 448 B, P <= 16)",
 	.scratch_bytes = cb_scratch_send,
+	.applies = cb_ll_applies,
 	.run = run,
 };

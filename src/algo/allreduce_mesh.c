@@ -19,8 +19,6 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 	cb_reduce_finish(c->dt, c->op, c->recv, c->n->recv, rk->nranks);
 }
 
-extern const struct cb_coll cb_coll_allreduce;
-
 const struct cb_algo cb_algo_allreduce_mesh = {
 	.name = "mesh",
 	.coll = &cb_coll_allreduce,

@@ -35,8 +35,6 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 	memcpy(c->recv, s, n * es);
 }
 
-extern const struct cb_coll cb_coll_allreduce;
-
 const struct cb_algo cb_algo_allreduce_ring = {
 	.name = "ring",
 	.coll = &cb_coll_allreduce,

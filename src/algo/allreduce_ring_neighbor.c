@@ -68,8 +68,6 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 	cb_copy(c->recv, s, n * es);
 }
 
-extern const struct cb_coll cb_coll_allreduce;
-
 const struct cb_algo cb_algo_allreduce_ring_neighbor = {
 	.name = "ring-neighbor",
 	.coll = &cb_coll_allreduce,

@@ -100,8 +100,6 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 	}
 }
 
-extern const struct cb_coll cb_coll_allreduce;
-
 const struct cb_algo cb_algo_allreduce_twoshot = {
 	.name = "twoshot",
 	.coll = &cb_coll_allreduce,

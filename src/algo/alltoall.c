@@ -43,8 +43,6 @@ static void push(struct cb_rank *rk, const struct cb_call *c)
 	cb_copy(c->recv, s, (size_t)p * b);
 }
 
-extern const struct cb_coll cb_coll_alltoall;
-
 const struct cb_algo cb_algo_alltoall_pull = {
 	.name = "pull",
 	.coll = &cb_coll_alltoall,

@@ -1,8 +1,15 @@
-/* "auto": one descriptor per collective whose run function picks one of the
- * collective's algorithms by message size (the size column, bytes), by P, and
- * by whether ranks outnumber PUs (comm.h: cb_comm.oversubscribed), then runs
- * it. The choice depends only on values every rank shares, so all ranks of a
- * call run the same algorithm; and it is the same for every call of a point.
+/* "auto": one descriptor per collective whose pick function chooses one of
+ * the collective's algorithms by message size (the size column, bytes), by
+ * P, and by whether ranks outnumber PUs (cb_where.oversubscribed). The plan
+ * asks once per point and half (cb_algo_resolve), records the pick (the
+ * row's "ran": auto:direct in the table) and the timed loop runs the pick
+ * itself: no choice is made per call. The choice depends only on values
+ * every rank shares, so all ranks of a call run the same algorithm.
+ *
+ * Only applicable candidates are picked: a rule whose algorithm does not
+ * apply at the point (cb_algo_applies: ll above CB_LL_MAX_RANKS ranks,
+ * alltoall direct in place) is passed over for the next one, so auto never
+ * relies on a candidate's own fallback (there are none).
  *
  * Iteration safety: the chosen algorithm's own argument (its file comment).
  * Every candidate but the LL ones (allreduce ll, broadcast eager) runs at
@@ -10,7 +17,7 @@
  * across calls; the LL ones touch no scratch half, and every point ends in
  * the closing barrier, so consecutive points may pick any mix
  * (ring-neighbor is never chosen). Scratch: the largest any candidate
- * needs.
+ * needs (the plan sizes windows by what each point runs).
  *
  * Crossovers, measured with bench/run.sh on the 2-core development machine
  * (AMD EPYC, KVM, 2 vCPU, 32 MiB L3; see bench/RESULTS.md), float sum:
@@ -55,18 +62,6 @@ struct rule {
 
 #define ANY SIZE_MAX
 
-extern const struct cb_coll cb_coll_allreduce, cb_coll_broadcast, cb_coll_reduce,
-	cb_coll_allgather, cb_coll_reduce_scatter, cb_coll_alltoall, cb_coll_gather,
-	cb_coll_scatter, cb_coll_sendrecv;
-extern const struct cb_algo cb_algo_allreduce_mesh, cb_algo_allreduce_twoshot,
-	cb_algo_allreduce_ll, cb_algo_allreduce_direct, cb_algo_broadcast_eager,
-	cb_algo_broadcast_pull, cb_algo_broadcast_push, cb_algo_reduce_pull,
-	cb_algo_allgather_pull, cb_algo_allgather_push, cb_algo_reduce_scatter_pull,
-	cb_algo_reduce_scatter_push, cb_algo_alltoall_pull, cb_algo_alltoall_push,
-	cb_algo_gather_pull, cb_algo_scatter_pull, cb_algo_sendrecv_pull,
-	cb_algo_broadcast_direct, cb_algo_allgather_direct, cb_algo_reduce_scatter_direct,
-	cb_algo_alltoall_direct;
-
 static const struct rule allreduce_rules[] = {
 	{ CB_LL_LINE_BYTES, 0, &cb_algo_allreduce_ll },
 	{ 2048, 16384, &cb_algo_allreduce_mesh },
@@ -88,23 +83,24 @@ static const struct rule reduce_scatter_rules[] = {
 	{ 0, 32768, &cb_algo_reduce_scatter_pull },
 	{ ANY, ANY, &cb_algo_reduce_scatter_direct },
 };
+/* In place direct does not apply: pull, as before the plan said so. */
 static const struct rule alltoall_rules[] = {
 	{ 2048, 32768, &cb_algo_alltoall_push },
 	{ ANY, ANY, &cb_algo_alltoall_direct },
+	{ ANY, ANY, &cb_algo_alltoall_pull },
 };
 static const struct rule reduce_rules[] = { { ANY, ANY, &cb_algo_reduce_pull } };
 static const struct rule gather_rules[] = { { ANY, ANY, &cb_algo_gather_pull } };
 static const struct rule scatter_rules[] = { { ANY, ANY, &cb_algo_scatter_pull } };
 static const struct rule sendrecv_rules[] = { { ANY, ANY, &cb_algo_sendrecv_pull } };
 
-static const struct cb_algo *pick(const struct rule *rules, size_t nrules, const struct cb_rank *rk,
-				  const struct cb_counts *n)
+static const struct cb_algo *pick(const struct rule *rules, size_t nrules, const struct cb_where *w)
 {
-	int over = rk->comm->oversubscribed;
 	for (size_t i = 0; i < nrules; i++)
-		if (n->bytes <= (over ? rules[i].max_bytes_over : rules[i].max_bytes))
+		if (w->n->bytes <= (w->oversubscribed ? rules[i].max_bytes_over : rules[i].max_bytes) &&
+		    cb_algo_applies(rules[i].algo, w, NULL, 0))
 			return rules[i].algo;
-	return rules[nrules - 1].algo;
+	return NULL;
 }
 
 static size_t scratch_max(const struct rule *rules, size_t nrules, const struct cb_counts *n,
@@ -119,9 +115,9 @@ static size_t scratch_max(const struct rule *rules, size_t nrules, const struct 
 }
 
 #define AUTO(COLL)                                                                        \
-	static void COLL##_run(struct cb_rank *rk, const struct cb_call *c)               \
+	static const struct cb_algo *COLL##_pick(const struct cb_where *w)                \
 	{                                                                                 \
-		pick(COLL##_rules, CB_ARRAY_LEN(COLL##_rules), rk, c->n)->run(rk, c);     \
+		return pick(COLL##_rules, CB_ARRAY_LEN(COLL##_rules), w);                 \
 	}                                                                                 \
 	static size_t COLL##_scratch(const struct cb_counts *n, size_t es, int p)         \
 	{                                                                                 \
@@ -132,7 +128,7 @@ static size_t scratch_max(const struct rule *rules, size_t nrules, const struct 
 		.coll = &cb_coll_##COLL,                                                  \
 		.summary = "picks an algorithm by size, P and oversubscription (measured crossovers)", \
 		.scratch_bytes = COLL##_scratch,                                          \
-		.run = COLL##_run,                                                        \
+		.pick = COLL##_pick,                                                      \
 	};
 
 AUTO(allreduce)

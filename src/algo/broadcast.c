@@ -48,8 +48,6 @@ static void push(struct cb_rank *rk, const struct cb_call *c)
 	}
 }
 
-extern const struct cb_coll cb_coll_broadcast;
-
 const struct cb_algo cb_algo_broadcast_pull = {
 	.name = "pull",
 	.coll = &cb_coll_broadcast,

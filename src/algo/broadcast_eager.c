@@ -16,8 +16,9 @@
  * with >=, so the unacked tail of a row is harmless, and counting per root
  * keeps the scheme exact when -r changes the root between rows.
  *
- * A message larger than CB_LL_BYTES, or windows without LL slots, runs
- * "push" instead (one barrier per call; the parity rule). Slots 2..33 are
+ * It applies up to CB_LL_BYTES and CB_LL_MAX_RANKS ranks (cb_ll_applies);
+ * elsewhere the plan skips it (it used to run "push" under its own name).
+ * Slots 2..33 are
  * this algorithm's; allreduce "ll" owns 0 and 1. 32 slots, acks every 8th:
  * when ranks outnumber PUs a deep queue lets each rank run many calls per
  * time slice (64 B, 2 PUs: P=4 4.8-13 us per call against 17-39 with 8
@@ -28,8 +29,6 @@
 #define NSLOT 32u
 #define ACK_EVERY 8u
 
-extern const struct cb_algo cb_algo_broadcast_push;
-
 static void run(struct cb_rank *rk, const struct cb_call *c)
 {
 	size_t b = c->n->count * c->dt->size;
@@ -37,10 +36,8 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 	uint64_t m;
 	unsigned slot;
 
-	if (!rk->comm->ll || b > CB_LL_BYTES) {
-		cb_algo_broadcast_push.run(rk, c);
-		return;
-	}
+	if (!rk->comm->ll || b > CB_LL_BYTES)
+		cb_algo_misuse(rk, "broadcast eager", b);
 	m = rk->ll_root_calls[root]++;
 	slot = SLOT0 + (unsigned)(m % NSLOT);
 	if (r == root) {
@@ -59,12 +56,11 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 	}
 }
 
-extern const struct cb_coll cb_coll_broadcast;
-
 const struct cb_algo cb_algo_broadcast_eager = {
 	.name = "eager",
 	.coll = &cb_coll_broadcast,
-	.summary = "root sends inline, no barrier, 32 slots of flow control (<= 448 B, P <= 16; else push)",
+	.summary = "root sends inline, no barrier, 32 slots of flow control (<= 448 B, P <= 16)",
 	.scratch_bytes = cb_scratch_recv,
+	.applies = cb_ll_applies,
 	.run = run,
 };

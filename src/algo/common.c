@@ -1,4 +1,6 @@
 /* common.c: pieces shared by algorithms */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "collbench/algo.h"
@@ -68,4 +70,24 @@ void cb_copy_from(const struct cb_rank *rk, void *dst, const void *local, int pe
 		size_t k = n - i < CB_DIRECT_SEG ? n - i : CB_DIRECT_SEG;
 		cb_copy((char *)dst + i, comm_get(rk, (const char *)local + i, peer, k), k);
 	}
+}
+
+bool cb_ll_applies(const struct cb_where *w, char *why, size_t cap)
+{
+	if (w->n->bytes > CB_LL_BYTES) {
+		snprintf(why, cap, "at %zu B (at most %zu B)", w->n->bytes, (size_t)CB_LL_BYTES);
+		return false;
+	}
+	if (w->nranks > CB_LL_MAX_RANKS) {
+		snprintf(why, cap, "at %d ranks (at most %d)", w->nranks, CB_LL_MAX_RANKS);
+		return false;
+	}
+	return true;
+}
+
+void cb_algo_misuse(const struct cb_rank *rk, const char *algo, size_t bytes)
+{
+	fprintf(stderr, "collbench: rank %d: %s called outside its domain (%zu B, %d ranks): "
+		"a bug in the caller, not a result\n", rk->rank, algo, bytes, rk->nranks);
+	abort();
 }

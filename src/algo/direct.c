@@ -11,18 +11,13 @@
  * which their owner does not write in that call). Across calls: B2 of this
  * call and B1 of the next; no scratch half is used. Reads go in SEG pieces
  * (cb_copy_from), so a transport without mapped windows fetches at most SEG
- * at a time. Buffers outside the window, and in-place alltoall (whose
- * output overwrites the input peers read), run the collective's "pull". */
+ * at a time. Buffers outside the window are a caller's bug (cb_need_window
+ * aborts); in-place alltoall, whose output overwrites the input peers read,
+ * is outside the domain (alltoall_applies): the plan reports that half N/A
+ * instead of timing "pull" under this name. */
+#include <stdio.h>
+
 #include "collbench/algo.h"
-
-extern const struct cb_algo cb_algo_allgather_pull, cb_algo_reduce_scatter_pull,
-	cb_algo_broadcast_pull, cb_algo_alltoall_pull;
-
-static int direct_ok(const struct cb_rank *rk, const struct cb_call *c, size_t send_b,
-		     size_t recv_b)
-{
-	return comm_in_window(rk, c->send, send_b) && comm_in_window(rk, c->recv, recv_b);
-}
 
 /* allgather: block k of my recv = rank k's input; in place (send = recv +
  * r*b) rank k's input is block k of its recv, the same offset as my block k. */
@@ -33,10 +28,7 @@ static void allgather(struct cb_rank *rk, const struct cb_call *c)
 	char *recv = c->recv;
 	int inplace = (const char *)c->send == recv + (size_t)r * b;
 
-	if (!direct_ok(rk, c, b, (size_t)p * b)) {
-		cb_algo_allgather_pull.run(rk, c);
-		return;
-	}
+	cb_need_window(rk, c, b, (size_t)p * b, "allgather direct");
 	comm_barrier(rk);
 	for (int i = 0; i < p; i++) {
 		int k = (r + i) % p;
@@ -54,10 +46,7 @@ static void reduce_scatter(struct cb_rank *rk, const struct cb_call *c)
 	const char *mine = (const char *)c->send + (size_t)r * b;
 	char *recv = c->recv;
 
-	if (!direct_ok(rk, c, (size_t)p * b, b)) {
-		cb_algo_reduce_scatter_pull.run(rk, c);
-		return;
-	}
+	cb_need_window(rk, c, (size_t)p * b, b, "reduce_scatter direct");
 	comm_barrier(rk);
 	for (size_t i = 0; i < n; i += m) {
 		size_t k = n - i < m ? n - i : m;
@@ -74,10 +63,7 @@ static void broadcast(struct cb_rank *rk, const struct cb_call *c)
 {
 	size_t b = c->n->count * c->dt->size;
 
-	if (!direct_ok(rk, c, b, b)) {
-		cb_algo_broadcast_pull.run(rk, c);
-		return;
-	}
+	cb_need_window(rk, c, b, b, "broadcast direct");
 	comm_barrier(rk);
 	cb_copy_from(rk, c->recv, c->send, c->root, b);
 	comm_barrier(rk);
@@ -90,10 +76,9 @@ static void alltoall(struct cb_rank *rk, const struct cb_call *c)
 	int p = rk->nranks, r = rk->rank;
 	char *recv = c->recv;
 
-	if ((const void *)c->send == (const void *)c->recv || !direct_ok(rk, c, (size_t)p * b, (size_t)p * b)) {
-		cb_algo_alltoall_pull.run(rk, c);
-		return;
-	}
+	cb_need_window(rk, c, (size_t)p * b, (size_t)p * b, "alltoall direct");
+	if ((const void *)c->send == (const void *)c->recv)
+		cb_algo_misuse(rk, "alltoall direct (in place)", (size_t)p * b);
 	comm_barrier(rk);
 	for (int i = 0; i < p; i++) {
 		int k = (r + i) % p;
@@ -102,9 +87,9 @@ static void alltoall(struct cb_rank *rk, const struct cb_call *c)
 	comm_barrier(rk);
 }
 
-/* Scratch: none of their own; the fallback's, which is never less than
- * one piece (at most a block), so a transport's staging buffer (one half)
- * holds every piece. */
+/* Scratch: none of their own; pull's, which is never less than one piece
+ * (at most a block), so a transport's staging buffer (one half) holds
+ * every piece. */
 #define SCRATCH(NAME, FALLBACK)                                                       \
 	static size_t NAME##_scratch(const struct cb_counts *n, size_t es, int p)     \
 	{                                                                             \
@@ -115,8 +100,14 @@ SCRATCH(reduce_scatter, cb_algo_reduce_scatter_pull)
 SCRATCH(broadcast, cb_algo_broadcast_pull)
 SCRATCH(alltoall, cb_algo_alltoall_pull)
 
-extern const struct cb_coll cb_coll_allgather, cb_coll_reduce_scatter, cb_coll_broadcast,
-	cb_coll_alltoall;
+static bool alltoall_applies(const struct cb_where *w, char *why, size_t cap)
+{
+	if (w->inplace) {
+		snprintf(why, cap, "in place (its output overwrites the input peers read)");
+		return false;
+	}
+	return true;
+}
 
 const struct cb_algo cb_algo_allgather_direct = {
 	.name = "direct",
@@ -147,5 +138,6 @@ const struct cb_algo cb_algo_alltoall_direct = {
 	.coll = &cb_coll_alltoall,
 	.summary = "barrier, copy block r straight from every rank's send buffer, barrier",
 	.scratch_bytes = alltoall_scratch,
+	.applies = alltoall_applies,
 	.run = alltoall,
 };

@@ -150,9 +150,6 @@ static void broadcast(struct cb_rank *rk, const struct cb_call *c)
 	}
 }
 
-extern const struct cb_coll cb_coll_allgather, cb_coll_alltoall, cb_coll_reduce_scatter,
-	cb_coll_broadcast;
-
 const struct cb_algo cb_algo_allgather_pipeline = {
 	.name = "pipeline",
 	.coll = &cb_coll_allgather,

@@ -50,8 +50,6 @@ static void twophase(struct cb_rank *rk, const struct cb_call *c)
 	}
 }
 
-extern const struct cb_coll cb_coll_reduce;
-
 const struct cb_algo cb_algo_reduce_pull = {
 	.name = "pull",
 	.coll = &cb_coll_reduce,

@@ -84,8 +84,6 @@ static void push(struct cb_rank *rk, const struct cb_call *c)
 	cb_reduce_finish(c->dt, c->op, c->recv, C, p);
 }
 
-extern const struct cb_coll cb_coll_reduce_scatter;
-
 const struct cb_algo cb_algo_reduce_scatter_pull = {
 	.name = "pull",
 	.coll = &cb_coll_reduce_scatter,

@@ -3,11 +3,6 @@
  * size, busbw factor 2(P-1)/P. In-place: send == recv. */
 #include "collbench/coll.h"
 
-static void fill_input(const struct cb_call *c, const struct cb_values *v)
-{
-	cb_values_fill_in(v, (void *)c->send, c->rank, 0, c->n->send);
-}
-
 static size_t fill_expected(const struct cb_call *c, const struct cb_values *v, void *exp)
 {
 	cb_values_fill_reduced(v, exp, 0, c->n->recv);
@@ -22,6 +17,5 @@ const struct cb_coll cb_coll_allreduce = {
 	.busbw_factor = cb_busbw_allreduce,
 	.counts = cb_counts_whole,
 	.inplace = cb_inplace_same,
-	.fill_input = fill_input,
 	.fill_expected = fill_expected,
 };

@@ -4,11 +4,6 @@
  * out[k*count + j] = in_k[r*count + j]. */
 #include "collbench/coll.h"
 
-static void fill_input(const struct cb_call *c, const struct cb_values *v)
-{
-	cb_values_fill_in(v, (void *)c->send, c->rank, 0, c->n->send);
-}
-
 static size_t fill_expected(const struct cb_call *c, const struct cb_values *v, void *exp)
 {
 	size_t C = c->n->count, b = C * c->dt->size;
@@ -25,6 +20,5 @@ const struct cb_coll cb_coll_alltoall = {
 	.busbw_factor = cb_busbw_nm1_over_n,
 	.counts = cb_counts_alltoall,
 	.inplace = cb_inplace_same,
-	.fill_input = fill_input,
 	.fill_expected = fill_expected,
 };

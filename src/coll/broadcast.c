@@ -5,11 +5,6 @@
  * the wrong rank shows). Golden: out[i] = in_root[i]. */
 #include "collbench/coll.h"
 
-static void fill_input(const struct cb_call *c, const struct cb_values *v)
-{
-	cb_values_fill_in(v, (void *)c->send, c->rank, 0, c->n->send);
-}
-
 static size_t fill_expected(const struct cb_call *c, const struct cb_values *v, void *exp)
 {
 	cb_values_fill_in(v, exp, c->root, 0, c->n->recv);
@@ -25,6 +20,5 @@ const struct cb_coll cb_coll_broadcast = {
 	.busbw_factor = cb_busbw_one,
 	.counts = cb_counts_whole,
 	.inplace = cb_inplace_same,
-	.fill_input = fill_input,
 	.fill_expected = fill_expected,
 };

@@ -86,3 +86,8 @@ void cb_counts_alltoall(size_t bytes, size_t esize, int nranks, struct cb_counts
 	n->send = n->recv = n->count * (size_t)nranks;
 	n->bytes = n->algbw_bytes = n->send * esize;
 }
+
+void cb_fill_input_default(const struct cb_call *c, const struct cb_values *v)
+{
+	cb_values_fill_in(v, (void *)c->send, c->rank, 0, c->n->send);
+}

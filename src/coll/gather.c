@@ -5,11 +5,6 @@
  * in_k[j]; other ranks' output is undefined and not checked. */
 #include "collbench/coll.h"
 
-static void fill_input(const struct cb_call *c, const struct cb_values *v)
-{
-	cb_values_fill_in(v, (void *)c->send, c->rank, 0, c->n->send);
-}
-
 static size_t fill_expected(const struct cb_call *c, const struct cb_values *v, void *exp)
 {
 	size_t b = c->n->count * c->dt->size;
@@ -29,6 +24,5 @@ const struct cb_coll cb_coll_gather = {
 	.busbw_factor = cb_busbw_nm1_over_n,
 	.counts = cb_counts_gather,
 	.inplace = cb_inplace_send_in_recv,
-	.fill_input = fill_input,
 	.fill_expected = fill_expected,
 };

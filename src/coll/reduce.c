@@ -4,11 +4,6 @@
  * other ranks' output is undefined and not checked. */
 #include "collbench/coll.h"
 
-static void fill_input(const struct cb_call *c, const struct cb_values *v)
-{
-	cb_values_fill_in(v, (void *)c->send, c->rank, 0, c->n->send);
-}
-
 static size_t fill_expected(const struct cb_call *c, const struct cb_values *v, void *exp)
 {
 	if (c->rank != c->root)
@@ -26,6 +21,5 @@ const struct cb_coll cb_coll_reduce = {
 	.busbw_factor = cb_busbw_one,
 	.counts = cb_counts_whole,
 	.inplace = cb_inplace_same,
-	.fill_input = fill_input,
 	.fill_expected = fill_expected,
 };

@@ -1,120 +1,17 @@
-/* registry.c: the tables of collectives and algorithms. Adding one is adding
- * its descriptor file and one line here. */
+/* registry.c: the tables of collectives and algorithms, generated from the
+ * lists in coll.h (CB_COLL_LIST, CB_ALGO_LIST), and name lookups. */
+#include <stdio.h>
 #include <string.h>
 
 #include "collbench/coll.h"
 
-extern const struct cb_coll cb_coll_allreduce;
-extern const struct cb_coll cb_coll_broadcast;
-extern const struct cb_coll cb_coll_reduce;
-extern const struct cb_coll cb_coll_allgather;
-extern const struct cb_coll cb_coll_reduce_scatter;
-extern const struct cb_coll cb_coll_alltoall;
-extern const struct cb_coll cb_coll_gather;
-extern const struct cb_coll cb_coll_scatter;
-extern const struct cb_coll cb_coll_sendrecv;
+#define COLL_ENTRY(C) &cb_coll_##C,
+#define ALGO_ENTRY(C, A) &cb_algo_##C##_##A,
 
-extern const struct cb_algo cb_algo_allreduce_mesh;
-extern const struct cb_algo cb_algo_allreduce_twophase;
-extern const struct cb_algo cb_algo_allreduce_ring;
-extern const struct cb_algo cb_algo_allreduce_ring_neighbor;
-extern const struct cb_algo cb_algo_allreduce_twoshot;
-extern const struct cb_algo cb_algo_allreduce_ll;
-extern const struct cb_algo cb_algo_allreduce_direct;
-extern const struct cb_algo cb_algo_allgather_direct;
-extern const struct cb_algo cb_algo_reduce_scatter_direct;
-extern const struct cb_algo cb_algo_broadcast_direct;
-extern const struct cb_algo cb_algo_alltoall_direct;
-extern const struct cb_algo cb_algo_broadcast_eager;
-extern const struct cb_algo cb_algo_broadcast_pull;
-extern const struct cb_algo cb_algo_broadcast_push;
-extern const struct cb_algo cb_algo_reduce_pull;
-extern const struct cb_algo cb_algo_reduce_twophase;
-extern const struct cb_algo cb_algo_allgather_pull;
-extern const struct cb_algo cb_algo_allgather_push;
-extern const struct cb_algo cb_algo_reduce_scatter_pull;
-extern const struct cb_algo cb_algo_reduce_scatter_ring;
-extern const struct cb_algo cb_algo_reduce_scatter_push;
-extern const struct cb_algo cb_algo_alltoall_pull;
-extern const struct cb_algo cb_algo_alltoall_push;
-extern const struct cb_algo cb_algo_gather_pull;
-extern const struct cb_algo cb_algo_gather_push;
-extern const struct cb_algo cb_algo_scatter_pull;
-extern const struct cb_algo cb_algo_scatter_push;
-extern const struct cb_algo cb_algo_sendrecv_pull;
-extern const struct cb_algo cb_algo_sendrecv_push;
-extern const struct cb_algo cb_algo_allreduce_auto;
-extern const struct cb_algo cb_algo_broadcast_pipeline;
-extern const struct cb_algo cb_algo_broadcast_auto;
-extern const struct cb_algo cb_algo_reduce_auto;
-extern const struct cb_algo cb_algo_allgather_pipeline;
-extern const struct cb_algo cb_algo_allgather_auto;
-extern const struct cb_algo cb_algo_reduce_scatter_pipeline;
-extern const struct cb_algo cb_algo_reduce_scatter_auto;
-extern const struct cb_algo cb_algo_alltoall_pipeline;
-extern const struct cb_algo cb_algo_alltoall_auto;
-extern const struct cb_algo cb_algo_gather_auto;
-extern const struct cb_algo cb_algo_scatter_auto;
-extern const struct cb_algo cb_algo_sendrecv_auto;
-
-/* nccl-tests' order of collectives. */
-const struct cb_coll *const cb_colls[] = {
-	&cb_coll_allreduce,
-	&cb_coll_broadcast,
-	&cb_coll_reduce,
-	&cb_coll_allgather,
-	&cb_coll_reduce_scatter,
-	&cb_coll_alltoall,
-	&cb_coll_gather,
-	&cb_coll_scatter,
-	&cb_coll_sendrecv,
-};
+const struct cb_coll *const cb_colls[] = { CB_COLL_LIST(COLL_ENTRY) };
 const size_t cb_ncolls = CB_ARRAY_LEN(cb_colls);
 
-const struct cb_algo *const cb_algos[] = {
-	&cb_algo_allreduce_mesh,
-	&cb_algo_allreduce_twophase,
-	&cb_algo_allreduce_ring,
-	&cb_algo_allreduce_ring_neighbor,
-	&cb_algo_allreduce_twoshot,
-	&cb_algo_allreduce_ll,
-	&cb_algo_allreduce_direct,
-	&cb_algo_allreduce_auto,
-	&cb_algo_broadcast_pull,
-	&cb_algo_broadcast_push,
-	&cb_algo_broadcast_pipeline,
-	&cb_algo_broadcast_eager,
-	&cb_algo_broadcast_direct,
-	&cb_algo_broadcast_auto,
-	&cb_algo_reduce_pull,
-	&cb_algo_reduce_twophase,
-	&cb_algo_reduce_auto,
-	&cb_algo_allgather_pull,
-	&cb_algo_allgather_push,
-	&cb_algo_allgather_pipeline,
-	&cb_algo_allgather_direct,
-	&cb_algo_allgather_auto,
-	&cb_algo_reduce_scatter_pull,
-	&cb_algo_reduce_scatter_ring,
-	&cb_algo_reduce_scatter_push,
-	&cb_algo_reduce_scatter_pipeline,
-	&cb_algo_reduce_scatter_direct,
-	&cb_algo_reduce_scatter_auto,
-	&cb_algo_alltoall_pull,
-	&cb_algo_alltoall_push,
-	&cb_algo_alltoall_pipeline,
-	&cb_algo_alltoall_direct,
-	&cb_algo_alltoall_auto,
-	&cb_algo_gather_pull,
-	&cb_algo_gather_push,
-	&cb_algo_gather_auto,
-	&cb_algo_scatter_pull,
-	&cb_algo_scatter_push,
-	&cb_algo_scatter_auto,
-	&cb_algo_sendrecv_pull,
-	&cb_algo_sendrecv_push,
-	&cb_algo_sendrecv_auto,
-};
+const struct cb_algo *const cb_algos[] = { CB_ALGO_LIST(ALGO_ENTRY) };
 const size_t cb_nalgos = CB_ARRAY_LEN(cb_algos);
 
 const struct cb_coll *cb_coll_find(const char *name)
@@ -132,4 +29,36 @@ const struct cb_algo *cb_algo_find(const struct cb_coll *coll, const char *name)
 		if (cb_algos[i]->coll == coll && !strcmp(cb_algos[i]->name, name))
 			return cb_algos[i];
 	return NULL;
+}
+
+bool cb_algo_applies(const struct cb_algo *a, const struct cb_where *w, char *why, size_t cap)
+{
+	char none[8];
+	if (!why) {
+		why = none;
+		cap = sizeof none;
+	}
+	why[0] = '\0';
+	return !a->applies || a->applies(w, why, cap);
+}
+
+const struct cb_algo *cb_algo_resolve(const struct cb_algo *a, const struct cb_where *w,
+				      char *why, size_t cap)
+{
+	const struct cb_algo *r;
+	if (!cb_algo_applies(a, w, why, cap))
+		return NULL;
+	if (!a->pick)
+		return a;
+	r = a->pick(w);
+	if (!r && why)
+		snprintf(why, cap, "at %zu B over %d ranks (no candidate applies)", w->n->bytes,
+			 w->nranks);
+	return r;
+}
+
+void cb_registry_print_names(FILE *f)
+{
+	for (size_t i = 0; i < cb_nalgos; i++)
+		fprintf(f, "%s %s\n", cb_algos[i]->coll->name, cb_algos[i]->name);
 }

@@ -5,11 +5,6 @@
  * rank d: out[j] = in_root[d*count + j]. */
 #include "collbench/coll.h"
 
-static void fill_input(const struct cb_call *c, const struct cb_values *v)
-{
-	cb_values_fill_in(v, (void *)c->send, c->rank, 0, c->n->send);
-}
-
 static size_t fill_expected(const struct cb_call *c, const struct cb_values *v, void *exp)
 {
 	cb_values_fill_in(v, exp, c->root, (size_t)c->rank * c->n->count, c->n->recv);
@@ -25,6 +20,5 @@ const struct cb_coll cb_coll_scatter = {
 	.busbw_factor = cb_busbw_nm1_over_n,
 	.counts = cb_counts_scatter,
 	.inplace = cb_inplace_recv_in_send,
-	.fill_input = fill_input,
 	.fill_expected = fill_expected,
 };

@@ -4,11 +4,6 @@
  * r: out[i] = in_{r-1}[i]. */
 #include "collbench/coll.h"
 
-static void fill_input(const struct cb_call *c, const struct cb_values *v)
-{
-	cb_values_fill_in(v, (void *)c->send, c->rank, 0, c->n->send);
-}
-
 static size_t fill_expected(const struct cb_call *c, const struct cb_values *v, void *exp)
 {
 	cb_values_fill_in(v, exp, cb_mod(c->rank - 1, c->nranks), 0, c->n->recv);
@@ -23,6 +18,5 @@ const struct cb_coll cb_coll_sendrecv = {
 	.busbw_factor = cb_busbw_one,
 	.counts = cb_counts_whole,
 	.inplace = cb_inplace_none,
-	.fill_input = fill_input,
 	.fill_expected = fill_expected,
 };

@@ -1,0 +1,134 @@
+/* bench_exchange.c: how rank 0 learns the ranks' results and the ranks
+ * learn rank 0's decisions (struct exchange: rank threads share memory, MPI
+ * processes use collectives), and the MPI placement block; moved from
+ * bench.c unchanged. */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "bench_run.h"
+#include "collbench/transport.h"
+
+static void th_setup(struct run *run)
+{
+	pthread_barrier_wait(&run->setup);
+}
+
+static void th_row(struct run *run, struct cb_rank *rk, int inplace_ok)
+{
+	(void)run;
+	(void)inplace_ok;
+	comm_barrier(rk);   /* slots complete before rank 0 reads them */
+}
+
+static void th_decide(struct run *run, struct cb_rank *rk, void *buf, size_t len)
+{
+	(void)run;
+	(void)buf;
+	(void)len;
+	comm_barrier(rk);   /* rank 0 wrote buf before it */
+}
+
+static void th_copy_times(struct run *run, struct cb_rank *rk)
+{
+	(void)run;
+	comm_barrier(rk);
+}
+
+const struct exchange bench_threads_exchange = { th_setup, th_row, th_decide, th_copy_times };
+
+static void mpi_setup(struct run *run)
+{
+	pthread_barrier_wait(&run->setup);   /* this process's one rank thread */
+	cb_mpi_barrier();
+}
+
+/* Slots are plain bytes: every process runs the same binary. Samples: the
+ * iterations actually timed (the same count on every rank), per half. */
+static void mpi_row(struct run *run, struct cb_rank *rk, int inplace_ok)
+{
+	cb_mpi_gather(run->slots, 2 * sizeof *run->slots);
+	for (int h = 0; h <= (inplace_ok ? 1 : 0); h++) {
+		long it = run->slots[2 * rk->rank + h].iters;
+		cb_mpi_gather_doubles(run->samples, 2 * run->nsamples, h * run->nsamples,
+				      it < run->nsamples ? it : run->nsamples);
+	}
+}
+
+static void mpi_decide(struct run *run, struct cb_rank *rk, void *buf, size_t len)
+{
+	(void)run;
+	(void)rk;
+	cb_mpi_bcast(buf, len);
+}
+
+static void mpi_copy_times(struct run *run, struct cb_rank *rk)
+{
+	(void)rk;
+	cb_mpi_gather(run->cp_t, 2 * sizeof *run->cp_t);
+}
+
+const struct exchange bench_mpi_exchange = { mpi_setup, mpi_row, mpi_decide, mpi_copy_times };
+
+/* MPI: where every rank runs, gathered to rank 0 for the placement block.
+ * The launcher binds the processes (collbench does not): the block shows
+ * the PU each rank ran on at setup and the PUs its binding allows. */
+struct mpi_place {
+	int pid, pu, nallowed;
+	char host[64];
+	char allowed[48];
+};
+
+static void cpulist(char *out, size_t cap, const cpu_set_t *set)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (int c = 0; c < CPU_SETSIZE && len + 12 < cap; c++) {
+		int e = c;
+		if (!CPU_ISSET(c, set))
+			continue;
+		while (e + 1 < CPU_SETSIZE && CPU_ISSET(e + 1, set))
+			e++;
+		len += (size_t)snprintf(out + len, cap - len, len ? ",%d" : "%d", c);
+		if (e > c)
+			len += (size_t)snprintf(out + len, cap - len, "-%d", e);
+		c = e;
+	}
+}
+
+void bench_mpi_placement(struct run *run, int r)
+{
+	int p = run->plan->nranks, hosts = cb_xport.nhosts;
+	struct mpi_place *all = cb_xcalloc((size_t)p, sizeof *all), *me = &all[r];
+	cpu_set_t set;
+	FILE *f = run->io->out;
+
+	me->pid = (int)getpid();
+	me->pu = sched_getcpu();
+	gethostname(me->host, sizeof me->host - 1);
+	CPU_ZERO(&set);
+	if (!sched_getaffinity(0, sizeof set, &set)) {
+		me->nallowed = CPU_COUNT(&set);
+		cpulist(me->allowed, sizeof me->allowed, &set);
+	}
+	cb_mpi_gather(all, sizeof *all);
+	if (r == 0) {
+		fprintf(f, "#\n# Transport: MPI (%s), %d process%s on %d host%s, %s windows, binding by the launcher\n",
+			cb_xport.library, p, p == 1 ? "" : "es", hosts, hosts == 1 ? "" : "s",
+			cb_xport.window == CB_MPIWIN_SHARED ? "shared (MPI_Win_allocate_shared)"
+							     : "rma (MPI_Win_allocate)");
+		for (int q = 0; q < p; q++)
+			fprintf(f, "#  Rank %2d Pid %6d on %10s PU %3d allowed PUs %s (%d)\n", q,
+				all[q].pid, all[q].host, all[q].pu, all[q].allowed, all[q].nallowed);
+		for (int q = 0; q < p; q++) {
+			struct cb_rank_place *rp = &run->pl->ranks[q];
+			rp->ran_on = all[q].pu;
+			rp->pid = all[q].pid;
+			snprintf(rp->host, sizeof rp->host, "%s", all[q].host);
+		}
+		fprintf(f, "#\n");
+		fflush(f);
+	}
+	free(all);
+}

@@ -1,0 +1,260 @@
+/* bench_timed.c: one row half on one rank (bench_run.h): warm-up,
+ * the synchronised start, the timed loop with per-iteration samples and
+ * its checkpoints (--duration, signals), --perf-ctl around it, --counters,
+ * then the check iterations. Moved from bench.c unchanged; the timed loop
+ * runs the algorithm the plan resolved (cb_point.ran), nothing more. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench_run.h"
+
+static void corrupt_one(const struct cb_call *c, size_t n)
+{
+	/* Flip a bit in the most significant byte (little-endian layout):
+	 * far outside any ULP tolerance for every type. */
+	unsigned char *e = (unsigned char *)c->recv + (n / 2) * c->dt->size;
+	e[c->dt->size - 1] ^= 0x40;
+}
+
+static double *samples_of(struct run *run, int r, int h)
+{
+	return run->samples + (size_t)(2 * r + h) * (size_t)run->nsamples;
+}
+
+/* --perf-ctl: rank 0 tells perf and waits for its ack; the caller's barrier
+ * keeps the other ranks waiting meanwhile. No ack: one line, exit 2. */
+static void perf_send(struct run *run, struct cb_rank *rk, const char *cmd)
+{
+	const char *why;
+	/* Within half of -T, so that a missing ack is reported as such and
+	 * not as a hang. */
+	double ms = run->o->timeout > 0 ? run->o->timeout * 500 : CB_PERF_ACK_MS;
+	if (rk->rank != 0)
+		return;
+	if (cb_perf_ctl_send(run->io->pctl, cmd, ms < CB_PERF_ACK_MS ? (int)ms : CB_PERF_ACK_MS, &why)) {
+		cb_progress_hold(run->io->prog);
+		fflush(run->io->out);
+		cb_die(CB_EXIT_RESOURCE, "--perf-ctl: '%s' failed: %s", cmd, why);
+	}
+}
+
+/* Checkpoints of the timed loop: rank 0 decides, the barrier after the
+ * decision publishes it, and every rank stops at the same iteration. They end
+ * --duration's loop, and stop the loop at the next checkpoint after SIGINT or
+ * SIGTERM (not only at the row's end). Rank 0 spaces them by its measured
+ * time per iteration: every twentieth of the duration, else about every
+ * CK_SPACING_S seconds, growing at most twofold each time (so a slow start
+ * cannot postpone the next one by much). A fixed -n loop shorter than the
+ * spacing has no checkpoint at all: nothing extra is timed. */
+#define CK_SPACING_S 0.1
+#define CK_BLIND_FIRST 1024   /* -w 0: no estimate of the time per iteration */
+
+static long ck_step(const struct run *run, double per_ns, double left_ns, long i)
+{
+	double target = run->o->duration > 0 ? run->o->duration * 1e9 / 20 : CK_SPACING_S * 1e9;
+	double step;
+	if (target > left_ns)
+		target = left_ns;
+	step = per_ns > 0 ? target / per_ns : 2.0 * (double)i;
+	if (i > 0 && step > 2.0 * (double)i)
+		step = 2.0 * (double)i;
+	return step < 1 ? 1 : step > (double)(1L << 40) ? 1L << 40 : (long)step;
+}
+
+/* Rank 0 before the timed loop: where the first checkpoint is. --duration
+ * needs one after the first iteration (its estimate); otherwise the warm-up's
+ * time per iteration places it. A signal already seen: right after the first
+ * iteration, so that the row still has one timed iteration. */
+static void checkpoint_first(struct run *run, struct checkpoint *k, double warm_ns)
+{
+	const struct cb_options *o = run->o;
+	long first;
+	if (o->duration > 0 || cb_bench_stop)
+		first = 1;
+	else if (o->warmup > 0)
+		first = ck_step(run, warm_ns / (double)o->warmup, 1e300, 0);
+	else
+		first = CK_BLIND_FIRST;
+	atomic_store_explicit(&k->stop, 0, memory_order_relaxed);
+	atomic_store_explicit(&k->next, first, memory_order_relaxed);
+}
+
+/* Rank 0 at checkpoint i (i >= 1 iterations done, started at t0). */
+static void checkpoint_decide(struct run *run, struct checkpoint *k, long i, int64_t t0)
+{
+	double dl = run->o->duration * 1e9, el = (double)(now_ns() - t0);
+	bool dur = run->o->duration > 0;
+	bool stop = (dur && el >= dl) || cb_bench_stop || i >= (1L << 40);
+	atomic_store_explicit(&k->stop, stop, memory_order_relaxed);
+	atomic_store_explicit(&k->next, i + ck_step(run, el / (double)i, dur ? dl - el : 1e300, i),
+			      memory_order_relaxed);
+}
+
+/* Check iterations run back to back with fresh inputs; each rank checks
+ * its own output and remembers its first failing iteration. */
+static void check_half(struct run *run, struct cb_rank *rk, const struct cb_point *pt,
+		       const struct rank_bufs *b, const struct cb_algo *algo, struct cb_call *cp,
+		       struct cb_half_slot *slot)
+{
+	const struct cb_options *o = run->o;
+	struct cb_rank_state *st = rk->state;
+	struct cb_call c = *cp;
+	struct cb_values v;
+
+	atomic_store_explicit(&st->phase, CB_PHASE_CHECK, memory_order_relaxed);
+	slot->first_bad = -1;
+	slot->bad_count = 0;
+	rk->jitter_on = 1;
+	rk->stall_pending = (rk->faults & CB_FAULT_SLOW_READER) &&
+			    rk->rank != (pt->root >= 0 ? pt->root : 0);
+	for (long it = 0; it < o->check; it++) {
+		size_t n, bad;
+		atomic_store_explicit(&st->iteration, (uint64_t)it, memory_order_relaxed);
+		if (run->inject == CB_INJECT_ZERO_SIGNAL && rk->rank == rk->nranks - 1 &&
+		    rk->rank > 0 && !run->zeroed) {
+			run->zeroed = 1;  /* only this rank's thread touches it */
+			comm_zero_own_signals(rk);
+		}
+		comm_jitter(rk);
+		cb_values_init(&v, pt->dt, pt->op, rk->nranks, (unsigned)(it + 1));
+		cb_coll_fill_input(pt->coll, &c, &v);
+		comm_begin_call(rk);
+		algo->run(rk, &c);
+		n = pt->coll->fill_expected(&c, &v, b->exp);
+		/* The root's output is the one rooted collectives define. */
+		if (run->inject == CB_INJECT_CORRUPT && it == 0 && n &&
+		    rk->rank == (pt->root >= 0 ? pt->root : rk->nranks - 1))
+			corrupt_one(&c, n);
+		bad = cb_values_compare(&v, c.recv, b->exp, n);
+		if (bad && slot->first_bad < 0) {
+			slot->first_bad = it;
+			slot->bad_count = (long long)bad;
+		}
+		atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
+	}
+	rk->jitter_on = 0;
+}
+
+/* One function from the warm-up to the end of the timed loop (about 120
+ * lines): the timed loop must stay one loop with nothing but the call, the
+ * sample and a checkpoint test in it. */
+void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *pt,
+		    struct rank_bufs *b, int inplace, struct cb_half_slot *slot,
+		    struct rank_prof *prof)
+{
+	const struct cb_options *o = run->o;
+	struct cb_rank_state *st = rk->state;
+	size_t soff = 0, roff = 0;
+	struct cb_call c = { b->send, b->recv, &pt->n, pt->dt, pt->op, pt->root,
+			     rk->rank, rk->nranks };
+	struct cb_values v;
+	const struct cb_algo *algo = pt->ran[inplace];   /* what runs (plan.c) */
+	int64_t t0, prev, base, total = 0;
+	uint64_t slow0, paused0;
+	double *samp = samples_of(run, rk->rank, inplace);
+	bool dur = o->duration > 0;
+	long i, next_ck;
+
+	if (inplace) {
+		pt->coll->inplace(&pt->n, rk->rank, rk->nranks, &soff, &roff);
+		c.send = b->recv + soff * pt->dt->size;
+		c.recv = b->recv + roff * pt->dt->size;
+	}
+	cb_values_init(&v, pt->dt, pt->op, rk->nranks, 0);
+	cb_coll_fill_input(pt->coll, &c, &v);
+
+	atomic_store_explicit(&st->phase, CB_PHASE_WARMUP, memory_order_relaxed);
+	t0 = now_ns();
+	for (long i = 0; i < o->warmup; i++) {
+		comm_begin_call(rk);
+		algo->run(rk, &c);
+	}
+
+	/* Rank 0 publishes the first checkpoint, then a synchronised start; -z 3
+	 * re-synchronises before every call and times only the call. */
+	atomic_store_explicit(&st->phase, CB_PHASE_TIMED, memory_order_relaxed);
+	{
+		struct checkpoint *k = &run->ck[prof->ck++ & 1];
+		if (rk->rank == 0)
+			checkpoint_first(run, k, (double)(now_ns() - t0));
+		run->ex->decide(run, rk, k, sizeof *k);
+		next_ck = atomic_load_explicit(&k->next, memory_order_relaxed);
+	}
+	comm_barrier(rk);   /* the start (an MPI broadcast above is no barrier) */
+	if (run->inject == CB_INJECT_DROP_NOTIFY && rk->rank == rk->nranks - 1 &&
+	    rk->call_seq == (uint64_t)o->warmup)
+		rk->drop_notifies = 1;  /* only in the first row half */
+	/* --perf-ctl: perf counts from here (rank 0 has its ack before any
+	 * rank passes the barrier) ... */
+	if (run->io->pctl) {
+		perf_send(run, rk, "enable");
+		comm_barrier(rk);
+	}
+	if (prof->has_ctr)
+		cb_counters_start(&prof->ctr);
+	/* Samples: every iteration's end time (under -z 3, which excludes the
+	 * barrier, the call's duration); combine() turns them into times. */
+	slow0 = rk->yield_slow;
+	paused0 = rk->yield_paused;
+	t0 = prev = now_ns();
+	/* Samples are ns since a base all ranks share: in one process the run's
+	 * base; across MPI processes (clocks of different hosts are unrelated)
+	 * each rank's own start, which all ranks passed at once (the barrier
+	 * above), so combine() sees every start at 0. */
+	base = run->mpi ? t0 : run->base_ns;
+	slot->start_ns = (double)(t0 - base);
+	for (i = 0; dur || i < o->iters; i++) {
+		int64_t ti = 0, te;
+		if (i == next_ck) {
+			/* All ranks agree on the count: rank 0 decides, a barrier
+			 * publishes it. */
+			struct checkpoint *k = &run->ck[prof->ck++ & 1];
+			if (rk->rank == 0)
+				checkpoint_decide(run, k, i, t0);
+			run->ex->decide(run, rk, k, sizeof *k);
+			next_ck = atomic_load_explicit(&k->next, memory_order_relaxed);
+			if (atomic_load_explicit(&k->stop, memory_order_relaxed))
+				break;
+		}
+		atomic_store_explicit(&st->iteration, (uint64_t)i, memory_order_relaxed);
+		if (run->inject == CB_INJECT_DIE && rk->rank == rk->nranks - 1 && i == o->iters / 2) {
+			fprintf(stderr, "collbench: rank %d: --inject die: exiting with status 9 in the "
+				"timed loop of %s/%s\n", rk->rank, pt->coll->name, pt->algo->name);
+			_exit(9);
+		}
+		if (o->blocking == 3) {
+			comm_barrier(rk);
+			ti = now_ns();
+		}
+		comm_begin_call(rk);
+		algo->run(rk, &c);
+		if (o->blocking == 1)
+			comm_barrier(rk);
+		te = now_ns();
+		if (o->blocking == 3)
+			total += te - ti;
+		if (i < run->nsamples)
+			samp[i] = (double)(o->blocking == 3 ? te - ti : te - base);
+		prev = te;
+		atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
+	}
+	if (prof->has_ctr)
+		cb_counters_stop(&prof->ctr, slot->ctr, slot->ctr_ok);
+	/* ... to here: every rank's timed loop, then perf stops counting. */
+	if (run->io->pctl) {
+		comm_barrier(rk);
+		perf_send(run, rk, "disable");
+		comm_barrier(rk);
+	}
+	if (o->blocking != 3)
+		total = prev - t0;
+	slot->iters = i;
+	slot->yield_slow = rk->yield_slow - slow0;
+	slot->yield_paused = rk->yield_paused - paused0;
+	slot->mean_us = (double)total / 1e3 / (double)i;
+
+	check_half(run, rk, pt, b, algo, &c, slot);
+}

@@ -1,0 +1,257 @@
+/* json_report.c: the -J printer: a report as one JSON object (man page,
+ * OUTPUT FORMATS). A row's members and its halves' come from the field
+ * schema (fields.h); the run's configuration, machine, placements and
+ * summary are written here. Computes nothing. */
+#include <signal.h>
+
+#include "collbench/common.h"
+#include "collbench/fields.h"
+#include "collbench/json.h"
+#include "collbench/report.h"
+
+static void tri(struct cb_jw *w, const char *key, int v)
+{
+	if (v < 0)
+		cb_jw_null(w, key);
+	else
+		cb_jw_bool(w, key, v);
+}
+
+/* One schema field's value (fields.h). */
+static void value_json(struct cb_jw *w, const struct cb_field *f, const struct cb_fval *v)
+{
+	if (v->null)
+		cb_jw_null(w, f->name);
+	else if (f->kind == CB_FK_INT)
+		cb_jw_int(w, f->name, v->i);
+	else if (f->kind == CB_FK_NUM)
+		cb_jw_num(w, f->name, v->d);
+	else
+		cb_jw_str(w, f->name, v->s);
+}
+
+/* The row's (h < 0) or a half's schema fields. */
+static void fields_json(struct cb_jw *w, const struct cb_result *r, int h)
+{
+	for (unsigned i = 0; i < cb_nfields; i++) {
+		const struct cb_field *f = &cb_fields[i];
+		struct cb_fval v;
+		if (!(f->formats & CB_FMT_JSON) || f->half != (h >= 0))
+			continue;
+		cb_field_value(f, r, h, &v);
+		value_json(w, f, &v);
+	}
+}
+
+static void half_json(struct cb_jw *w, const struct cb_result *r, int h)
+{
+	if (!r->half[h].present) {
+		cb_jw_null(w, cb_half_key(h));
+		return;
+	}
+	cb_jw_open(w, cb_half_key(h), '{');
+	fields_json(w, r, h);
+	/* --counters: summed over ranks, and that divided by "iterations";
+	 * null where unavailable. */
+	if (!r->ctrs) {
+		cb_jw_null(w, "counters");
+	} else {
+		cb_jw_open(w, "counters", '{');
+		for (unsigned k = 0; k < r->ctrs->n; k++) {
+			cb_jw_open(w, cb_counter_descs[r->ctrs->idx[k]].name, '{');
+			for (int t = 0; t < 2; t++) {
+				struct cb_fval v;
+				cb_field_counter(r, h, k, t, &v);
+				if (v.null)
+					cb_jw_null(w, t ? "per_iter" : "total");
+				else
+					cb_jw_num(w, t ? "per_iter" : "total", v.d);
+			}
+			cb_jw_close(w, '}');
+		}
+		cb_jw_close(w, '}');
+	}
+	cb_jw_close(w, '}');
+}
+
+/* The keys that name a row (--baseline's regressed entries). */
+static void row_keys(struct cb_jw *w, const struct cb_result *r)
+{
+	const struct cb_point *pt = r->pt;
+	char ran[64];
+	cb_jw_int(w, "nranks", r->nranks);
+	cb_jw_str(w, "collective", pt->coll->name);
+	cb_jw_str(w, "algo", pt->algo->name);
+	cb_jw_str(w, "ran", cb_point_ran(pt, ran, sizeof ran));
+	cb_jw_int(w, "size", (long long)pt->n.bytes);
+	cb_jw_int(w, "count", (long long)pt->n.count);
+	cb_jw_str(w, "type", pt->dt->name);
+	cb_jw_str(w, "redop", pt->op ? pt->op->name : "none");
+	cb_jw_int(w, "root", pt->root);
+}
+
+static void config_json(struct cb_jw *w, const struct cb_report *rep)
+{
+	const struct cb_options *o = rep->o;
+	cb_jw_open(w, "config", '{');
+	cb_jw_str(w, "command", o->command);
+	cb_jw_open(w, "nranks", '[');
+	for (int i = 0; i < rep->nplaces; i++)
+		cb_jw_int(w, NULL, rep->places[i].nranks);
+	cb_jw_close(w, ']');
+	cb_jw_int(w, "minbytes", (long long)o->minbytes);
+	cb_jw_int(w, "maxbytes", (long long)o->maxbytes);
+	cb_jw_int(w, "stepfactor", o->stepfactor);
+	cb_jw_int(w, "stepbytes", (long long)o->stepbytes);
+	cb_jw_int(w, "iters", o->iters);
+	cb_jw_int(w, "warmup_iters", o->warmup);
+	cb_jw_int(w, "check", o->check);
+	cb_jw_int(w, "average", o->average);
+	cb_jw_int(w, "blocking", o->blocking);
+	cb_jw_num(w, "timeout", o->timeout);
+	cb_jw_str(w, "algo", o->algos);
+	cb_jw_str(w, "datatype", o->dtypes);
+	cb_jw_str(w, "op", o->ops);
+	cb_jw_str(w, "root", o->root);
+	cb_jw_bool(w, "roofline", o->roofline);
+	cb_jw_int(w, "run_cycles", o->cycles);
+	if (o->duration > 0)
+		cb_jw_num(w, "duration", o->duration);
+	else
+		cb_jw_null(w, "duration");
+	cb_jw_str(w, "counters", o->counters);
+	cb_jw_bool(w, "perf_ctl", o->perf_ctl != NULL);
+	cb_jw_close(w, '}');
+}
+
+static void places_json(struct cb_jw *w, const struct cb_report *rep)
+{
+	cb_jw_open(w, "machine", '{');
+	cb_jw_str(w, "host", rep->host);
+	cb_jw_str(w, "summary", rep->machine);
+	cb_jw_int(w, "pus_for_ranks", rep->npus);
+	cb_jw_int(w, "numa_nodes", rep->nnuma);
+	cb_jw_close(w, '}');
+	cb_jw_open(w, "placements", '[');
+	for (int i = 0; i < rep->nplaces; i++) {
+		const struct cb_place_snap *sn = &rep->places[i];
+		cb_jw_open(w, NULL, '{');
+		cb_jw_int(w, "nranks", sn->nranks);
+		cb_jw_str(w, "bind", sn->bind);
+		cb_jw_str(w, "mem", sn->mem);
+		cb_jw_open(w, "ranks", '[');
+		for (int r = 0; r < sn->nranks; r++) {
+			const struct cb_rank_place *rp = &sn->ranks[r];
+			cb_jw_open(w, NULL, '{');
+			cb_jw_int(w, "rank", r);
+			cb_jw_int(w, "pu", rp->pu_os);
+			cb_jw_int(w, "core", rp->core);
+			cb_jw_int(w, "numa", rp->numa);
+			cb_jw_int(w, "ran_on", rp->ran_on);
+			if (rp->host[0]) {
+				cb_jw_str(w, "host", rp->host);
+				cb_jw_int(w, "pid", rp->pid);
+			} else {
+				cb_jw_null(w, "host");
+				cb_jw_null(w, "pid");
+			}
+			cb_jw_str(w, "window_numa", rp->window_nodes);
+			/* NUMA: the planned window node (-1 interleave or none), its
+			 * hwloc distance from the PU's node, pages found per node. */
+			cb_jw_int(w, "window_node", rp->win_node);
+			if (rp->distance >= 0)
+				cb_jw_int(w, "numa_distance", rp->distance);
+			else
+				cb_jw_null(w, "numa_distance");
+			cb_jw_str(w, "pages_per_node", rp->page_nodes);
+			tri(w, "cpu_ok", rp->cpu_ok);
+			tri(w, "mem_ok", rp->mem_ok);
+			cb_jw_close(w, '}');
+		}
+		cb_jw_close(w, ']');
+		cb_jw_str(w, "map", sn->map);
+		cb_jw_close(w, '}');
+	}
+	cb_jw_close(w, ']');
+}
+
+static void summary_json(struct cb_jw *w, const struct cb_report *rep)
+{
+	const struct cb_summary *s = &rep->sum;
+	const struct cb_options *o = rep->o;
+	cb_jw_open(w, "summary", '{');
+	cb_jw_int(w, "rows", (long long)rep->nrows);
+	cb_jw_int(w, "out_of_bounds", s->out_of_bounds);
+	cb_jw_bool(w, "okay", s->out_of_bounds == 0);
+	cb_jw_num(w, "avg_busbw", s->avg_busbw);
+	cb_jw_int(w, "slow_yields", s->yield_slow);
+	cb_jw_int(w, "paused_yield_waits", s->yield_paused);
+	if (o->min_busbw_set) {
+		cb_jw_num(w, "min_busbw", o->min_busbw);
+		cb_jw_bool(w, "min_busbw_okay", !s->min_busbw_failed);
+	} else {
+		cb_jw_null(w, "min_busbw");
+		cb_jw_null(w, "min_busbw_okay");
+	}
+	if (!o->baseline) {
+		cb_jw_null(w, "baseline");
+	} else {
+		cb_jw_open(w, "baseline", '{');
+		cb_jw_str(w, "file", o->baseline);
+		cb_jw_num(w, "max_regression_pct", o->max_regression);
+		cb_jw_int(w, "compared", s->baseline_compared);
+		cb_jw_bool(w, "okay", !s->nregs && s->baseline_compared);
+		cb_jw_open(w, "regressed", '[');
+		for (size_t i = 0; i < s->nregs; i++) {
+			const struct cb_regression *g = &s->regs[i];
+			const struct cb_result *r = &rep->rows[g->row];
+			cb_jw_open(w, NULL, '{');
+			row_keys(w, r);
+			cb_jw_bool(w, "in_place", g->half == 1);
+			cb_jw_num(w, "base_time_us", g->base_time_us);
+			cb_jw_num(w, "time_us", r->half[g->half].time_us);
+			cb_jw_num(w, "change_pct", g->change_pct);
+			cb_jw_close(w, '}');
+		}
+		cb_jw_close(w, ']');
+		cb_jw_close(w, '}');
+	}
+	if (s->interrupted)
+		cb_jw_str(w, "interrupted", s->interrupted == SIGTERM ? "SIGTERM" : "SIGINT");
+	else
+		cb_jw_null(w, "interrupted");
+	cb_jw_int(w, "exit_status", s->exit_status);
+	cb_jw_close(w, '}');
+}
+
+void cb_report_json(FILE *f, const struct cb_report *rep)
+{
+	struct cb_jw w;
+	cb_jw_init(&w, f);
+	cb_jw_open(&w, NULL, '{');
+	cb_jw_str(&w, "format", "collbench-results");
+	cb_jw_int(&w, "format_version", CB_FORMAT_VERSION);
+	cb_jw_str(&w, "collbench_version", CB_VERSION);
+	cb_jw_str(&w, "hwloc_version", cb_placement_hwloc_version());
+	cb_jw_str(&w, "libnuma_version", cb_placement_numa_version());
+	cb_jw_open(&w, "command_line", '[');
+	for (int i = 0; i < rep->argc; i++)
+		cb_jw_str(&w, NULL, rep->argv[i]);
+	cb_jw_close(&w, ']');
+	cb_jw_str(&w, "start_time", rep->start_time);
+	cb_jw_str(&w, "end_time", rep->end_time);
+	config_json(&w, rep);
+	places_json(&w, rep);
+	cb_jw_open(&w, "results", '[');
+	for (size_t i = 0; i < rep->nrows; i++) {
+		const struct cb_result *r = &rep->rows[i];
+		cb_jw_open(&w, NULL, '{');
+		fields_json(&w, r, -1);
+		half_json(&w, r, 0);
+		half_json(&w, r, 1);
+		cb_jw_close(&w, '}');
+	}
+	cb_jw_close(&w, ']');
+	summary_json(&w, rep);
+	cb_jw_close(&w, '}');
+}

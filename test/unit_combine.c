@@ -1,0 +1,149 @@
+/* unit_combine.c: rank 0's combination of the ranks' slots and samples into
+ * a row half (combine.h), without threads: -a 0..3, per-iteration times
+ * from the latest ends (and -z 3's durations), nearest-rank percentiles,
+ * the straggler, #wrong of the first failing check iteration, counters
+ * summed (unavailable on one rank: unavailable), E. Three ranks, four
+ * samples, numbers worked out by hand below. */
+#include <math.h>
+#include <string.h>
+
+#include "collbench/coll.h"
+#include "collbench/combine.h"
+#include "unit.h"
+
+#define P 3
+#define NS 4
+
+static bool near(double a, double b)
+{
+	return fabs(a - b) <= 1e-9 * (fabs(b) > 1 ? fabs(b) : 1);
+}
+
+static struct cb_half_slot slots[2 * P];
+static double samples[P * 2 * NS];
+static double comb[NS], means[P];
+static struct cb_point pt;
+
+/* Rank means 2, 4, 3 us; iteration ends (ns) per rank; starts 0, 100, 200.
+ * Latest ends: 1500 2600 3500 4500; minus the latest start (200): 1300
+ * 1100 900 1000 ns, i.e. 1.3 1.1 0.9 1.0 us. */
+static void setup(void)
+{
+	static const double ends[P][NS] = {
+		{ 1000, 2000, 3000, 4000 }, { 1500, 2500, 3500, 4500 }, { 1200, 2600, 3100, 4100 },
+	};
+	static const double mean[P] = { 2, 4, 3 }, start[P] = { 0, 100, 200 };
+	memset(slots, 0, sizeof slots);
+	for (int r = 0; r < P; r++) {
+		struct cb_half_slot *s = &slots[2 * r];
+		s->mean_us = mean[r];
+		s->start_ns = start[r];
+		s->first_bad = -1;
+		s->iters = NS;
+		s->yield_slow = (uint64_t)r + 1;   /* 1 + 2 + 3 */
+		s->yield_paused = 10;
+		memcpy(&samples[(size_t)(2 * r) * NS], ends[r], sizeof ends[r]);
+	}
+	pt.coll = cb_coll_find("allreduce");
+	pt.dt = cb_dtype_find("float");
+	pt.coll->counts(1 << 20, 4, P, &pt.n);
+}
+
+static struct cb_combine in(long average, long blocking)
+{
+	return (struct cb_combine){ P, average, blocking, true, NULL, slots, samples, NS, comb, means };
+}
+
+static void test_average(void)
+{
+	static const double want[] = { 2, 3, 2, 4 };   /* rank 0's, mean, min, max */
+	for (long a = 0; a <= 3; a++) {
+		struct cb_combine c = in(a, 0);
+		struct cb_half h = { 0 };
+		cb_combine_half(&c, 0, &pt, 0, 0, &h);
+		CHECK(h.present && near(h.time_us, want[a]), "-a %ld: time %g us (want %g)", a,
+		      h.time_us, want[a]);
+	}
+}
+
+static void test_row(void)
+{
+	struct cb_combine c = in(1, 0);
+	struct cb_half h = { 0 };
+	double algbw = 1048576.0 / 3000;   /* bytes / (3 us in ns) = GB/s */
+	cb_combine_half(&c, 0, &pt, 1e6, 100, &h);
+	CHECK(near(h.algbw, algbw) && near(h.busbw, algbw * 2 * (P - 1) / P),
+	      "algbw S/t %g, busbw x 2(P-1)/P %g", h.algbw, h.busbw);
+	CHECK(near(h.st.min_us, 0.9) && near(h.st.max_us, 1.3) && near(h.st.p50_us, 1.0) &&
+	      near(h.st.p99_us, 1.3) && near(h.st.mean_us, 1.075) && h.st.n == NS,
+	      "per-iteration times from the latest ends minus the latest start: min %g p50 %g "
+	      "p99 %g max %g mean %g", h.st.min_us, h.st.p50_us, h.st.p99_us, h.st.max_us,
+	      h.st.mean_us);
+	CHECK(h.st.straggler == 1 && near(h.st.straggler_mean_us, 4),
+	      "straggler: rank 1 (mean 4 us), got %d", h.st.straggler);
+	CHECK(h.wrong == 0 && h.iters == NS && h.yield_slow == 6 && h.yield_paused == 30,
+	      "wrong 0, iterations %ld, yields summed (%lld, %lld)", h.iters, h.yield_slow,
+	      h.yield_paused);
+	CHECK(h.has_eff && near(h.eff, 1e6 / (3e3 * 100)), "E = min bytes / (t x copy bw): %g", h.eff);
+	h = (struct cb_half){ 0 };
+	cb_combine_half(&c, 0, &pt, 1e6, 0, &h);
+	CHECK(!h.has_eff, "no copy bandwidth: no E");
+}
+
+static void test_blocking3(void)
+{
+	struct cb_combine c = in(1, 3);
+	struct cb_half h = { 0 };
+	cb_combine_half(&c, 0, &pt, 0, 0, &h);
+	CHECK(near(h.st.min_us, 1.5) && near(h.st.max_us, 4.5),
+	      "-z 3: samples are durations, the longest per call (min %g max %g)", h.st.min_us,
+	      h.st.max_us);
+}
+
+static void test_wrong(void)
+{
+	struct cb_combine c = in(1, 0);
+	struct cb_half h = { 0 };
+	slots[2 * 1].first_bad = 2;
+	slots[2 * 1].bad_count = 5;
+	slots[2 * 2].first_bad = 1;
+	slots[2 * 2].bad_count = 3;
+	cb_combine_half(&c, 0, &pt, 0, 0, &h);
+	CHECK(h.wrong == 3, "#wrong: the first failing iteration's count only (3, got %lld)", h.wrong);
+	slots[2 * 1].first_bad = 1;
+	cb_combine_half(&c, 0, &pt, 0, 0, &h);
+	CHECK(h.wrong == 8, "#wrong: summed over the ranks failing in it (8, got %lld)", h.wrong);
+	c.checked = false;
+	cb_combine_half(&c, 0, &pt, 0, 0, &h);
+	CHECK(h.wrong == -1, "-c 0: wrong -1 (not checked)");
+}
+
+static void test_counters(void)
+{
+	struct cb_counter_set set = { 1, { 0 } };
+	struct cb_combine c = in(1, 0);
+	struct cb_half h = { 0 };
+	c.ctrs = &set;
+	for (int r = 0; r < P; r++) {
+		slots[2 * r].ctr_ok[0] = true;
+		slots[2 * r].ctr[0] = 10.0 * (r + 1);
+	}
+	cb_combine_half(&c, 0, &pt, 0, 0, &h);
+	CHECK(h.ctr_ok[0] && near(h.ctr_total[0], 60) && near(h.ctr_per_iter[0], 15),
+	      "counters summed over ranks, per iteration (60, 15)");
+	slots[2 * 2].ctr_ok[0] = false;
+	h = (struct cb_half){ 0 };
+	cb_combine_half(&c, 0, &pt, 0, 0, &h);
+	CHECK(!h.ctr_ok[0] && h.ctr_total[0] == 0, "a counter unavailable on one rank: unavailable");
+}
+
+int main(void)
+{
+	setup();
+	test_average();
+	test_row();
+	test_blocking3();
+	test_wrong();
+	test_counters();
+	UNIT_EXIT();
+}
