@@ -80,6 +80,8 @@ static void take(struct side *s, const struct cb_run_row *key, struct cb_cmp_row
 			continue;
 		t += h->time_us;
 		bw += h->busbw;
+		if (!n)
+			row->ran[k] = s->idx[s->at]->ran;
 		n++;
 	}
 	row->in[k] = n > 0;

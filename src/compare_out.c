@@ -85,7 +85,11 @@ static void row_line(FILE *f, const struct cb_cmp *c, const struct cb_cmp_row *r
 	for (int s = 0; s < 2; s++)
 		r->in[s] ? fprintf(f, " %9.3f", r->busbw[s]) : fprintf(f, " %9s", "-");
 	r->ratio > 0 ? fprintf(f, " %8.3f", r->ratio) : fprintf(f, " %8s", "-");
-	fprintf(f, "  %s\n", verdict(c, r));
+	fprintf(f, "  %s", verdict(c, r));
+	/* auto picked another algorithm: often the reason for the change */
+	if (r->ran[0] && r->ran[1] && strcmp(r->ran[0], r->ran[1]))
+		fprintf(f, " (%s ran %s, now %s)", r->key->algo, r->ran[0], r->ran[1]);
+	fputc('\n', f);
 }
 
 static void summary(FILE *f, const struct cb_cmp *c)
@@ -158,6 +162,8 @@ static void row_json(struct cb_jw *w, const struct cb_cmp *c, const struct cb_cm
 		r->in[s] ? cb_jw_num(w, key, r->time_us[s]) : cb_jw_null(w, key);
 		snprintf(key, sizeof key, "%s_busbw", side[s]);
 		r->in[s] ? cb_jw_num(w, key, r->busbw[s]) : cb_jw_null(w, key);
+		snprintf(key, sizeof key, "%s_ran", side[s]);
+		cb_jw_str(w, key, r->ran[s]);
 	}
 	r->ratio > 0 ? cb_jw_num(w, "ratio", r->ratio) : cb_jw_null(w, "ratio");
 	r->ratio > 0 ? cb_jw_num(w, "change_pct", r->change_pct) : cb_jw_null(w, "change_pct");
@@ -229,7 +235,7 @@ static void csv_num(FILE *f, bool have, double v)
 void cb_compare_csv(FILE *f, const struct cb_cmp *c)
 {
 	fprintf(f, "collective,algo,nranks,size,type,redop,root,half,base_time_us,new_time_us,"
-		   "base_busbw,new_busbw,ratio,change_pct,verdict\r\n");
+		   "base_busbw,new_busbw,ratio,change_pct,verdict,base_ran,new_ran\r\n");
 	for (size_t i = 0; i < c->n; i++) {
 		const struct cb_cmp_row *r = &c->rows[i];
 		csv_str(f, r->key->coll, false);
@@ -244,6 +250,9 @@ void cb_compare_csv(FILE *f, const struct cb_cmp *c)
 		csv_num(f, r->in[1], r->busbw[1]);
 		csv_num(f, r->ratio > 0, r->ratio);
 		csv_num(f, r->ratio > 0, r->change_pct);
-		fprintf(f, ",%s\r\n", verdict(c, r));
+		fprintf(f, ",%s", verdict(c, r));
+		csv_str(f, r->ran[0] ? r->ran[0] : "", true);
+		csv_str(f, r->ran[1] ? r->ran[1] : "", true);
+		fputs("\r\n", f);
 	}
 }

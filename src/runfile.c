@@ -72,6 +72,7 @@ static int read_row(struct cb_run *run, const struct cb_jv *r, struct cb_run_row
 	row->algo = intern(run, a);
 	row->type = intern(run, t);
 	row->redop = intern(run, op);
+	row->ran = str_at(r, "ran") ? intern(run, str_at(r, "ran")) : NULL;
 	row->nranks = (int)np;
 	row->root = (int)rt;
 	row->min_bytes = row->copy_bw = 0;

@@ -20,6 +20,7 @@ struct cb_cmp_row {
 	int half;                       /* 0 out-of-place, 1 in-place */
 	bool in[2];                     /* in BASE, in NEW */
 	double time_us[2], busbw[2];    /* BASE, NEW */
+	const char *ran[2];             /* what auto picked in each (NULL: not said) */
 	double ratio;                   /* NEW time / BASE time (matched only) */
 	double change_pct;              /* --baseline's rule: time growth, percent */
 	bool regressed;

@@ -17,6 +17,7 @@ struct cb_run_half {
 
 struct cb_run_row {
 	const char *coll, *algo, *type, *redop;   /* interned in the run */
+	const char *ran;     /* what auto picked ("ran", added later); NULL: absent */
 	int nranks, root;
 	double size, min_bytes, copy_bw;          /* copy_bw 0: not measured */
 	struct cb_run_half half[2];               /* out-of-place, in-place */
