@@ -14,7 +14,7 @@ OPT ?= -O2
 CFLAGS ?= $(OPT) -g -fno-omit-frame-pointer
 CFLAGS += -std=gnu11 -Wall -Wextra -pthread
 CPPFLAGS += -Iinclude $(HWLOC_CFLAGS)
-LDLIBS += $(HWLOC_LIBS) -lnuma -pthread
+LDLIBS += $(HWLOC_LIBS) -lnuma -lm -pthread
 
 # MPI=1: the MPI transport (src/mpi/, transport.h), compiled with $(MPICC);
 # the default build needs no MPI.

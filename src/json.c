@@ -313,6 +313,8 @@ static int parse_container(struct jp *j, struct cb_jv *v, char close)
 			}
 		}
 		if (parse_value(j, &item)) {
+			/* what item holds so far: a truncated file ends mid-item */
+			cb_json_free(&item);
 			free(key);
 			return -1;
 		}

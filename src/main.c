@@ -11,11 +11,13 @@
 #include "collbench/coll.h"
 #include "collbench/comm.h"
 #include "collbench/common.h"
+#include "collbench/compare.h"
 #include "collbench/inject.h"
 #include "collbench/options.h"
 #include "collbench/perf.h"
 #include "collbench/placement.h"
 #include "collbench/plan.h"
+#include "collbench/plot.h"
 #include "collbench/report.h"
 #include "collbench/results.h"
 #include "collbench/transport.h"
@@ -168,6 +170,12 @@ int main(int argc, char **argv)
 	bool topo, silent;
 	static char **argv_given;   /* static: still reachable at exit */
 
+	/* The file subcommands read -J files and run nothing: their own
+	 * options (plot's -o is not -o/--op). */
+	if (argc > 1 && !strcmp(argv[1], "plot"))
+		return cb_plot_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "compare"))
+		return cb_compare_main(argc - 1, argv + 1);
 	/* getopt_long permutes argv: keep the command line as given. */
 	argv_given = cb_xcalloc((size_t)argc + 1, sizeof *argv_given);
 	memcpy(argv_given, argv, (size_t)argc * sizeof *argv);

@@ -386,7 +386,11 @@ void cb_options_usage(FILE *f)
 		   "       collbench list               collectives, algorithms, datatypes, ops\n"
 		   "       collbench list --names       one 'collective algorithm' pair per line\n"
 		   "       collbench topo [options]     topology and rank placement map (-g, --bind,\n"
-		   "                                    --cpus, --mem, --topology), then exit\n\n"
+		   "                                    --cpus, --mem, --topology), then exit\n"
+		   "       collbench plot RUN.json... -o FILE.svg|FILE.html\n"
+		   "                                    figures of -J files (collbench plot --help)\n"
+		   "       collbench compare BASE.json NEW.json\n"
+		   "                                    two -J files side by side (collbench compare --help)\n\n"
 		   "Collectives:");
 	for (size_t i = 0; i < cb_ncolls; i++)
 		fprintf(f, " %s", cb_colls[i]->name);

@@ -265,6 +265,16 @@ static const struct cb_base_row *base_find(const struct cb_baseline *b, const st
 	return NULL;
 }
 
+double cb_time_change_pct(double was_us, double now_us)
+{
+	return was_us > 0 ? 100.0 * (now_us - was_us) / was_us : 0;
+}
+
+bool cb_time_regressed(double was_us, double now_us, double max_pct)
+{
+	return cb_time_change_pct(was_us, now_us) > max_pct;
+}
+
 void cb_results_finish(struct cb_report *rep, const struct cb_baseline *b)
 {
 	struct cb_summary *s = &rep->sum;
@@ -284,8 +294,8 @@ void cb_results_finish(struct cb_report *rep, const struct cb_baseline *b)
 				s->baseline_compared++;
 				now = r->half[h].time_us;
 				was = br->time_us[h];
-				pct = was > 0 ? 100.0 * (now - was) / was : 0;
-				if (pct <= o->max_regression)
+				pct = cb_time_change_pct(was, now);
+				if (!cb_time_regressed(was, now, o->max_regression))
 					continue;
 				s->regs = realloc(s->regs, (s->nregs + 1) * sizeof *s->regs);
 				if (!s->regs)

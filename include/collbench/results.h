@@ -35,6 +35,12 @@ struct cb_baseline {
 void cb_baseline_load(struct cb_baseline *b, const char *path);
 void cb_baseline_free(struct cb_baseline *b);
 
+/* --baseline's rule, which collbench compare applies too: the change of a
+ * row half's time in percent (positive: slower; 0 when was_us is 0), and
+ * whether it is a regression beyond max_pct. */
+double cb_time_change_pct(double was_us, double now_us);
+bool cb_time_regressed(double was_us, double now_us, double max_pct);
+
 /* Average busbw, --min-busbw, the baseline comparison (b may be NULL) and
  * the exit status: 7 for wrong results or a failed gate, else 0. */
 void cb_results_finish(struct cb_report *rep, const struct cb_baseline *b);
