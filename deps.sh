@@ -15,13 +15,14 @@
 #         (perf stat around the timed loops), qemu-system-x86,
 #         busybox-static and linux-image-amd64 (test/t_vm.sh boots QEMU
 #         guests with real multi-node NUMA kernels: the kernel image and a
-#         busybox initramfs around collbench).
+#         busybox initramfs around collbench), chromium (test/t_plot.sh
+#         renders collbench's SVG and HTML figures in a real browser).
 #
 # The Makefile's `make deps` (main) and `make deps-test` (test) call it.
 set -eu
 MAIN="make gcc libc6-dev pkg-config libhwloc-dev libnuma-dev"
 TEST="$MAIN python3 procps spin openmpi-bin libopenmpi-dev mpich libmpich-dev linux-perf
-	qemu-system-x86 busybox-static linux-image-amd64"
+	qemu-system-x86 busybox-static linux-image-amd64 chromium"
 
 which=${1:-main}
 case $which in
