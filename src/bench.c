@@ -19,7 +19,7 @@
 #include "collbench/transport.h"
 
 void (*cb_bench_timeout_hook)(void);
-volatile sig_atomic_t cb_bench_stop;
+_Atomic int cb_bench_stop;
 
 /* What each rank leaves for rank 0 after a row half. */
 struct half_slot {
@@ -226,7 +226,7 @@ static void checkpoint_first(struct run *run, struct checkpoint *k, double warm_
 {
 	const struct cb_options *o = run->o;
 	long first;
-	if (o->duration > 0 || cb_bench_stop)
+	if (o->duration > 0 || cb_bench_stopped())
 		first = 1;
 	else if (o->warmup > 0)
 		first = ck_step(run, warm_ns / (double)o->warmup, 1e300, 0);
@@ -241,7 +241,7 @@ static void checkpoint_decide(struct run *run, struct checkpoint *k, long i, int
 {
 	double dl = run->o->duration * 1e9, el = (double)(now_ns() - t0);
 	bool dur = run->o->duration > 0;
-	bool stop = (dur && el >= dl) || cb_bench_stop || i >= (1L << 40);
+	bool stop = (dur && el >= dl) || cb_bench_stopped() || i >= (1L << 40);
 	atomic_store_explicit(&k->stop, stop, memory_order_relaxed);
 	atomic_store_explicit(&k->next, i + ck_step(run, el / (double)i, dur ? dl - el : 1e300, i),
 			      memory_order_relaxed);
@@ -746,7 +746,7 @@ static void *rank_main(void *arg)
 			section = pt->coll;
 			combine(run, i, inplace_ok);
 			/* SIGINT/SIGTERM: every rank stops after this row. */
-			atomic_store_explicit(&run->stop, cb_bench_stop, memory_order_relaxed);
+			atomic_store_explicit(&run->stop, cb_bench_stopped(), memory_order_relaxed);
 		}
 		run->ex->decide(run, &rk, &run->stop, sizeof run->stop);
 		if (atomic_load_explicit(&run->stop, memory_order_relaxed))
@@ -760,9 +760,9 @@ static void *rank_main(void *arg)
 	pthread_barrier_wait(&run->setup);
 	if (run->mpi) {
 		/* -N: every rank starts the next sweep, or none does */
-		int stop = cb_bench_stop;
+		int stop = cb_bench_stopped();
 		run->ex->decide(run, &rk, &stop, sizeof stop);
-		cb_bench_stop = stop;
+		atomic_store_explicit(&cb_bench_stop, stop, memory_order_relaxed);
 	}
 	comm_rank_destroy(&rk);
 	bufs_free(run, &b);
@@ -912,13 +912,16 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 	}
 	pthread_barrier_init(&run.setup, NULL, (unsigned)run.nlocal);
 	{
-		/* Rank threads never take SIGINT/SIGTERM (the main thread's handler
-		 * sets cb_bench_stop) nor SIGPIPE. */
+		/* Rank threads never take SIGINT/SIGTERM/SIGHUP (the main
+		 * thread's handler sets cb_bench_stop). SIGPIPE stays open: it
+		 * is raised in the thread whose write hit the closed pipe (rank
+		 * 0 printing a row), and blocked there it would never reach the
+		 * handler, so a reader that went away would not stop the run. */
 		sigset_t set, old;
 		sigemptyset(&set);
 		sigaddset(&set, SIGINT);
 		sigaddset(&set, SIGTERM);
-		sigaddset(&set, SIGPIPE);
+		sigaddset(&set, SIGHUP);
 		pthread_sigmask(SIG_BLOCK, &set, &old);
 		for (int i = 0; i < run.nlocal; i++) {
 			args[i] = (struct rank_arg){ &run, run.first + i };

@@ -2,6 +2,7 @@
  * placement snapshots, the summary and the CI gates (results.h). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -144,6 +145,16 @@ double cb_min_traffic(const struct cb_point *pt, int nranks)
 	default: break;
 	}
 	return p * (snd + rcv);          /* every rank reads and writes */
+}
+
+const char *cb_signal_name(int sig)
+{
+	switch (sig) {
+	case SIGTERM: return "SIGTERM";
+	case SIGHUP: return "SIGHUP";
+	case SIGPIPE: return "SIGPIPE";
+	default: return "SIGINT";
+	}
 }
 
 /* ---- --baseline ---- */

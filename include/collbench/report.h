@@ -76,11 +76,15 @@ struct cb_summary {
 	bool min_busbw_failed;   /* --min-busbw given and avg_busbw below it */
 	long baseline_compared;  /* row halves matched in the baseline */
 	long long yield_slow, yield_paused; /* cb_half's, summed over the run */
-	int interrupted;         /* SIGINT/SIGTERM ended the run early, else 0 */
+	int interrupted;         /* the signal that ended the run early, else 0 */
 	struct cb_regression *regs;
 	size_t nregs;
 	int exit_status;
 };
+
+/* "SIGINT", "SIGTERM", "SIGHUP", "SIGPIPE": cb_summary's interrupted as the
+ * footer and the JSON name it (results.c). */
+const char *cb_signal_name(int sig);
 
 /* Everything one invocation produced. */
 struct cb_report {

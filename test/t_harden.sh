@@ -1,0 +1,157 @@
+# t_harden.sh: hostile files, exhausted machines and untrapped signals
+# (issue 18): nothing the run did not create is ever destroyed, inputs are
+# read with limits, every way a run ends has its status.
+. test/lib.sh
+
+B=$COLLBENCH
+H="$TMPD/harden"
+mkdir -p "$H"
+A="allreduce -g 2 -b 8 -e 64 -A mesh -n 3 -w 1"
+# A run that fails after it started: the watchdog's exit 4 within 1 s.
+HANG="allreduce -g 2 -b 8 -e 64 -T 1 --inject drop-notify"
+
+# json_ok NAME FILE PYEXPR: FILE is JSON and PYEXPR holds (d: the document)
+json_ok() {
+	if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($3) else 1)" "$2" 2>/dev/null
+	then ok "$1"; else notok "$1"; fi
+}
+# no_temp NAME: the run left none of its temporary files in $H
+no_temp() {
+	if ls -A "$H" | grep -q '^\..*\.[A-Za-z0-9]\{6\}$'; then
+		notok "$1 ($(ls -A "$H" | grep '^\.' | tr '\n' ' '))"
+	else ok "$1"; fi
+}
+
+# --- outputs that are not regular files: refused up front, left alone ---
+mknod -m 666 "$H/mynull" c 1 3 2>/dev/null
+if [ -c "$H/mynull" ]; then
+	expect_usage_error "-J onto a device node with --force is refused" $B $HANG -J "$H/mynull" --force
+	expect_grep "the refusal names a character device" "mynull' is a character device" "$TMPD/err"
+	[ -c "$H/mynull" ] && ok "the device node is still there" || notok "the device node is still there"
+else
+	skip "-J onto a device node" "mknod not permitted here"
+fi
+mkfifo "$H/fifo"
+expect_usage_error "-J onto a FIFO with --force: refused without blocking" timeout 10 $B $A -J "$H/fifo" --force
+expect_usage_error "--csv onto a FIFO: refused without blocking" timeout 10 $B $A --csv "$H/fifo"
+[ -p "$H/fifo" ] && ok "the FIFO is still there" || notok "the FIFO is still there"
+mkdir "$H/dir"
+expect_usage_error "--csv onto a directory" $B $A --csv "$H/dir" --force
+ln -s fifo "$H/to-fifo"
+expect_usage_error "-J onto a symbolic link to a FIFO" timeout 10 $B $A -J "$H/to-fifo" --force
+ln -s nothing "$H/dangling"
+expect_usage_error "-J onto a dangling symbolic link" $B $A -J "$H/dangling"
+
+# --- a failed run destroys nothing ---
+echo target >"$H/target.txt"
+ln -s target.txt "$H/link.json"
+expect_status "-J through a symlink, run times out: exit 4" 4 $B $HANG -J "$H/link.json" --force
+[ -L "$H/link.json" ] && [ "$(cat "$H/target.txt")" = target ] &&
+	ok "the symlink and its target are untouched" || notok "the symlink and its target are untouched"
+echo keep >"$H/keep.json"
+expect_status "-J --force onto a file, run times out: exit 4" 4 $B $HANG -J "$H/keep.json" --force
+[ "$(cat "$H/keep.json")" = keep ] && ok "the existing file keeps its content" ||
+	notok "the existing file keeps its content"
+expect_status "--csv --force, usage error after the check (bad --baseline): exit 6" 6 \
+	$B $A --csv "$H/keep.json" --force --baseline "$H/missing.json"
+[ "$(cat "$H/keep.json")" = keep ] && ok "the file is untouched by the usage error" ||
+	notok "the file is untouched by the usage error"
+no_temp "no temporary file left behind by failed runs"
+
+# --- a successful run replaces, keeping the file's permissions ---
+chmod 600 "$H/keep.json"
+expect_status "-J --force onto an existing file" 0 $B $A -J "$H/keep.json" --force
+json_ok "the file now holds the run's JSON" "$H/keep.json" 'd["format"] == "collbench-results"'
+[ "$(stat -c %a "$H/keep.json")" = 600 ] && ok "its permissions are kept (600)" ||
+	notok "its permissions are kept (600, got $(stat -c %a "$H/keep.json"))"
+expect_status "-J --force through a symlink" 0 $B $A -J "$H/link.json" --force
+[ -L "$H/link.json" ] && json_ok "the symlink stays, its target holds the JSON" "$H/target.txt" \
+	'd["format"] == "collbench-results"' || notok "the symlink stays, its target holds the JSON"
+: >"$H/empty.json"
+expect_status "-J onto an existing empty file (no --force)" 0 $B $A -J "$H/empty.json"
+json_ok "the empty file now holds the JSON" "$H/empty.json" 'len(d["results"]) == 4'
+: >"$H/empty.csv"
+expect_status "--csv onto an existing empty file (no --force)" 0 $B $A --csv "$H/empty.csv"
+[ "$(wc -l <"$H/empty.csv")" = 5 ] && ok "the empty file now holds the CSV" || notok "the empty file now holds the CSV"
+no_temp "no temporary file left behind by successful runs"
+
+# --- the same file twice ---
+expect_usage_error "-J X --csv ./X (same file, one spelled differently)" \
+	$B $A -J "$H/same.out" --csv "$H/./same.out" --force
+[ ! -e "$H/same.out" ] && ok "nothing written for the same file twice" || notok "nothing written for the same file twice"
+echo keep >"$H/a.out"
+ln "$H/a.out" "$H/b.out"
+expect_usage_error "-J and --csv on two hard links of one file" $B $A -J "$H/a.out" --csv "$H/b.out" --force
+$B $A -J "$H/base.json" >/dev/null 2>&1
+cp "$H/base.json" "$H/base.copy"
+expect_usage_error "--baseline X -J X --force" $B $HANG --baseline "$H/base.json" -J "$H/base.json" --force
+cmp -s "$H/base.json" "$H/base.copy" && ok "the baseline is untouched" || notok "the baseline is untouched"
+
+# --- signals: rows so far written, files complete, status 128 + signal ---
+# run_signal SIG: a -N 0 run signalled after 1.5 s; its status in $st
+run_signal() {
+	rm -f "$H/s.json" "$H/s.csv"
+	$B allreduce -g 2 -b 1K -e 4K -A mesh -n 20 -N 0 -q -J "$H/s.json" --csv "$H/s.csv" \
+		>"$H/s.out" 2>"$H/s.err" &
+	pid=$!
+	( sleep 20; kill -KILL $pid ) >/dev/null 2>&1 &
+	guard=$!
+	sleep 1.5
+	kill -"$1" $pid
+	wait $pid
+	st=$?
+	kill $guard 2>/dev/null
+}
+run_signal HUP
+[ "$st" = 129 ] && ok "SIGHUP: exit 129" || notok "SIGHUP: exit 129 (got $st)"
+json_ok "SIGHUP: JSON holds the rows and says SIGHUP" "$H/s.json" \
+	'len(d["results"]) > 0 and d["summary"]["interrupted"] == "SIGHUP" and d["summary"]["exit_status"] == 129'
+[ "$(wc -l <"$H/s.csv")" -gt 1 ] && ok "SIGHUP: CSV holds the rows" || notok "SIGHUP: CSV holds the rows"
+expect_grep "SIGHUP: the footer says interrupted" "^# Interrupted          : SIGHUP after [0-9]+ rows \\(exit status 129\\)" "$H/s.out"
+
+rm -f "$H/p.json" "$H/p.csv"
+# The reader leaves after 3 lines; collbench's status is kept in p.st.
+( $B all -g 4 -b 8 -e 1K -J "$H/p.json" --csv "$H/p.csv" 2>"$H/p.err"; echo $? >"$H/p.st" ) |
+	head -3 >/dev/null
+st=$(cat "$H/p.st")
+[ "$st" = 141 ] && ok "SIGPIPE (| head -3): exit 141" || notok "SIGPIPE (| head -3): exit 141 (got $st)"
+json_ok "SIGPIPE: JSON holds the rows and says SIGPIPE" "$H/p.json" \
+	'len(d["results"]) > 0 and d["summary"]["interrupted"] == "SIGPIPE" and d["summary"]["exit_status"] == 141'
+[ "$(wc -l <"$H/p.csv")" -gt 1 ] && ok "SIGPIPE: CSV holds the rows" || notok "SIGPIPE: CSV holds the rows"
+
+# A second signal ends the run at once, by that signal (the wait status
+# says signalled, not exit 130), and leaves no file at the target.
+rm -f "$H/t.json"
+if python3 - "$B" "$H/t.json" <<'EOF'
+import os, signal, subprocess, sys, time
+b, out = sys.argv[1], sys.argv[2]
+# One long row whose 10 check iterations of 4 MiB, run after the first
+# signal, take about 2 s here: the second signal comes well before the end.
+p = subprocess.Popen([b, "allreduce", "-g", "2", "-b", "4M", "-e", "4M", "-A", "ring",
+                      "-n", "1000000000", "-w", "2", "-c", "10", "-q", "-J", out],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+time.sleep(1.5)
+p.send_signal(signal.SIGINT)
+time.sleep(0.2)   # signals do not queue: the first must be taken first
+p.send_signal(signal.SIGINT)
+try:
+    rc = p.wait(20)
+except subprocess.TimeoutExpired:
+    p.kill(); rc = "hung"
+print("#   second SIGINT: returncode", rc, "target exists:", os.path.exists(out))
+sys.exit(0 if rc == -signal.SIGINT and not os.path.exists(out) else 1)
+EOF
+then ok "a second SIGINT kills by SIGINT and leaves no file at the target"
+else notok "a second SIGINT kills by SIGINT and leaves no file at the target"; fi
+no_temp "no temporary file left behind by signals"
+
+# --- stdout is an output too ---
+if [ -w /dev/full ]; then
+	expect_status "table > /dev/full: exit 2" 2 sh -c "$B $A >/dev/full"
+	expect_grep "table > /dev/full: one line says so" "cannot write the table to stdout" "$TMPD/err"
+	expect_status "-J - > /dev/full: exit 2" 2 sh -c "$B $A -J - >/dev/full"
+else
+	skip "table > /dev/full" "no /dev/full"
+fi
+
+done_testing
