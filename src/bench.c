@@ -700,6 +700,12 @@ static void *rank_main(void *arg)
 	comm_rank_init(&rk, &run->comm, r, b.win);
 	comm_jitter_seed(&rk, (uint64_t)run->o->seed, (unsigned)run->o->jitter_us);
 	run->comm.win[r] = b.win;
+	/* For the hang report (comm_cell_value). MPI: this process's thread
+	 * also filled in its peers' bases (cb_mpi_win_create), none of which
+	 * another thread writes. */
+	for (int q = 0; q < rk.nranks; q++)
+		if (q == r || (run->mpi && run->comm.win[q]))
+			comm_publish_win(&run->comm, q, run->comm.win[q]);
 	run->ex->setup(run);   /* windows published */
 	if (run->mpi)
 		mpi_placement(run, r);
@@ -764,6 +770,7 @@ static void *rank_main(void *arg)
 		run->ex->decide(run, &rk, &stop, sizeof stop);
 		atomic_store_explicit(&cb_bench_stop, stop, memory_order_relaxed);
 	}
+	comm_publish_win(&run->comm, r, NULL);
 	comm_rank_destroy(&rk);
 	bufs_free(run, &b);
 	atomic_fetch_add_explicit(&run->finished, 1, memory_order_release);
