@@ -2,9 +2,12 @@
  * placement snapshots, the summary and the CI gates (results.h). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -159,24 +162,43 @@ const char *cb_signal_name(int sig)
 
 /* ---- --baseline ---- */
 
+/* A baseline is a -J file: kilobytes to a few megabytes. The bound keeps a
+ * wrong path (/dev/zero, a huge log) from filling memory. */
+#define CB_BASELINE_MAX ((size_t)256 << 20)
+
+/* The file as one string. Regular files only, checked on the open
+ * descriptor (O_NONBLOCK: opening a FIFO must not wait for a writer), and
+ * read up to the bound whatever size fstat claimed. */
 static char *slurp(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-	if (!f)
+	struct stat st;
+	char *buf;
+	size_t len = 0;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
 		cb_die(CB_EXIT_USAGE, "cannot read --baseline '%s': %s", path, strerror(errno));
-	do {
-		if (len + 65536 + 1 > cap) {
-			cap = 2 * cap + 65536 + 1;
-			buf = realloc(buf, cap);
-			if (!buf)
-				cb_die(CB_EXIT_RESOURCE, "out of memory reading '%s'", path);
-		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-	} while (n > 0);
-	fclose(f);
+	if (fstat(fd, &st))
+		cb_die(CB_EXIT_USAGE, "cannot read --baseline '%s': %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		cb_die(CB_EXIT_USAGE, "--baseline '%s' is not a regular file (a -J file is one)", path);
+	if ((size_t)st.st_size > CB_BASELINE_MAX)
+		cb_die(CB_EXIT_USAGE, "--baseline '%s' is larger than %zu MiB", path,
+		       CB_BASELINE_MAX >> 20);
+	buf = cb_xcalloc((size_t)st.st_size + 2, 1);
+	for (;;) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size + 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			cb_die(CB_EXIT_USAGE, "cannot read --baseline '%s': %s", path, strerror(errno));
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		/* Grew while we read: not the file we sized. */
+		if (len > (size_t)st.st_size)
+			cb_die(CB_EXIT_USAGE, "--baseline '%s' changed while it was read", path);
+	}
+	close(fd);
 	buf[len] = '\0';
 	return buf;
 }
@@ -233,6 +255,11 @@ void cb_baseline_load(struct cb_baseline *b, const char *path)
 		    num_field(r, "size", &sz) || num_field(r, "root", &rt))
 			cb_die(CB_EXIT_USAGE, "--baseline '%s': result %zu lacks collective, algo, "
 			       "type, redop, nranks, size or root", path, i);
+		/* Out-of-range numbers would not convert to the fields below. */
+		if (!isfinite(np) || np < 1 || np > CB_MAX_RANKS || !isfinite(sz) || sz < 0 ||
+		    sz > 0x1p62 || !isfinite(rt) || rt < -1 || rt >= CB_MAX_RANKS)
+			cb_die(CB_EXIT_USAGE, "--baseline '%s': result %zu has an invalid nranks, "
+			       "size or root", path, i);
 		br->coll = xstrdup(c);
 		br->algo = xstrdup(a);
 		br->type = xstrdup(t);
@@ -244,6 +271,10 @@ void cb_baseline_load(struct cb_baseline *b, const char *path)
 			const struct cb_jv *hv = cb_json_get(r, halves[h]);
 			br->present[h] = hv && hv->type == CB_JOBJ &&
 					 !num_field(hv, "time_us", &br->time_us[h]);
+			/* A time of 0 or less would pass any slowdown. */
+			if (br->present[h] && !(isfinite(br->time_us[h]) && br->time_us[h] > 0))
+				cb_die(CB_EXIT_USAGE, "--baseline '%s': result %zu has %s time_us %g; "
+				       "a time must be positive", path, i, halves[h], br->time_us[h]);
 		}
 		b->nrows++;
 	}

@@ -154,4 +154,30 @@ else
 	skip "table > /dev/full" "no /dev/full"
 fi
 
+# --- --baseline: regular files only, bounded, times must be positive ---
+expect_usage_error "--baseline FIFO: refused without blocking" timeout 10 $B $A --baseline "$H/fifo"
+expect_usage_error "--baseline /dev/zero: refused, not read" timeout 10 $B $A --baseline /dev/zero
+expect_usage_error "--baseline directory" $B $A --baseline "$H/dir"
+truncate -s 300M "$H/huge.json"
+expect_usage_error "--baseline above 256 MiB: refused before reading" $B $A --baseline "$H/huge.json"
+expect_grep "the refusal names the limit" "larger than 256 MiB" "$TMPD/err"
+rm -f "$H/huge.json"
+# A baseline of its own (the one above may be gone if a check failed).
+rm -f "$H/doc-base.json" "$H/doctored.json"
+$B $A -J "$H/doc-base.json" >/dev/null 2>&1
+for t in 0 -5; do
+	python3 - "$H/doc-base.json" "$H/doctored.json" "$t" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for r in d["results"]:
+    for h in ("out_of_place", "in_place"):
+        if isinstance(r.get(h), dict) and r[h].get("time_us") is not None:
+            r[h]["time_us"] = float(sys.argv[3])
+json.dump(d, open(sys.argv[2], "w"))
+EOF
+	[ -s "$H/doctored.json" ] || notok "a doctored baseline with time_us $t was written"
+	expect_usage_error "--baseline with time_us $t is refused" $B $A --baseline "$H/doctored.json"
+done
+expect_grep "the refusal names the time" "time_us -5; a time must be positive" "$TMPD/err"
+
 done_testing
