@@ -126,9 +126,16 @@ static void catch_signals(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
+static void note_capped(FILE *f, int npus)
+{
+	if (npus)
+		fprintf(f, "# -g auto: %d PUs, capped at %d ranks (the largest rank count)\n",
+			npus, CB_MAX_RANKS);
+}
+
 /* topo, --show-placement: the topology once, the rank map per rank count. */
 static int show_placements(const struct cb_options *o, struct cb_placement *pl,
-			   const int *counts, int n, struct cb_plan *plans, bool topo)
+			   const int *counts, int n, struct cb_plan *plans, bool topo, int capped)
 {
 	for (int i = 0; i < n; i++) {
 		if (i) {
@@ -139,6 +146,7 @@ static int show_placements(const struct cb_options *o, struct cb_placement *pl,
 		cb_placement_probe(pl);
 		if (!i) {
 			show_placement(stdout, pl);
+			note_capped(stdout, capped);
 		} else {
 			printf("#\n");
 			cb_placement_print_map(stdout, pl, NULL, 0);
@@ -167,6 +175,7 @@ int main(int argc, char **argv)
 	size_t total = 0;
 	FILE *out;
 	bool topo, silent;
+	int auto_capped = 0;   /* -g auto: the PUs when above CB_MAX_RANKS */
 	static char **argv_given;   /* static: still reachable at exit */
 
 	/* getopt_long permutes argv: keep the command line as given. */
@@ -211,12 +220,26 @@ int main(int argc, char **argv)
 
 	cb_placement_init(&pl, &o);
 	ncounts = o.nrank_counts;
-	for (int i = 0; i < ncounts; i++)
+	for (int i = 0; i < ncounts; i++) {
 		counts[i] = o.rank_counts[i] ? o.rank_counts[i] : pl.npus;
+		/* -g auto on a machine with more PUs than the largest count
+		 * collbench validates (and -g N accepts): that count, said in
+		 * the header. */
+		if (!o.rank_counts[i] && counts[i] > CB_MAX_RANKS) {
+			counts[i] = CB_MAX_RANKS;
+			auto_capped = pl.npus;
+		}
+	}
 	if (cb_xport.mpi) {
 		ncounts = 1;
 		counts[0] = cb_xport.size;
 	}
+	/* A fault between ranks needs two of them (else the run would pass
+	 * and prove nothing). */
+	for (int i = 0; inject == CB_INJECT_DROP_NOTIFY && i < ncounts; i++)
+		if (counts[i] < 2)
+			cb_die(CB_EXIT_USAGE, "--inject drop-notify needs at least 2 ranks (-g %d)",
+			       counts[i]);
 	/* Resolve every plan before anything runs: a usage error prints
 	 * nothing on stdout. */
 	plans = cb_xcalloc((size_t)ncounts, sizeof *plans);
@@ -236,8 +259,9 @@ int main(int argc, char **argv)
 		       "this system: a run cannot be placed on it; use 'collbench topo' or "
 		       "--show-placement (see 'collbench --help')");
 	}
-	if (topo || o.show_placement)
-		return show_placements(&o, &pl, counts, ncounts, plans, topo);
+	if (topo || o.show_placement) {
+		return show_placements(&o, &pl, counts, ncounts, plans, topo, auto_capped);
+	}
 
 	if (!silent)
 		check_outputs(&o);
@@ -270,6 +294,7 @@ int main(int argc, char **argv)
 	rep.ctrs = o.counters ? &ctrs : NULL;
 	cb_progress_init(&prog, isatty(2) && !o.quiet && !silent, total);
 	cb_report_preamble(out, &o, counts, ncounts);
+	note_capped(out, auto_capped);
 	catch_signals();
 	/* -N: the whole sweep o.cycles times, 0: until a signal. */
 	for (long cy = 0; !cb_bench_stopped() && (o.cycles == 0 || cy < o.cycles); cy++) {

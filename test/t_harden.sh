@@ -180,4 +180,17 @@ EOF
 done
 expect_grep "the refusal names the time" "time_us -5; a time must be positive" "$TMPD/err"
 
+# --- -g auto is capped at the largest rank count; minor messages ---
+HWLOC_SYNTHETIC="pack:2 core:512 pu:1" $B topo -g auto >"$H/topo.out" 2>"$H/topo.err"
+st=$?
+n=$(grep -c '^#  Rank ' "$H/topo.out")
+[ "$st" = 0 ] && [ "$n" = 512 ] && ok "-g auto on 1024 PUs plans 512 ranks" ||
+	notok "-g auto on 1024 PUs plans 512 ranks (exit $st, $n ranks)"
+expect_grep "-g auto: the header says it was capped" "^# -g auto: 1024 PUs, capped at 512 ranks" "$H/topo.out"
+expect_usage_error "-g 0x10 (not decimal)" $B $A -g 0x10
+expect_grep "-g 0x10: says decimal, not 'at least 1'" "expected a decimal rank count" "$TMPD/err"
+expect_usage_error "-b 300000G (too large)" $B $A -b 300000G
+expect_grep "-b too large: the limit in a unit -b accepts" "at most 262144G" "$TMPD/err"
+expect_usage_error "--inject drop-notify -g 1" $B allreduce -g 1 -b 8 -e 8 --inject drop-notify
+
 done_testing
