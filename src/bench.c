@@ -140,6 +140,17 @@ static size_t user_bytes(const struct cb_plan *p, size_t *send_len, size_t *recv
 	return PAGE_UP(s) + PAGE_UP(r);
 }
 
+/* First touch in steps of 4 MiB, each one progress for the watchdog:
+ * touching gigabytes on a busy machine takes seconds and is no hang. */
+static void touch(struct run *run, int r, char *p, size_t len)
+{
+	const size_t step = (size_t)4 << 20;
+	for (size_t off = 0; off < len; off += step) {
+		memset(p + off, 0, len - off < step ? len - off : step);
+		atomic_fetch_add_explicit(&run->comm.state[r].progress, 1, memory_order_relaxed);
+	}
+}
+
 static void bufs_alloc(struct run *run, int r, struct rank_bufs *b)
 {
 	const struct cb_plan *p = run->plan;
@@ -152,8 +163,8 @@ static void bufs_alloc(struct run *run, int r, struct rank_bufs *b)
 	b->send = b->win + run->comm.user_off;
 	b->recv = b->send + PAGE_UP(b->send_len);
 	b->exp = cb_placement_alloc(run->pl, r, b->exp_len);
-	memset(b->win, 0, b->win_len);
-	memset(b->exp, 0, b->exp_len);
+	touch(run, r, b->win, b->win_len);
+	touch(run, r, b->exp, b->exp_len);
 }
 
 static void bufs_free(struct run *run, struct rank_bufs *b)
@@ -537,6 +548,11 @@ static void roofline(struct run *run, struct cb_rank *rk, const struct rank_bufs
 		for (long k = 0; k < reps; k++) {
 			memcpy(dst, src, len);
 			__asm__ __volatile__("" : : "r"(dst) : "memory");
+			/* Progress for the watchdog, where one copy takes long
+			 * enough (>= 1 MiB) that the atomic add is not timed. */
+			if (len >= ((size_t)1 << 20))
+				atomic_fetch_add_explicit(&rk->state->progress, 1,
+							  memory_order_relaxed);
 		}
 		run->cp_t[2 * r + 1] = now_ns() - base;
 		atomic_fetch_add_explicit(&rk->state->progress, 1, memory_order_relaxed);
@@ -821,18 +837,46 @@ static void report_hang(struct run *run)
 	}
 }
 
-static void watchdog(struct run *run)
+/* Whether a rank thread that is in no wait used CPU time since the last
+ * look: it computes (first touch, filling inputs, expected values and
+ * comparing them for a large check iteration) and is no hang however long
+ * that takes on a busy machine. A rank blocked in a pthread barrier uses
+ * none; a rank spinning in a wait is in a wait. Threads only: an MPI rank
+ * blocked in an MPI call may spin inside it, in no wait of ours. */
+static bool computing(struct run *run, const clockid_t *clk, int64_t *cpu)
+{
+	bool busy = false;
+	for (int i = 0; clk && i < run->nlocal; i++) {
+		struct cb_rank_state *st = &run->comm.state[run->first + i];
+		struct timespec ts;
+		int64_t t;
+		if (clock_gettime(clk[i], &ts))
+			continue;   /* the thread has ended */
+		t = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+		if (t != cpu[i] &&
+		    atomic_load_explicit(&st->wait_owner, memory_order_relaxed) < 0 &&
+		    atomic_load_explicit(&st->phase, memory_order_relaxed) != CB_PHASE_DONE)
+			busy = true;
+		cpu[i] = t;
+	}
+	return busy;
+}
+
+static void watchdog(struct run *run, const clockid_t *clk)
 {
 	uint64_t last = UINT64_MAX;
 	double since = now_us();
 	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	int64_t *cpu = cb_xcalloc((size_t)run->nlocal, sizeof *cpu);
 
 	while (atomic_load_explicit(&run->finished, memory_order_acquire) < run->nlocal) {
 		uint64_t sum = 0;
+		bool busy;
 		nanosleep(&tick, NULL);
 		for (int r = run->first; r < run->first + run->nlocal; r++)
 			sum += atomic_load_explicit(&run->comm.state[r].progress, memory_order_relaxed);
-		if (sum != last) {
+		busy = computing(run, clk, cpu);
+		if (sum != last || busy) {
 			last = sum;
 			since = now_us();
 		} else if (run->o->timeout > 0 && now_us() - since > run->o->timeout * 1e6) {
@@ -847,6 +891,7 @@ static void watchdog(struct run *run)
 				 (size_t)atomic_load_explicit(&run->comm.state[0].point,
 							      memory_order_relaxed));
 	}
+	free(cpu);
 }
 
 static int cmp_size(const void *a, const void *b)
@@ -882,6 +927,33 @@ static void roofline_plan(struct run *run)
 	run->cp_bw = cb_xcalloc(run->ncp, sizeof *run->cp_bw);
 }
 
+/* Samples kept per rank and row half (CB_SAMPLES_MAX, CB_SAMPLES_TOTAL). */
+static long samples_per_half(const struct cb_options *o, int p)
+{
+	long cap = CB_SAMPLES_TOTAL / (2L * p), n;
+	n = o->duration > 0 ? cap : o->iters < cap ? o->iters : cap;
+	return n > CB_SAMPLES_MAX ? CB_SAMPLES_MAX : n;
+}
+
+size_t cb_bench_mem_need(const struct cb_options *o, const struct cb_plan *plan, int npus)
+{
+	struct cb_comm c;
+	int p = plan->nranks, nlocal = cb_xport.mpi ? 1 : p;
+	size_t win, need;
+	/* The window's layout as the run will make it (comm_init allocates
+	 * only the small per-rank arrays). */
+	comm_init(&c, p, plan->max_scratch_bytes, npus);
+	comm_reserve_user(&c, user_bytes(plan, NULL, NULL));
+	win = c.win_bytes;
+	comm_destroy(&c);
+	need = (size_t)nlocal * (win + PAGE_UP(plan->max_recv_bytes));
+	/* --duration's samples are calloc'ed and touched only as far as the
+	 * loop runs: not counted. */
+	if (o->duration <= 0)
+		need += ((size_t)p * 2 + 1) * (size_t)samples_per_half(o, p) * sizeof(double);
+	return need;
+}
+
 void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 		  struct cb_plan *plan, struct cb_placement *pl, const struct cb_bench_io *io)
 {
@@ -892,7 +964,7 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 			   .ex = cb_xport.mpi ? &mpi_exchange : &threads_exchange };
 	pthread_t *tids = cb_xcalloc((size_t)p, sizeof *tids);
 	struct rank_arg *args = cb_xcalloc((size_t)p, sizeof *args);
-	long cap = CB_SAMPLES_TOTAL / (2L * p);
+	clockid_t *clk;
 
 	comm_init(&run.comm, p, plan->max_scratch_bytes, pl->npus);
 	comm_reserve_user(&run.comm, user_bytes(plan, NULL, NULL));
@@ -902,9 +974,7 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 	run.base_ns = now_ns();
 	/* --duration: the count is not known; calloc'ed pages that are never
 	 * written cost nothing. */
-	run.nsamples = o->duration > 0 ? cap : o->iters < cap ? o->iters : cap;
-	if (run.nsamples > CB_SAMPLES_MAX)
-		run.nsamples = CB_SAMPLES_MAX;
+	run.nsamples = samples_per_half(o, p);
 	run.samples = cb_xcalloc((size_t)p * 2 * (size_t)run.nsamples, sizeof *run.samples);
 	run.comb = cb_xcalloc((size_t)run.nsamples, sizeof *run.comb);
 	run.means = cb_xcalloc((size_t)p, sizeof *run.means);
@@ -937,7 +1007,15 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 		}
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	}
-	watchdog(&run);
+	/* The rank threads' CPU clocks (threads only; see computing()). */
+	clk = run.mpi ? NULL : cb_xcalloc((size_t)run.nlocal, sizeof *clk);
+	for (int i = 0; clk && i < run.nlocal; i++)
+		if (pthread_getcpuclockid(tids[i], &clk[i])) {
+			free(clk);
+			clk = NULL;
+		}
+	watchdog(&run, clk);
+	free(clk);
 	for (int i = 0; i < run.nlocal; i++)
 		pthread_join(tids[i], NULL);
 	pthread_barrier_destroy(&run.setup);

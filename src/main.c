@@ -12,6 +12,7 @@
 #include "collbench/comm.h"
 #include "collbench/common.h"
 #include "collbench/inject.h"
+#include "collbench/memcheck.h"
 #include "collbench/options.h"
 #include "collbench/outfile.h"
 #include "collbench/perf.h"
@@ -278,6 +279,16 @@ int main(int argc, char **argv)
 		if (cb_perf_ctl_open(&pctl, o.perf_ctl, &why))
 			cb_die(CB_EXIT_USAGE, "--perf-ctl '%s': %s (see PROFILING in collbench(1))",
 			       o.perf_ctl, why);
+	}
+	/* Memory before anything is allocated (or printed): a plan the
+	 * machine cannot hold is status 2 at once, not a swap storm, an OOM
+	 * kill or a watchdog "hang" in setup. */
+	for (int i = 0; i < ncounts; i++) {
+		char what[96], sz[32];
+		cb_mem_human(sz, sizeof sz, o.maxbytes);
+		snprintf(what, sizeof what, "%d rank%s at -e %s", counts[i],
+			 counts[i] == 1 ? "" : "s", sz);
+		cb_mem_check(cb_bench_mem_need(&o, &plans[i], pl.npus), what);
 	}
 	atexit(remove_unfinished);
 	cb_bench_timeout_hook = remove_unfinished;

@@ -193,4 +193,51 @@ expect_usage_error "-b 300000G (too large)" $B $A -b 300000G
 expect_grep "-b too large: the limit in a unit -b accepts" "at most 262144G" "$TMPD/err"
 expect_usage_error "--inject drop-notify -g 1" $B allreduce -g 1 -b 8 -e 8 --inject drop-notify
 
+# --- memory is sized before anything is allocated or printed ---
+# expect_no_memory NAME cmd...: status 2, one line "need X, available Y
+# (bound)" on stderr, nothing on stdout, no output file.
+expect_no_memory() {
+	name=$1
+	shift
+	rm -f "$H/m.json"
+	t0=$(date +%s)
+	"$@" -J "$H/m.json" >"$TMPD/out" 2>"$TMPD/err"
+	got=$?
+	el=$(($(date +%s) - t0))
+	if [ "$got" = 2 ] && [ "$(wc -l <"$TMPD/err")" = 1 ] && [ ! -s "$TMPD/out" ] &&
+		grep -Eq 'not enough memory for .*: need .*, available .* \(' "$TMPD/err" &&
+		[ ! -e "$H/m.json" ] && [ "$el" -le 10 ]; then
+		ok "$name"
+	else
+		notok "$name (exit $got after $el s, $(wc -l <"$TMPD/err") stderr lines, $(wc -c <"$TMPD/out") stdout bytes)"
+		sed 's/^/#   stderr: /' "$TMPD/err" | head -3
+	fi
+}
+# Under ulimit -v: the address space left is the bound.
+expect_no_memory "ulimit -v 1 GB, -g 2 -e 256M: refused up front" \
+	sh -c 'ulimit -v 1000000 && exec "$0" "$@"' $B allreduce -g 2 -b 256M -e 256M
+expect_grep "ulimit -v: the bound is named" "\(ulimit -v\)" "$TMPD/err"
+# Far above the machine (-g 8 -e 4G: 160 GiB); ulimit -v keeps a broken
+# check from faulting the machine's memory in.
+expect_no_memory "-g 8 -b 4G -e 4G: refused at once" \
+	sh -c 'ulimit -v 8000000 && exec "$0" "$@"' $B allreduce -g 8 -b 4G -e 4G
+# Without ulimit: twice the machine's RAM (an mmap the kernel refuses on
+# its own under heuristic overcommit, so a broken check cannot fault it in).
+total=$(awk '/^MemTotal:/ { print int($2 / 1048576) + 1 }' /proc/meminfo)
+if [ "$(cat /proc/sys/vm/overcommit_memory 2>/dev/null)" = 0 ] && [ -n "$total" ]; then
+	expect_no_memory "-g 1 -e $((2 * total))G (twice MemTotal): refused up front" \
+		$B allreduce -g 1 -b $((2 * total))G -e $((2 * total))G
+	expect_grep "without ulimit: MemAvailable or the cgroup is the bound" "\((MemAvailable|cgroup [a-z._]+)\)" "$TMPD/err"
+else
+	skip "-g 1 -e twice MemTotal" "overcommit_memory is not 0 (heuristic)"
+fi
+
+# --- setup and large check iterations are not a hang ---
+# 32 MiB on 4 ranks (the default size): first touch, the roofline and the
+# check iteration's expected values take over a second on a busy machine.
+# Twice: the old watchdog failed about two runs in three here.
+for i in 1 2; do
+	expect_status "-T 1 on a 32 MiB allreduce -g 4 -A mesh: exit 0 (run $i)" 0 $B allreduce -g 4 -T 1 -A mesh -n 5
+done
+
 done_testing

@@ -56,6 +56,12 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 		  struct cb_plan *plan, struct cb_placement *pl, const struct cb_bench_io *io);
 extern void (*cb_bench_timeout_hook)(void);
 
+/* The bytes a run of plan allocates and touches in this process: every
+ * local rank's window (signal cells, scratch, send and recv buffers) and
+ * expected values, and the samples (memcheck.h compares it with what the
+ * machine has, before anything is allocated). */
+size_t cb_bench_mem_need(const struct cb_options *o, const struct cb_plan *plan, int npus);
+
 /* Copies per rank of the roofline measurement at copy length len. */
 long cb_roofline_reps(size_t len);
 
