@@ -193,6 +193,14 @@ expect_usage_error "-b 300000G (too large)" $B $A -b 300000G
 expect_grep "-b too large: the limit in a unit -b accepts" "at most 262144G" "$TMPD/err"
 expect_usage_error "--inject drop-notify -g 1" $B allreduce -g 1 -b 8 -e 8 --inject drop-notify
 
+# A PU the cpuset excludes exists: "not allowed", not "does not exist"
+# (a 4-PU machine whose allowed cpuset lacks PU 0).
+expect_usage_error "--cpus 0 outside the cpuset" env HWLOC_XMLFILE=test/topo/no-pu0-allowed.xml \
+	$B topo -g 2 --cpus 0
+expect_grep "--cpus 0 outside the cpuset: says not allowed" "PU 0 is not allowed to this process" "$TMPD/err"
+expect_usage_error "--cpus 7 on 4 PUs" env HWLOC_XMLFILE=test/topo/no-pu0-allowed.xml $B topo -g 2 --cpus 7
+expect_grep "--cpus 7: still does not exist" "PU 7 does not exist" "$TMPD/err"
+
 # --- memory is sized before anything is allocated or printed ---
 # expect_no_memory NAME cmd...: status 2, one line "need X, available Y
 # (bound)" on stderr, nothing on stdout, no output file.
