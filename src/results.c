@@ -29,6 +29,7 @@ void cb_results_init(struct cb_report *rep, const struct cb_options *o, int argc
 	rep->o = o;
 	rep->argc = argc;
 	rep->argv = argv;
+	rep->keep_rows = o->json_path || o->csv_path || o->baseline;
 	iso_now(rep->start_time, sizeof rep->start_time);
 	if (gethostname(rep->host, sizeof rep->host - 1))
 		snprintf(rep->host, sizeof rep->host, "?");
@@ -37,13 +38,15 @@ void cb_results_init(struct cb_report *rep, const struct cb_options *o, int argc
 void cb_results_add(struct cb_report *rep, const struct cb_result *r)
 {
 	struct cb_summary *s = &rep->sum;
-	if (rep->nrows == rep->cap) {
+	if (rep->keep_rows && rep->nrows == rep->cap) {
 		rep->cap = rep->cap ? 2 * rep->cap : 64;
 		rep->rows = realloc(rep->rows, rep->cap * sizeof *rep->rows);
 		if (!rep->rows)
 			cb_die(CB_EXIT_RESOURCE, "out of memory for the results");
 	}
-	rep->rows[rep->nrows++] = *r;
+	if (rep->keep_rows)
+		rep->rows[rep->nrows] = *r;
+	rep->nrows++;
 	for (int h = 0; h < 2; h++) {
 		if (!r->half[h].present)
 			continue;

@@ -248,4 +248,26 @@ for i in 1 2; do
 	expect_status "-T 1 on a 32 MiB allreduce -g 4 -A mesh: exit 0 (run $i)" 0 $B allreduce -g 4 -T 1 -A mesh -n 5
 done
 
+# --- -N 0 without files runs in constant memory ---
+# Short rows as fast as they go (several hundred a second here; the old
+# code kept every row: over 1 MiB in 20 s).
+$B allreduce -g 2 -b 4 -e 1K -A mesh -n 1 -w 0 -c 1 -N 0 -q --roofline off >"$H/n0.out" 2>&1 &
+pid=$!
+( sleep 60; kill -KILL $pid ) >/dev/null 2>&1 &
+guard=$!
+sleep 5
+r1=$(awk '/^VmRSS/ { print $2 }' /proc/$pid/status 2>/dev/null)
+sleep 20
+r2=$(awk '/^VmRSS/ { print $2 }' /proc/$pid/status 2>/dev/null)
+kill -INT $pid
+wait $pid
+st=$?
+kill $guard 2>/dev/null
+n=$(rows "$H/n0.out" | wc -l)
+if [ "$st" = 130 ] && [ -n "$r1" ] && [ -n "$r2" ] && [ $((r2 - r1)) -lt 512 ] && [ "$n" -gt 1000 ]; then
+	ok "-N 0: RSS at 5 s and 25 s within 512 KiB ($r1 -> $r2 KiB, $n rows)"
+else
+	notok "-N 0: RSS at 5 s and 25 s within 512 KiB over 1000+ rows (exit $st, $r1 -> $r2 KiB, $n rows)"
+fi
+
 done_testing

@@ -97,8 +97,12 @@ struct cb_report {
 	int npus, nnuma;
 	struct cb_place_snap *places;
 	int nplaces;
+	/* Every row when kept (keep_rows: -J, --csv or --baseline need them at
+	 * the end); else NULL and only counted, so that -N 0 runs for days in
+	 * constant memory (the summary is kept as running sums). */
 	struct cb_result *rows;
 	size_t nrows, cap;
+	bool keep_rows;
 	long cycle;         /* -N: the sweep now running (placements kept from 0 only) */
 	const struct cb_counter_set *ctrs; /* --counters (CSV header), NULL: none */
 	struct cb_summary sum;
