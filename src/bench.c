@@ -1,8 +1,8 @@
 /* bench.c: the rank threads' main loop (the roofline copy measurement, then
  * per point: warm-up, timed iterations with per-iteration samples, check
  * iterations, for out-of-place then in-place), rank 0's combination of the
- * ranks' slots into a result record, and the main thread's watchdog (which
- * also draws the progress line). */
+ * ranks' slots into a result record; the main thread meanwhile runs the
+ * watchdog (watchdog.c, which also draws the progress line). */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
@@ -17,6 +17,7 @@
 #include "collbench/results.h"
 #include "collbench/stats.h"
 #include "collbench/transport.h"
+#include "collbench/watchdog.h"
 
 void (*cb_bench_timeout_hook)(void);
 _Atomic int cb_bench_stop;
@@ -100,13 +101,6 @@ struct rank_prof {
 	bool has_ctr;
 	unsigned long ck;          /* --duration checkpoints passed (slot index) */
 };
-
-static double now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec * 1e-3;
-}
 
 /* Integer nanoseconds for samples: differences are exact. */
 static int64_t now_ns(void)
@@ -793,107 +787,6 @@ static void *rank_main(void *arg)
 	return NULL;
 }
 
-static const char *phase_name(int ph)
-{
-	static const char *const names[] = { "setup", "warmup", "timed", "check", "done" };
-	return ph >= 0 && ph < (int)CB_ARRAY_LEN(names) ? names[ph] : "?";
-}
-
-/* The hang report: what every rank is doing and which cell it waits on. */
-static void report_hang(struct run *run)
-{
-	struct cb_comm *c = &run->comm;
-	cb_progress_hold(run->io->prog);
-	fflush(run->io->out);
-	if (run->mpi)
-		fprintf(stderr, "collbench: timeout: MPI rank %d (pid %d) made no progress for %g s\n",
-			run->first, (int)getpid(), run->o->timeout);
-	else
-		fprintf(stderr, "collbench: timeout: no rank made progress for %g s\n", run->o->timeout);
-	for (int r = run->first; r < run->first + run->nlocal; r++) {
-		struct cb_rank_state *st = &c->state[r];
-		int pi = atomic_load_explicit(&st->point, memory_order_relaxed);
-		int owner = atomic_load_explicit(&st->wait_owner, memory_order_relaxed);
-		const struct cb_point *pt = pi >= 0 ? &run->plan->points[pi] : NULL;
-		int ph = atomic_load_explicit(&st->phase, memory_order_relaxed);
-		fprintf(stderr, "collbench:   rank %d: %s/%s size %zu phase %s iteration %llu",
-			r, pt ? pt->coll->name : "-", pt ? pt->algo->name : "-", pt ? pt->n.bytes : 0,
-			phase_name(ph),
-			(unsigned long long)atomic_load_explicit(&st->iteration, memory_order_relaxed));
-		/* Inside a call: which of its barriers (a ring's round). */
-		if (ph == CB_PHASE_WARMUP || ph == CB_PHASE_TIMED || ph == CB_PHASE_CHECK)
-			fprintf(stderr, " barrier %d of the call",
-				(int)atomic_load_explicit(&st->barrier, memory_order_relaxed));
-		if (owner >= 0) {
-			size_t cell = (size_t)atomic_load_explicit(&st->wait_cell, memory_order_relaxed);
-			char what[96];
-			comm_cell_describe(c, owner, cell, what, sizeof what);
-			fprintf(stderr, ": waits on cell %zu (%s) of rank %d's window, expected epoch %llu, seen %llu",
-				cell, what, owner,
-				(unsigned long long)atomic_load_explicit(&st->wait_expect, memory_order_relaxed),
-				(unsigned long long)comm_cell_value(c, owner, cell));
-		}
-		fputc('\n', stderr);
-	}
-}
-
-/* Whether a rank thread that is in no wait used CPU time since the last
- * look: it computes (first touch, filling inputs, expected values and
- * comparing them for a large check iteration) and is no hang however long
- * that takes on a busy machine. A rank blocked in a pthread barrier uses
- * none; a rank spinning in a wait is in a wait. Threads only: an MPI rank
- * blocked in an MPI call may spin inside it, in no wait of ours. */
-static bool computing(struct run *run, const clockid_t *clk, int64_t *cpu)
-{
-	bool busy = false;
-	for (int i = 0; clk && i < run->nlocal; i++) {
-		struct cb_rank_state *st = &run->comm.state[run->first + i];
-		struct timespec ts;
-		int64_t t;
-		if (clock_gettime(clk[i], &ts))
-			continue;   /* the thread has ended */
-		t = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-		if (t != cpu[i] &&
-		    atomic_load_explicit(&st->wait_owner, memory_order_relaxed) < 0 &&
-		    atomic_load_explicit(&st->phase, memory_order_relaxed) != CB_PHASE_DONE)
-			busy = true;
-		cpu[i] = t;
-	}
-	return busy;
-}
-
-static void watchdog(struct run *run, const clockid_t *clk)
-{
-	uint64_t last = UINT64_MAX;
-	double since = now_us();
-	struct timespec tick = { 0, 20 * 1000 * 1000 };
-	int64_t *cpu = cb_xcalloc((size_t)run->nlocal, sizeof *cpu);
-
-	while (atomic_load_explicit(&run->finished, memory_order_acquire) < run->nlocal) {
-		uint64_t sum = 0;
-		bool busy;
-		nanosleep(&tick, NULL);
-		for (int r = run->first; r < run->first + run->nlocal; r++)
-			sum += atomic_load_explicit(&run->comm.state[r].progress, memory_order_relaxed);
-		busy = computing(run, clk, cpu);
-		if (sum != last || busy) {
-			last = sum;
-			since = now_us();
-		} else if (run->o->timeout > 0 && now_us() - since > run->o->timeout * 1e6) {
-			report_hang(run);
-			if (cb_bench_timeout_hook)
-				cb_bench_timeout_hook();
-			/* Rank threads may be blocked forever: leave without joining
-			 * (MPI: the launcher then ends the other processes). */
-			_exit(CB_EXIT_TIMEOUT);
-		}
-		cb_progress_tick(run->io->prog, run->plan,
-				 (size_t)atomic_load_explicit(&run->comm.state[0].point,
-							      memory_order_relaxed));
-	}
-	free(cpu);
-}
-
 static int cmp_size(const void *a, const void *b)
 {
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -1014,7 +907,11 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 			free(clk);
 			clk = NULL;
 		}
-	watchdog(&run, clk);
+	{
+		struct cb_watch w = { plan, &run.comm, io->prog, io->out, o->timeout, run.mpi,
+				      run.first, run.nlocal, &run.finished, clk };
+		cb_watchdog(&w, cb_bench_timeout_hook);
+	}
 	free(clk);
 	for (int i = 0; i < run.nlocal; i++)
 		pthread_join(tids[i], NULL);
