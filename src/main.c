@@ -292,6 +292,9 @@ int main(int argc, char **argv)
 	}
 	atexit(remove_unfinished);
 	cb_bench_timeout_hook = remove_unfinished;
+	/* Before the temporary files exist: a signal from here on stops the
+	 * run (none started: no rows) and they are renamed or removed. */
+	catch_signals();
 	if (!silent) {
 		cb_outfile_open(&outs[0]);
 		cb_outfile_open(&outs[1]);
@@ -306,7 +309,6 @@ int main(int argc, char **argv)
 	cb_progress_init(&prog, isatty(2) && !o.quiet && !silent, total);
 	cb_report_preamble(out, &o, counts, ncounts);
 	note_capped(out, auto_capped);
-	catch_signals();
 	/* -N: the whole sweep o.cycles times, 0: until a signal. */
 	for (long cy = 0; !cb_bench_stopped() && (o.cycles == 0 || cy < o.cycles); cy++) {
 		rep.cycle = cy;
