@@ -231,8 +231,15 @@ static char *xstrdup(const char *s)
 
 void cb_baseline_load(struct cb_baseline *b, const char *path)
 {
+	char *text = slurp(path);
+	cb_baseline_parse(b, text, path);
+	free(text);
+}
+
+void cb_baseline_parse(struct cb_baseline *b, const char *text, const char *path)
+{
 	static const char *const halves[2] = { "out_of_place", "in_place" };
-	char *text = slurp(path), err[160];
+	char err[160], why[256];
 	struct cb_jv root;
 	const struct cb_jv *fmt, *rows;
 
@@ -240,13 +247,14 @@ void cb_baseline_load(struct cb_baseline *b, const char *path)
 	b->path = path;
 	if (cb_json_parse(text, &root, err, sizeof err))
 		cb_die(CB_EXIT_USAGE, "--baseline '%s' is not valid JSON: %s", path, err);
-	free(text);
 	fmt = cb_json_get(&root, "format");
 	rows = cb_json_get(&root, "results");
 	if (root.type != CB_JOBJ || !fmt || fmt->type != CB_JSTR ||
-	    strcmp(fmt->str, "collbench-results") || !rows || rows->type != CB_JARR)
-		cb_die(CB_EXIT_USAGE, "--baseline '%s' is not a collbench -J file (no \"format\": "
-		       "\"collbench-results\" with \"results\")", path);
+	    strcmp(fmt->str, "collbench-results") || !rows || rows->type != CB_JARR) {
+		snprintf(why, sizeof why, "is not a collbench -J file (no \"format\": "
+			 "\"collbench-results\" with \"results\")");
+		goto refuse;
+	}
 	b->rows = cb_xcalloc(rows->n, sizeof *b->rows);
 	for (size_t i = 0; i < rows->n; i++) {
 		const struct cb_jv *r = &rows->items[i];
@@ -255,14 +263,17 @@ void cb_baseline_load(struct cb_baseline *b, const char *path)
 			   *t = str_field(r, "type"), *op = str_field(r, "redop");
 		double np, sz, rt;
 		if (!c || !a || !t || !op || num_field(r, "nranks", &np) ||
-		    num_field(r, "size", &sz) || num_field(r, "root", &rt))
-			cb_die(CB_EXIT_USAGE, "--baseline '%s': result %zu lacks collective, algo, "
-			       "type, redop, nranks, size or root", path, i);
+		    num_field(r, "size", &sz) || num_field(r, "root", &rt)) {
+			snprintf(why, sizeof why, "result %zu lacks collective, algo, type, redop, "
+				 "nranks, size or root", i);
+			goto refuse;
+		}
 		/* Out-of-range numbers would not convert to the fields below. */
 		if (!isfinite(np) || np < 1 || np > CB_MAX_RANKS || !isfinite(sz) || sz < 0 ||
-		    sz > 0x1p62 || !isfinite(rt) || rt < -1 || rt >= CB_MAX_RANKS)
-			cb_die(CB_EXIT_USAGE, "--baseline '%s': result %zu has an invalid nranks, "
-			       "size or root", path, i);
+		    sz > 0x1p62 || !isfinite(rt) || rt < -1 || rt >= CB_MAX_RANKS) {
+			snprintf(why, sizeof why, "result %zu has an invalid nranks, size or root", i);
+			goto refuse;
+		}
 		br->coll = xstrdup(c);
 		br->algo = xstrdup(a);
 		br->type = xstrdup(t);
@@ -270,18 +281,27 @@ void cb_baseline_load(struct cb_baseline *b, const char *path)
 		br->nranks = (int)np;
 		br->size = (size_t)sz;
 		br->root = (int)rt;
+		b->nrows++;   /* its strings are freed with the others */
 		for (int h = 0; h < 2; h++) {
 			const struct cb_jv *hv = cb_json_get(r, halves[h]);
 			br->present[h] = hv && hv->type == CB_JOBJ &&
 					 !num_field(hv, "time_us", &br->time_us[h]);
 			/* A time of 0 or less would pass any slowdown. */
-			if (br->present[h] && !(isfinite(br->time_us[h]) && br->time_us[h] > 0))
-				cb_die(CB_EXIT_USAGE, "--baseline '%s': result %zu has %s time_us %g; "
-				       "a time must be positive", path, i, halves[h], br->time_us[h]);
+			if (br->present[h] && !(isfinite(br->time_us[h]) && br->time_us[h] > 0)) {
+				snprintf(why, sizeof why, "result %zu has %s time_us %g; a time must "
+					 "be positive", i, halves[h], br->time_us[h]);
+				goto refuse;
+			}
 		}
-		b->nrows++;
 	}
 	cb_json_free(&root);
+	return;
+refuse:
+	/* Freed first: a caller that survives cb_die (the fuzz target's
+	 * hook) must not leak a refused file's rows. */
+	cb_json_free(&root);
+	cb_baseline_free(b);
+	cb_die(CB_EXIT_USAGE, "--baseline '%s'%s%s", path, why[0] == 'r' ? ": " : " ", why);
 }
 
 void cb_baseline_free(struct cb_baseline *b)
