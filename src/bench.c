@@ -710,11 +710,11 @@ static void *rank_main(void *arg)
 	comm_rank_init(&rk, &run->comm, r, b.win);
 	comm_jitter_seed(&rk, (uint64_t)run->o->seed, (unsigned)run->o->jitter_us);
 	run->comm.win[r] = b.win;
-	/* For the hang report (comm_cell_value). MPI: this process's thread
-	 * also filled in its peers' bases (cb_mpi_win_create), none of which
-	 * another thread writes. */
-	for (int q = 0; q < rk.nranks; q++)
-		if (q == r || (run->mpi && run->comm.win[q]))
+	/* comm_rank_init published this rank's window for the hang report
+	 * (comm_cell_value). MPI: this process's thread also filled in its
+	 * peers' bases (cb_mpi_win_create), which no other thread writes. */
+	for (int q = 0; run->mpi && q < rk.nranks; q++)
+		if (q != r && run->comm.win[q])
 			comm_publish_win(&run->comm, q, run->comm.win[q]);
 	run->ex->setup(run);   /* windows published */
 	if (run->mpi)

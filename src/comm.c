@@ -227,6 +227,8 @@ void comm_rank_init(struct cb_rank *rk, struct cb_comm *c, int rank, char *win)
 		atomic_init(&rel->seq, 0);
 		atomic_init(&rel->sleepers, 0);
 	}
+	/* Initialised: the hang report may read it (comm_cell_value). */
+	comm_publish_win(c, rank, win);
 }
 
 void comm_rank_destroy(struct cb_rank *rk)

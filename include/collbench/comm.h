@@ -294,9 +294,9 @@ static inline size_t comm_cell_index(const struct cb_comm *c, enum cb_row row, i
 }
 void comm_notify_cell(struct cb_rank *rk, int peer, size_t cell);
 void comm_wait_cell(struct cb_rank *rk, size_t cell, uint64_t expect);
-/* The watchdog's view of a window: a rank publishes its base (release,
- * after its cells are initialised) once it is in c->win[], and withdraws it
- * before freeing the window; comm_cell_value reads a published window only
+/* The watchdog's view of a window: comm_rank_init publishes the rank's
+ * base (release, after its cells are initialised), and the owner withdraws
+ * it (NULL) before freeing the window; comm_cell_value reads a published window only
  * (acquire), and 0 where none is. c->win[] itself is written by the rank
  * threads in no order the watchdog thread could rely on. */
 void comm_publish_win(struct cb_comm *c, int rank, char *win);
