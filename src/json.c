@@ -314,6 +314,7 @@ static int parse_container(struct jp *j, struct cb_jv *v, char close)
 		}
 		if (parse_value(j, &item)) {
 			free(key);
+			cb_json_free(&item);   /* a nested container's items so far */
 			return -1;
 		}
 		if (push(j, v, &cap, &item, key)) {
