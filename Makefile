@@ -125,17 +125,23 @@ deps:
 deps-test:
 	@sh deps.sh test
 
-# Bounded libFuzzer run over the option and plan grammars (clang). Findings
-# land in $(BUILD)/fuzz/; keep each as a regression input in test/fuzz-regress/.
+# Bounded libFuzzer runs (clang), FUZZ_SECONDS each: the option and plan
+# grammars (fuzz_cli) and --baseline files (fuzz_baseline). Findings land
+# in $(BUILD)/fuzz/; keep each as a regression input in test/fuzz-regress/.
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -pthread
 fuzz:
-	@mkdir -p $(BUILD)/fuzz/corpus
+	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/corpus_baseline
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(CPPFLAGS) -o $(BUILD)/fuzz/fuzz_cli fuzz/fuzz_cli.c \
+		$(LIB_SRCS) $(LDLIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(CPPFLAGS) -o $(BUILD)/fuzz/fuzz_baseline fuzz/fuzz_baseline.c \
 		$(LIB_SRCS) $(LDLIBS)
 	cd $(BUILD)/fuzz && ASAN_OPTIONS=detect_leaks=0 ./fuzz_cli -max_total_time=$(FUZZ_SECONDS) \
 		-timeout=5 -rss_limit_mb=2048 -close_fd_mask=3 -artifact_prefix=./ corpus $(abspath fuzz/corpus)
+	cd $(BUILD)/fuzz && ASAN_OPTIONS=detect_leaks=0 ./fuzz_baseline -max_total_time=$(FUZZ_SECONDS) \
+		-timeout=5 -rss_limit_mb=2048 -close_fd_mask=3 -artifact_prefix=./baseline- \
+		corpus_baseline $(abspath fuzz/corpus_baseline)
 
 # Comparison with Open MPI and MPICH (installs them as root); writes
 # bench/RESULTS.md. Not part of make check: it takes about 30 minutes.

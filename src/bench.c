@@ -4,8 +4,8 @@
  * points where the asked algorithm does not apply (plan.c); rank 0
  * assembles each row's record (combine.c does the arithmetic) and hands it
  * to the results and the table. The other jobs this file used to have are
- * in bench_timed.c, bench_roofline.c, bench_exchange.c and
- * bench_watchdog.c (bench_run.h lists them). */
+ * in bench_timed.c, bench_roofline.c and bench_exchange.c (bench_run.h
+ * lists them) and watchdog.c (the main thread's watch while ranks run). */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
@@ -20,9 +20,10 @@
 #include "collbench/results.h"
 #include "collbench/stats.h"
 #include "collbench/transport.h"
+#include "collbench/watchdog.h"
 
 void (*cb_bench_timeout_hook)(void);
-volatile sig_atomic_t cb_bench_stop;
+_Atomic int cb_bench_stop;
 
 struct rank_arg {
 	struct run *run;
@@ -43,6 +44,17 @@ static size_t user_bytes(const struct cb_plan *p, size_t *send_len, size_t *recv
 	return PAGE_UP(s) + PAGE_UP(r);
 }
 
+/* First touch in steps of 4 MiB, each one progress for the watchdog:
+ * touching gigabytes on a busy machine takes seconds and is no hang. */
+static void touch(struct run *run, int r, char *p, size_t len)
+{
+	const size_t step = (size_t)4 << 20;
+	for (size_t off = 0; off < len; off += step) {
+		memset(p + off, 0, len - off < step ? len - off : step);
+		atomic_fetch_add_explicit(&run->comm.state[r].progress, 1, memory_order_relaxed);
+	}
+}
+
 static void bufs_alloc(struct run *run, int r, struct rank_bufs *b)
 {
 	const struct cb_plan *p = run->plan;
@@ -55,8 +67,8 @@ static void bufs_alloc(struct run *run, int r, struct rank_bufs *b)
 	b->send = b->win + run->comm.user_off;
 	b->recv = b->send + PAGE_UP(b->send_len);
 	b->exp = cb_placement_alloc(run->pl, r, b->exp_len);
-	memset(b->win, 0, b->win_len);
-	memset(b->exp, 0, b->exp_len);
+	touch(run, r, b->win, b->win_len);
+	touch(run, r, b->exp, b->exp_len);
 }
 
 static void bufs_free(struct run *run, struct rank_bufs *b)
@@ -143,6 +155,12 @@ static void *rank_main(void *arg)
 	comm_rank_init(&rk, &run->comm, r, b.win);
 	comm_jitter_seed(&rk, (uint64_t)run->o->seed, (unsigned)run->o->jitter_us);
 	run->comm.win[r] = b.win;
+	/* comm_rank_init published this rank's window for the hang report
+	 * (comm_cell_value). MPI: this process's thread also filled in its
+	 * peers' bases (cb_mpi_win_create), which no other thread writes. */
+	for (int q = 0; run->mpi && q < rk.nranks; q++)
+		if (q != r && run->comm.win[q])
+			comm_publish_win(&run->comm, q, run->comm.win[q]);
 	run->ex->setup(run);   /* windows published */
 	if (run->mpi)
 		bench_mpi_placement(run, r);
@@ -177,7 +195,7 @@ static void *rank_main(void *arg)
 			notes(run, pt, &section);
 			combine(run, i, inplace_ok);
 			/* SIGINT/SIGTERM: every rank stops after this row. */
-			atomic_store_explicit(&run->stop, cb_bench_stop, memory_order_relaxed);
+			atomic_store_explicit(&run->stop, cb_bench_stopped(), memory_order_relaxed);
 		}
 		run->ex->decide(run, &rk, &run->stop, sizeof run->stop);
 		if (atomic_load_explicit(&run->stop, memory_order_relaxed))
@@ -191,14 +209,42 @@ static void *rank_main(void *arg)
 	pthread_barrier_wait(&run->setup);
 	if (run->mpi) {
 		/* -N: every rank starts the next sweep, or none does */
-		int stop = cb_bench_stop;
+		int stop = cb_bench_stopped();
 		run->ex->decide(run, &rk, &stop, sizeof stop);
-		cb_bench_stop = stop;
+		atomic_store_explicit(&cb_bench_stop, stop, memory_order_relaxed);
 	}
+	comm_publish_win(&run->comm, r, NULL);
 	comm_rank_destroy(&rk);
 	bufs_free(run, &b);
 	atomic_fetch_add_explicit(&run->finished, 1, memory_order_release);
 	return NULL;
+}
+
+/* Samples kept per rank and row half (CB_SAMPLES_MAX, CB_SAMPLES_TOTAL). */
+static long samples_per_half(const struct cb_options *o, int p)
+{
+	long cap = CB_SAMPLES_TOTAL / (2L * p), n;
+	n = o->duration > 0 ? cap : o->iters < cap ? o->iters : cap;
+	return n > CB_SAMPLES_MAX ? CB_SAMPLES_MAX : n;
+}
+
+size_t cb_bench_mem_need(const struct cb_options *o, const struct cb_plan *plan, int npus)
+{
+	struct cb_comm c;
+	int p = plan->nranks, nlocal = cb_xport.mpi ? 1 : p;
+	size_t win, need;
+	/* The window's layout as the run will make it (comm_init allocates
+	 * only the small per-rank arrays). */
+	comm_init(&c, p, plan->max_scratch_bytes, npus);
+	comm_reserve_user(&c, user_bytes(plan, NULL, NULL));
+	win = c.win_bytes;
+	comm_destroy(&c);
+	need = (size_t)nlocal * (win + PAGE_UP(plan->max_recv_bytes));
+	/* --duration's samples are calloc'ed and touched only as far as the
+	 * loop runs: not counted. */
+	if (o->duration <= 0)
+		need += ((size_t)p * 2 + 1) * (size_t)samples_per_half(o, p) * sizeof(double);
+	return need;
 }
 
 void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
@@ -212,7 +258,7 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 			   .sink = io->sink ? io->sink : &cb_table_sink };
 	pthread_t *tids = cb_xcalloc((size_t)p, sizeof *tids);
 	struct rank_arg *args = cb_xcalloc((size_t)p, sizeof *args);
-	long cap = CB_SAMPLES_TOTAL / (2L * p);
+	clockid_t *clk;
 
 	comm_init(&run.comm, p, plan->max_scratch_bytes, pl->npus);
 	comm_reserve_user(&run.comm, user_bytes(plan, NULL, NULL));
@@ -227,9 +273,7 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 	run.base_ns = now_ns();
 	/* --duration: the count is not known; calloc'ed pages that are never
 	 * written cost nothing. */
-	run.nsamples = o->duration > 0 ? cap : o->iters < cap ? o->iters : cap;
-	if (run.nsamples > CB_SAMPLES_MAX)
-		run.nsamples = CB_SAMPLES_MAX;
+	run.nsamples = samples_per_half(o, p);
 	run.samples = cb_xcalloc((size_t)p * 2 * (size_t)run.nsamples, sizeof *run.samples);
 	run.comb = cb_xcalloc((size_t)run.nsamples, sizeof *run.comb);
 	run.means = cb_xcalloc((size_t)p, sizeof *run.means);
@@ -244,13 +288,16 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 	}
 	pthread_barrier_init(&run.setup, NULL, (unsigned)run.nlocal);
 	{
-		/* Rank threads never take SIGINT/SIGTERM (the main thread's handler
-		 * sets cb_bench_stop) nor SIGPIPE. */
+		/* Rank threads never take SIGINT/SIGTERM/SIGHUP (the main
+		 * thread's handler sets cb_bench_stop). SIGPIPE stays open: it
+		 * is raised in the thread whose write hit the closed pipe (rank
+		 * 0 printing a row), and blocked there it would never reach the
+		 * handler, so a reader that went away would not stop the run. */
 		sigset_t set, old;
 		sigemptyset(&set);
 		sigaddset(&set, SIGINT);
 		sigaddset(&set, SIGTERM);
-		sigaddset(&set, SIGPIPE);
+		sigaddset(&set, SIGHUP);
 		pthread_sigmask(SIG_BLOCK, &set, &old);
 		for (int i = 0; i < run.nlocal; i++) {
 			args[i] = (struct rank_arg){ &run, run.first + i };
@@ -259,7 +306,19 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 		}
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	}
-	bench_watchdog(&run);
+	/* The rank threads' CPU clocks (threads only; see computing()). */
+	clk = run.mpi ? NULL : cb_xcalloc((size_t)run.nlocal, sizeof *clk);
+	for (int i = 0; clk && i < run.nlocal; i++)
+		if (pthread_getcpuclockid(tids[i], &clk[i])) {
+			free(clk);
+			clk = NULL;
+		}
+	{
+		struct cb_watch w = { plan, &run.comm, io->prog, io->out, o->timeout, run.mpi,
+				      run.first, run.nlocal, &run.finished, clk };
+		cb_watchdog(&w, cb_bench_timeout_hook);
+	}
+	free(clk);
 	for (int i = 0; i < run.nlocal; i++)
 		pthread_join(tids[i], NULL);
 	pthread_barrier_destroy(&run.setup);

@@ -37,6 +37,11 @@ void bench_roofline(struct run *run, struct cb_rank *rk, const struct rank_bufs 
 		for (long k = 0; k < reps; k++) {
 			memcpy(dst, src, len);
 			__asm__ __volatile__("" : : "r"(dst) : "memory");
+			/* Progress for the watchdog, where one copy takes long
+			 * enough (>= 1 MiB) that the atomic add is not timed. */
+			if (len >= ((size_t)1 << 20))
+				atomic_fetch_add_explicit(&rk->state->progress, 1,
+							  memory_order_relaxed);
 		}
 		run->cp_t[2 * r + 1] = now_ns() - base;
 		atomic_fetch_add_explicit(&rk->state->progress, 1, memory_order_relaxed);

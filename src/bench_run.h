@@ -8,7 +8,7 @@
  *   bench_roofline.c  the roofline copy measurement
  *   bench_exchange.c  how rank 0 and the ranks exchange slots and decisions
  *                     (threads, MPI), and the MPI placement block
- *   bench_watchdog.c  the main thread's watchdog and the hang report
+ *   watchdog.c        the main thread's watchdog and the hang report (watchdog.h)
  *   combine.c         combining the ranks' slots into a row half (pure) */
 #ifndef COLLBENCH_BENCH_RUN_H
 #define COLLBENCH_BENCH_RUN_H
@@ -126,9 +126,5 @@ void bench_roofline(struct run *run, struct cb_rank *rk, const struct rank_bufs 
 extern const struct exchange bench_threads_exchange, bench_mpi_exchange;
 /* MPI: where every rank runs, gathered to rank 0, which prints the block. */
 void bench_mpi_placement(struct run *run, int r);
-
-/* bench_watchdog.c: the main thread until every local rank finished:
- * progress line, and on -T without progress the hang report and exit 4. */
-void bench_watchdog(struct run *run);
 
 #endif

@@ -72,7 +72,7 @@ static void checkpoint_first(struct run *run, struct checkpoint *k, double warm_
 {
 	const struct cb_options *o = run->o;
 	long first;
-	if (o->duration > 0 || cb_bench_stop)
+	if (o->duration > 0 || cb_bench_stopped())
 		first = 1;
 	else if (o->warmup > 0)
 		first = ck_step(run, warm_ns / (double)o->warmup, 1e300, 0);
@@ -87,7 +87,7 @@ static void checkpoint_decide(struct run *run, struct checkpoint *k, long i, int
 {
 	double dl = run->o->duration * 1e9, el = (double)(now_ns() - t0);
 	bool dur = run->o->duration > 0;
-	bool stop = (dur && el >= dl) || cb_bench_stop || i >= (1L << 40);
+	bool stop = (dur && el >= dl) || cb_bench_stopped() || i >= (1L << 40);
 	atomic_store_explicit(&k->stop, stop, memory_order_relaxed);
 	atomic_store_explicit(&k->next, i + ck_step(run, el / (double)i, dur ? dl - el : 1e300, i),
 			      memory_order_relaxed);

@@ -118,6 +118,7 @@ void comm_init(struct cb_comm *c, int nranks, size_t half_bytes, int npus)
 		atomic_init(&c->state[r].phase, CB_PHASE_SETUP);
 		atomic_init(&c->state[r].point, -1);
 		atomic_init(&c->state[r].barrier, 0);
+		atomic_init(&c->state[r].win_pub, NULL);
 	}
 }
 
@@ -226,6 +227,8 @@ void comm_rank_init(struct cb_rank *rk, struct cb_comm *c, int rank, char *win)
 		atomic_init(&rel->seq, 0);
 		atomic_init(&rel->sleepers, 0);
 	}
+	/* Initialised: the hang report may read it (comm_cell_value). */
+	comm_publish_win(c, rank, win);
 }
 
 void comm_rank_destroy(struct cb_rank *rk)
@@ -327,9 +330,15 @@ done:
 	wait_end(st);
 }
 
+void comm_publish_win(struct cb_comm *c, int rank, char *win)
+{
+	atomic_store_explicit(&c->state[rank].win_pub, win, memory_order_release);
+}
+
 uint64_t comm_cell_value(const struct cb_comm *c, int owner, size_t cell)
 {
-	return atomic_load_explicit(&cell_at(c, c->win[owner], cell)->v, memory_order_relaxed);
+	char *w = atomic_load_explicit(&c->state[owner].win_pub, memory_order_acquire);
+	return w ? atomic_load_explicit(&cell_at(c, w, cell)->v, memory_order_relaxed) : 0;
 }
 
 void comm_cell_describe(const struct cb_comm *c, int owner, size_t cell, char *buf, size_t cap)

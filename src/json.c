@@ -316,6 +316,7 @@ static int parse_container(struct jp *j, struct cb_jv *v, char close)
 			/* what item holds so far: a truncated file ends mid-item */
 			cb_json_free(&item);
 			free(key);
+			cb_json_free(&item);   /* a nested container's items so far */
 			return -1;
 		}
 		if (push(j, v, &cap, &item, key)) {

@@ -217,7 +217,7 @@ static void summary_json(struct cb_jw *w, const struct cb_report *rep)
 		cb_jw_close(w, '}');
 	}
 	if (s->interrupted)
-		cb_jw_str(w, "interrupted", s->interrupted == SIGTERM ? "SIGTERM" : "SIGINT");
+		cb_jw_str(w, "interrupted", cb_signal_name(s->interrupted));
 	else
 		cb_jw_null(w, "interrupted");
 	cb_jw_int(w, "exit_status", s->exit_status);

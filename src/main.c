@@ -13,7 +13,9 @@
 #include "collbench/common.h"
 #include "collbench/compare.h"
 #include "collbench/inject.h"
+#include "collbench/memcheck.h"
 #include "collbench/options.h"
+#include "collbench/outfile.h"
 #include "collbench/perf.h"
 #include "collbench/placement.h"
 #include "collbench/plan.h"
@@ -55,81 +57,88 @@ static void show_placement(FILE *f, const struct cb_placement *pl)
 	cb_placement_print_map(f, pl, NULL, 0);
 }
 
-/* -J and --csv files: created (exclusively unless --force) before the run,
- * so a name clash fails before any work; removed again if the run dies
- * before they are complete (usage error, resource failure, timeout). */
-struct outfile {
-	const char *opt, *path;
-	FILE *f;
-	bool to_stdout, done;
-};
-static struct outfile outs[2];
+/* -J and --csv files (outfile.h): checked before any work, written to a
+ * temporary file beside the target and renamed into place when complete;
+ * a run that dies first removes only its temporary files. */
+static struct cb_outfile outs[2];
 
 static void remove_unfinished(void)
 {
 	for (size_t i = 0; i < CB_ARRAY_LEN(outs); i++)
-		if (outs[i].f && !outs[i].to_stdout && !outs[i].done)
-			unlink(outs[i].path);
+		cb_outfile_discard(&outs[i]);
 }
 
-static void open_output(struct outfile *of, const char *opt, const char *path, bool force)
+static void check_outputs(const struct cb_options *o)
 {
-	int fd;
-	of->opt = opt;
-	of->path = path;
-	if (!path)
-		return;
-	if (!strcmp(path, "-")) {
-		of->to_stdout = true;
-		of->f = stdout;
-		return;
-	}
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL), 0644);
-	if (fd < 0 && errno == EEXIST)
-		cb_die(CB_EXIT_USAGE, "%s: '%s' exists; refusing to overwrite it (use --force)",
-		       opt, path);
-	if (fd < 0)
-		cb_die(CB_EXIT_USAGE, "%s: cannot create '%s': %s", opt, path, strerror(errno));
-	of->f = fdopen(fd, "w");
-	if (!of->f)
-		cb_die(CB_EXIT_RESOURCE, "%s: cannot open '%s': %s", opt, path, strerror(errno));
+	cb_outfile_check(&outs[0], "-J/--json", o->json_path, o->force);
+	cb_outfile_check(&outs[1], "--csv", o->csv_path, o->force);
+	if (cb_outfile_same(&outs[0], &outs[1]))
+		cb_die(CB_EXIT_USAGE, "-J/--json '%s' and --csv '%s' are the same file",
+		       o->json_path, o->csv_path);
+	/* The baseline is read before the run and must survive any run. */
+	for (size_t i = 0; o->baseline && i < CB_ARRAY_LEN(outs); i++)
+		if (cb_outfile_is(&outs[i], o->baseline))
+			cb_die(CB_EXIT_USAGE, "%s '%s' is the --baseline file; write the new "
+			       "results elsewhere", outs[i].opt, outs[i].path);
 }
 
-static void write_output(struct outfile *of, const struct cb_report *rep,
+static void write_output(struct cb_outfile *of, const struct cb_report *rep,
 			 void (*print)(FILE *, const struct cb_report *))
 {
 	if (!of->f)
 		return;
 	print(of->f, rep);
-	if (of->to_stdout ? fflush(of->f) : fclose(of->f))
+	if (cb_outfile_commit(of))
 		cb_die(CB_EXIT_RESOURCE, "%s: cannot write '%s': %s", of->opt, of->path,
 		       strerror(errno));
-	of->done = true;
 }
 
-/* SIGINT/SIGTERM: the ranks stop after the current row (bench.c), the rows
- * so far and the footer are reported, the status is 128 + signal. One-shot
- * (SA_RESETHAND): a second signal ends the process at once. Installed even
- * where the signal was ignored (a non-interactive shell's background job). */
+/* SIGINT, SIGTERM, SIGHUP, SIGPIPE: the ranks stop after the current row
+ * (bench.c), the rows so far and the footer are reported, the files are
+ * written, the status is 128 + signal. The handler only stores the signal
+ * (errno saved: it may interrupt a write whose errno is still to be read).
+ * A second signal ends the process at once, by that signal, after removing
+ * the temporary output files (unlink is async-signal-safe), so no partial
+ * file is ever left at a target. SIGPIPE repeats at every write to the
+ * closed pipe and never escalates. Installed even where the signal was
+ * ignored (a non-interactive shell's background job). */
 static void on_signal(int sig)
 {
-	cb_bench_stop = sig;
+	int saved = errno, none = 0;
+	if (!atomic_compare_exchange_strong_explicit(&cb_bench_stop, &none, sig,
+						     memory_order_relaxed, memory_order_relaxed) &&
+	    sig != SIGPIPE) {
+		remove_unfinished();
+		signal(sig, SIG_DFL);
+		raise(sig);   /* delivered when the handler returns */
+	}
+	errno = saved;
 }
 
 static void catch_signals(void)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESETHAND | SA_RESTART;
+	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	for (size_t i = 0; i < CB_ARRAY_LEN(sigs); i++)
+		sigaddset(&sa.sa_mask, sigs[i]);
+	for (size_t i = 0; i < CB_ARRAY_LEN(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+static void note_capped(FILE *f, int npus)
+{
+	if (npus)
+		fprintf(f, "# -g auto: %d PUs, capped at %d ranks (the largest rank count)\n",
+			npus, CB_MAX_RANKS);
 }
 
 /* topo, --show-placement: the topology once, the rank map per rank count. */
 static int show_placements(const struct cb_options *o, struct cb_placement *pl,
-			   const int *counts, int n, struct cb_plan *plans, bool topo)
+			   const int *counts, int n, struct cb_plan *plans, bool topo, int capped)
 {
 	for (int i = 0; i < n; i++) {
 		if (i) {
@@ -140,6 +149,7 @@ static int show_placements(const struct cb_options *o, struct cb_placement *pl,
 		cb_placement_probe(pl);
 		if (!i) {
 			show_placement(stdout, pl);
+			note_capped(stdout, capped);
 		} else {
 			printf("#\n");
 			cb_placement_print_map(stdout, pl, NULL, 0);
@@ -168,6 +178,7 @@ int main(int argc, char **argv)
 	size_t total = 0;
 	FILE *out;
 	bool topo, silent;
+	int auto_capped = 0;   /* -g auto: the PUs when above CB_MAX_RANKS */
 	static char **argv_given;   /* static: still reachable at exit */
 
 	/* The file subcommands read -J files and run nothing: their own
@@ -223,12 +234,26 @@ int main(int argc, char **argv)
 
 	cb_placement_init(&pl, &o);
 	ncounts = o.nrank_counts;
-	for (int i = 0; i < ncounts; i++)
+	for (int i = 0; i < ncounts; i++) {
 		counts[i] = o.rank_counts[i] ? o.rank_counts[i] : pl.npus;
+		/* -g auto on a machine with more PUs than the largest count
+		 * collbench validates (and -g N accepts): that count, said in
+		 * the header. */
+		if (!o.rank_counts[i] && counts[i] > CB_MAX_RANKS) {
+			counts[i] = CB_MAX_RANKS;
+			auto_capped = pl.npus;
+		}
+	}
 	if (cb_xport.mpi) {
 		ncounts = 1;
 		counts[0] = cb_xport.size;
 	}
+	/* A fault between ranks needs two of them (else the run would pass
+	 * and prove nothing). */
+	for (int i = 0; inject == CB_INJECT_DROP_NOTIFY && i < ncounts; i++)
+		if (counts[i] < 2)
+			cb_die(CB_EXIT_USAGE, "--inject drop-notify needs at least 2 ranks (-g %d)",
+			       counts[i]);
 	/* Resolve every plan before anything runs: a usage error prints
 	 * nothing on stdout. */
 	plans = cb_xcalloc((size_t)ncounts, sizeof *plans);
@@ -249,9 +274,11 @@ int main(int argc, char **argv)
 		       "--show-placement (see 'collbench --help')");
 	}
 	if (topo || o.show_placement)
-		return show_placements(&o, &pl, counts, ncounts, plans, topo);
+		return show_placements(&o, &pl, counts, ncounts, plans, topo, auto_capped);
 	cb_plans_check_runnable(plans, ncounts);   /* exit 5 if nothing applies */
 
+	if (!silent)
+		check_outputs(&o);
 	if (o.baseline)
 		cb_baseline_load(&base, o.baseline);
 	if (o.counters) {
@@ -266,11 +293,24 @@ int main(int argc, char **argv)
 			cb_die(CB_EXIT_USAGE, "--perf-ctl '%s': %s (see PROFILING in collbench(1))",
 			       o.perf_ctl, why);
 	}
+	/* Memory before anything is allocated (or printed): a plan the
+	 * machine cannot hold is status 2 at once, not a swap storm, an OOM
+	 * kill or a watchdog "hang" in setup. */
+	for (int i = 0; i < ncounts; i++) {
+		char what[96], sz[32];
+		cb_mem_human(sz, sizeof sz, o.maxbytes);
+		snprintf(what, sizeof what, "%d rank%s at -e %s", counts[i],
+			 counts[i] == 1 ? "" : "s", sz);
+		cb_mem_check(cb_bench_mem_need(&o, &plans[i], pl.npus), what);
+	}
 	atexit(remove_unfinished);
 	cb_bench_timeout_hook = remove_unfinished;
+	/* Before the temporary files exist: a signal from here on stops the
+	 * run (none started: no rows) and they are renamed or removed. */
+	catch_signals();
 	if (!silent) {
-		open_output(&outs[0], "-J/--json", o.json_path, o.force);
-		open_output(&outs[1], "--csv", o.csv_path, o.force);
+		cb_outfile_open(&outs[0]);
+		cb_outfile_open(&outs[1]);
 	}
 	/* Machine-readable output on stdout moves the table to stderr. */
 	out = outs[0].to_stdout || outs[1].to_stdout ? stderr : stdout;
@@ -281,12 +321,12 @@ int main(int argc, char **argv)
 	rep.ctrs = o.counters ? &ctrs : NULL;
 	cb_progress_init(&prog, isatty(2) && !o.quiet && !silent, total);
 	cb_report_preamble(out, &o, counts, ncounts);
-	catch_signals();
+	note_capped(out, auto_capped);
 	/* -N: the whole sweep o.cycles times, 0: until a signal. */
-	for (long cy = 0; !cb_bench_stop && (o.cycles == 0 || cy < o.cycles); cy++) {
+	for (long cy = 0; !cb_bench_stopped() && (o.cycles == 0 || cy < o.cycles); cy++) {
 		rep.cycle = cy;
 		prog.base = 0;
-		for (int i = 0; i < ncounts && !cb_bench_stop; i++) {
+		for (int i = 0; i < ncounts && !cb_bench_stopped(); i++) {
 			struct cb_bench_io io = { out, &rep, &prog, i, ncounts, cy,
 						  o.perf_ctl ? &pctl : NULL, rep.ctrs, &cb_table_sink };
 			if (i || cy) {
@@ -299,7 +339,7 @@ int main(int argc, char **argv)
 			prog.base += plans[i].npoints;
 		}
 	}
-	rep.sum.interrupted = cb_bench_stop;
+	rep.sum.interrupted = cb_bench_stopped();
 	cb_progress_fini(&prog);
 	if (o.perf_ctl)
 		cb_perf_ctl_close(&pctl);
@@ -324,7 +364,26 @@ int main(int argc, char **argv)
 	{
 		/* MPI: one wrong rank fails the run everywhere (rank 0 saw every
 		 * rank's counts; the others agree with it) */
-		int status = cb_transport_finish(silent ? CB_EXIT_OK : rep.sum.exit_status);
+		int status = silent ? CB_EXIT_OK : rep.sum.exit_status;
+		/* The table is an output too: a write that failed (a full disk,
+		 * /dev/full) is status 2, unless a signal (SIGPIPE: the reader
+		 * left) already says how the run ended. The close is checked
+		 * as well: it is the last write. */
+		if (!silent && out == stdout && !rep.sum.interrupted) {
+			const char *why = NULL;
+			errno = 0;
+			if (fflush(stdout))
+				why = strerror(errno);
+			else if (ferror(stdout))
+				why = "a write failed";   /* its errno is long gone */
+			else if (fclose(stdout))
+				why = strerror(errno);
+			if (why) {
+				cb_warn("cannot write the table to stdout: %s", why);
+				status = CB_EXIT_RESOURCE;
+			}
+		}
+		status = cb_transport_finish(status);
 		if (o.baseline)
 			cb_baseline_free(&base);
 		cb_results_free(&rep);

@@ -215,7 +215,7 @@ static const struct cb_optdesc optdescs[] = {
 	  set_string, FIELD(json_path), 0, 0 },
 	{ "csv", 0, "FILE", NULL, "write every row with its statistics as CSV (RFC 4180) to FILE (-: stdout; the table then goes to stderr)",
 	  set_string, FIELD(csv_path), 0, 0 },
-	{ "force", 0, NULL, NULL, "let -J/--csv overwrite an existing file (else status 6)",
+	{ "force", 0, NULL, NULL, "let -J/--csv replace an existing non-empty file (else status 6)",
 	  set_flag, FIELD(force), 0, 0 },
 	{ "roofline", 0, "on|off", "on", "measure the copy bandwidth of the ranks' own buffers at each size, with the run's placement, and report memory efficiency E",
 	  set_onoff, FIELD(roofline), 0, 0 },
@@ -227,7 +227,7 @@ static const struct cb_optdesc optdescs[] = {
 	  set_max_regression, FIELD(max_regression), 0, 0 },
 	{ "quiet", 'q', NULL, NULL, "no progress line on stderr",
 	  set_flag, FIELD(quiet), 0, 0 },
-	{ "run_cycles", 'N', "N", "1", "run the whole sweep N times (0: until SIGINT/SIGTERM)",
+	{ "run_cycles", 'N', "N", "1", "run the whole sweep N times (0: until a signal: SIGINT, SIGTERM, SIGHUP)",
 	  set_long, FIELD(cycles), 0, 1L << 30 },
 	{ "duration", 0, "SECONDS", "0", "run each row half's timed loop for about SECONDS instead of -n iterations (0: off)",
 	  set_seconds, FIELD(duration), 0, 0 },
@@ -409,6 +409,6 @@ void cb_options_usage(FILE *f)
 	}
 	fprintf(f, "\nExit status: 0 ok, 2 resource failure or (--strict-placement) a placement\n"
 		   "mismatch or no ack from perf, 4 timeout, 5 unsupported, 6 invalid usage,\n"
-		   "7 wrong results, 130/143 interrupted by SIGINT/SIGTERM.\n"
+		   "7 wrong results, 129/130/141/143 interrupted by SIGHUP/SIGINT/SIGPIPE/SIGTERM.\n"
 		   "See collbench(1).\n");
 }

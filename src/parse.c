@@ -42,7 +42,7 @@ int cb_parse_size(const char *s, size_t *out, const char **why)
 	}
 	/* Keep sizes well inside size_t and int64 for every derived quantity. */
 	if (v > (1ull << 48) >> shift) {
-		*why = "size too large (at most 256T)";
+		*why = "size too large (at most 262144G, 256 TiB)";
 		return -1;
 	}
 	*out = (size_t)(v << shift);

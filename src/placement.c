@@ -261,6 +261,12 @@ int cb_placement_init(struct cb_placement *pl, const struct cb_options *o)
 			usage("--cpus", o->cpus, "%s", why);
 		for (int i = 0; i < pl->ncpus; i++) {
 			int c = pl->cpus[i];
+			/* A PU a cpuset or cgroup excludes is gone from the tree
+			 * but still in the complete cpuset: it exists. */
+			if (!hwloc_get_pu_obj_by_os_index(t, (unsigned)c) &&
+			    hwloc_bitmap_isset(hwloc_topology_get_complete_cpuset(t), (unsigned)c))
+				usage("--cpus", o->cpus, "PU %d is not allowed to this process (a "
+				      "cpuset or cgroup excludes it; available: %s)", c, all);
 			if (!hwloc_get_pu_obj_by_os_index(t, (unsigned)c))
 				usage("--cpus", o->cpus, "PU %d does not exist (PUs by OS index: %s)",
 				      c, all);

@@ -311,6 +311,11 @@ static int rank_number(const char **sp, long *out, const char **why)
 			return -1;
 		}
 	}
+	/* "0x10": not a zero followed by garbage, a number not in decimal */
+	if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '.') {
+		*why = "expected a decimal rank count";
+		return -1;
+	}
 	if (v < 1) {
 		*why = "rank count must be at least 1";
 		return -1;

@@ -323,7 +323,7 @@ void cb_report_footer(FILE *f, const struct cb_report *rep)
 	}
 	if (s->interrupted)
 		fprintf(f, "# Interrupted          : %s after %zu rows (exit status %d)\n",
-			s->interrupted == SIGTERM ? "SIGTERM" : "SIGINT", rep->nrows, s->exit_status);
+			cb_signal_name(s->interrupted), rep->nrows, s->exit_status);
 	fprintf(f, "#\n# Collective test concluded: %s\n#\n", o->command);
 	fflush(f);
 }

@@ -2,8 +2,12 @@
  * placement snapshots, the summary and the CI gates (results.h). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +29,7 @@ void cb_results_init(struct cb_report *rep, const struct cb_options *o, int argc
 	rep->o = o;
 	rep->argc = argc;
 	rep->argv = argv;
+	rep->keep_rows = o->json_path || o->csv_path || o->baseline;
 	iso_now(rep->start_time, sizeof rep->start_time);
 	if (gethostname(rep->host, sizeof rep->host - 1))
 		snprintf(rep->host, sizeof rep->host, "?");
@@ -33,13 +38,15 @@ void cb_results_init(struct cb_report *rep, const struct cb_options *o, int argc
 void cb_results_add(struct cb_report *rep, const struct cb_result *r)
 {
 	struct cb_summary *s = &rep->sum;
-	if (rep->nrows == rep->cap) {
+	if (rep->keep_rows && rep->nrows == rep->cap) {
 		rep->cap = rep->cap ? 2 * rep->cap : 64;
 		rep->rows = realloc(rep->rows, rep->cap * sizeof *rep->rows);
 		if (!rep->rows)
 			cb_die(CB_EXIT_RESOURCE, "out of memory for the results");
 	}
-	rep->rows[rep->nrows++] = *r;
+	if (rep->keep_rows)
+		rep->rows[rep->nrows] = *r;
+	rep->nrows++;
 	for (int h = 0; h < 2; h++) {
 		if (!r->half[h].present)
 			continue;
@@ -146,26 +153,55 @@ double cb_min_traffic(const struct cb_point *pt, int nranks)
 	return p * (snd + rcv);          /* every rank reads and writes */
 }
 
+const char *cb_signal_name(int sig)
+{
+	switch (sig) {
+	case SIGTERM: return "SIGTERM";
+	case SIGHUP: return "SIGHUP";
+	case SIGPIPE: return "SIGPIPE";
+	default: return "SIGINT";
+	}
+}
+
 /* ---- --baseline ---- */
 
+/* A baseline is a -J file: kilobytes to a few megabytes. The bound keeps a
+ * wrong path (/dev/zero, a huge log) from filling memory. */
+#define CB_BASELINE_MAX ((size_t)256 << 20)
+
+/* The file as one string. Regular files only, checked on the open
+ * descriptor (O_NONBLOCK: opening a FIFO must not wait for a writer), and
+ * read up to the bound whatever size fstat claimed. */
 static char *slurp(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-	if (!f)
+	struct stat st;
+	char *buf;
+	size_t len = 0;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
 		cb_die(CB_EXIT_USAGE, "cannot read --baseline '%s': %s", path, strerror(errno));
-	do {
-		if (len + 65536 + 1 > cap) {
-			cap = 2 * cap + 65536 + 1;
-			buf = realloc(buf, cap);
-			if (!buf)
-				cb_die(CB_EXIT_RESOURCE, "out of memory reading '%s'", path);
-		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-	} while (n > 0);
-	fclose(f);
+	if (fstat(fd, &st))
+		cb_die(CB_EXIT_USAGE, "cannot read --baseline '%s': %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		cb_die(CB_EXIT_USAGE, "--baseline '%s' is not a regular file (a -J file is one)", path);
+	if ((size_t)st.st_size > CB_BASELINE_MAX)
+		cb_die(CB_EXIT_USAGE, "--baseline '%s' is larger than %zu MiB", path,
+		       CB_BASELINE_MAX >> 20);
+	buf = cb_xcalloc((size_t)st.st_size + 2, 1);
+	for (;;) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size + 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			cb_die(CB_EXIT_USAGE, "cannot read --baseline '%s': %s", path, strerror(errno));
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		/* Grew while we read: not the file we sized. */
+		if (len > (size_t)st.st_size)
+			cb_die(CB_EXIT_USAGE, "--baseline '%s' changed while it was read", path);
+	}
+	close(fd);
 	buf[len] = '\0';
 	return buf;
 }
@@ -195,8 +231,15 @@ static char *xstrdup(const char *s)
 
 void cb_baseline_load(struct cb_baseline *b, const char *path)
 {
+	char *text = slurp(path);
+	cb_baseline_parse(b, text, path);
+	free(text);
+}
+
+void cb_baseline_parse(struct cb_baseline *b, const char *text, const char *path)
+{
 	static const char *const halves[2] = { "out_of_place", "in_place" };
-	char *text = slurp(path), err[160];
+	char err[160], why[256];
 	struct cb_jv root;
 	const struct cb_jv *fmt, *rows;
 
@@ -204,13 +247,14 @@ void cb_baseline_load(struct cb_baseline *b, const char *path)
 	b->path = path;
 	if (cb_json_parse(text, &root, err, sizeof err))
 		cb_die(CB_EXIT_USAGE, "--baseline '%s' is not valid JSON: %s", path, err);
-	free(text);
 	fmt = cb_json_get(&root, "format");
 	rows = cb_json_get(&root, "results");
 	if (root.type != CB_JOBJ || !fmt || fmt->type != CB_JSTR ||
-	    strcmp(fmt->str, "collbench-results") || !rows || rows->type != CB_JARR)
-		cb_die(CB_EXIT_USAGE, "--baseline '%s' is not a collbench -J file (no \"format\": "
-		       "\"collbench-results\" with \"results\")", path);
+	    strcmp(fmt->str, "collbench-results") || !rows || rows->type != CB_JARR) {
+		snprintf(why, sizeof why, "is not a collbench -J file (no \"format\": "
+			 "\"collbench-results\" with \"results\")");
+		goto refuse;
+	}
 	b->rows = cb_xcalloc(rows->n, sizeof *b->rows);
 	for (size_t i = 0; i < rows->n; i++) {
 		const struct cb_jv *r = &rows->items[i];
@@ -219,9 +263,17 @@ void cb_baseline_load(struct cb_baseline *b, const char *path)
 			   *t = str_field(r, "type"), *op = str_field(r, "redop");
 		double np, sz, rt;
 		if (!c || !a || !t || !op || num_field(r, "nranks", &np) ||
-		    num_field(r, "size", &sz) || num_field(r, "root", &rt))
-			cb_die(CB_EXIT_USAGE, "--baseline '%s': result %zu lacks collective, algo, "
-			       "type, redop, nranks, size or root", path, i);
+		    num_field(r, "size", &sz) || num_field(r, "root", &rt)) {
+			snprintf(why, sizeof why, "result %zu lacks collective, algo, type, redop, "
+				 "nranks, size or root", i);
+			goto refuse;
+		}
+		/* Out-of-range numbers would not convert to the fields below. */
+		if (!isfinite(np) || np < 1 || np > CB_MAX_RANKS || !isfinite(sz) || sz < 0 ||
+		    sz > 0x1p62 || !isfinite(rt) || rt < -1 || rt >= CB_MAX_RANKS) {
+			snprintf(why, sizeof why, "result %zu has an invalid nranks, size or root", i);
+			goto refuse;
+		}
 		br->coll = xstrdup(c);
 		br->algo = xstrdup(a);
 		br->type = xstrdup(t);
@@ -229,14 +281,27 @@ void cb_baseline_load(struct cb_baseline *b, const char *path)
 		br->nranks = (int)np;
 		br->size = (size_t)sz;
 		br->root = (int)rt;
+		b->nrows++;   /* its strings are freed with the others */
 		for (int h = 0; h < 2; h++) {
 			const struct cb_jv *hv = cb_json_get(r, halves[h]);
 			br->present[h] = hv && hv->type == CB_JOBJ &&
 					 !num_field(hv, "time_us", &br->time_us[h]);
+			/* A time of 0 or less would pass any slowdown. */
+			if (br->present[h] && !(isfinite(br->time_us[h]) && br->time_us[h] > 0)) {
+				snprintf(why, sizeof why, "result %zu has %s time_us %g; a time must "
+					 "be positive", i, halves[h], br->time_us[h]);
+				goto refuse;
+			}
 		}
-		b->nrows++;
 	}
 	cb_json_free(&root);
+	return;
+refuse:
+	/* Freed first: a caller that survives cb_die (the fuzz target's
+	 * hook) must not leak a refused file's rows. */
+	cb_json_free(&root);
+	cb_baseline_free(b);
+	cb_die(CB_EXIT_USAGE, "--baseline '%s'%s%s", path, why[0] == 'r' ? ": " : " ", why);
 }
 
 void cb_baseline_free(struct cb_baseline *b)

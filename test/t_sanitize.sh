@@ -23,6 +23,63 @@ san_run() {
 	fi
 }
 
+# san_status NAME BIN WANT args...: exit WANT and no sanitizer report
+san_status() {
+	name=$1 bin=$2 want=$3
+	shift 3
+	if [ ! -x "$bin" ]; then
+		skip "$name" "sanitizer binary not built"
+		return
+	fi
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" "$bin" "$@" >"$TMPD/out" 2>"$TMPD/err"
+	st=$?
+	if [ "$st" = "$want" ] && ! grep -q 'WARNING: ThreadSanitizer' "$TMPD/err"; then
+		ok "$name"
+	else
+		notok "$name (exit $st, want $want)"
+		grep -m1 -A8 'WARNING' "$TMPD/err" | sed 's/^/#   /'
+	fi
+}
+
+# san_signal NAME BIN SIG WANT args...: SIG after 3 s of the run, then exit
+# WANT and no sanitizer report (the handler against the rank threads).
+san_signal() {
+	name=$1 bin=$2 sig=$3 want=$4
+	shift 4
+	if [ ! -x "$bin" ]; then
+		skip "$name" "sanitizer binary not built"
+		return
+	fi
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" "$bin" "$@" >"$TMPD/out" 2>"$TMPD/err" &
+	pid=$!
+	( sleep 60; kill -KILL $pid ) >/dev/null 2>&1 &
+	guard=$!
+	sleep 3
+	kill -"$sig" $pid
+	wait $pid
+	st=$?
+	kill $guard 2>/dev/null
+	if [ "$st" = "$want" ] && ! grep -q 'WARNING: ThreadSanitizer' "$TMPD/err"; then
+		ok "$name"
+	else
+		notok "$name (exit $st, want $want)"
+		grep -m1 -A8 'WARNING' "$TMPD/err" | sed 's/^/#   /'
+	fi
+}
+
+# The paths beside the rank threads: the signal handler (SIGINT during
+# -N 0, read by rank 0 at its checkpoints) and the watchdog's hang report
+# (every hang fault), which reads the ranks' cells while they run.
+T=${TSAN_COLLBENCH:-}
+san_signal "TSAN SIGINT during -N 0" "$T" INT 130 allreduce -g 2 -b 1K -e 4K -A mesh -n 5 -N 0 -q
+san_signal "TSAN SIGHUP during -N 0" "$T" HUP 129 allreduce -g 3 -b 1K -e 4K -A ring -n 5 -N 0 -q
+san_status "TSAN hang report: drop-notify P=3" "$T" 4 allreduce -g 3 -b 64 -e 64 -n 2 -T 1 --inject drop-notify
+san_status "TSAN hang report: zero-signal P=3" "$T" 4 allreduce -g 3 -b 64 -e 64 -n 2 -c 3 -T 1 --inject zero-signal
+san_status "TSAN hang report: drop-notify central barrier P=8" "$T" 4 \
+	allreduce -g 8 -b 64 -e 64 -n 2 -T 1 -A mesh --inject drop-notify
+san_status "TSAN hang report: drop-notify allreduce ll" "$T" 4 \
+	allreduce -g 3 -b 64 -e 64 -n 2 -T 1 -A ll --inject drop-notify
+
 for san in TSAN ASAN; do
 	eval bin=\${${san}_COLLBENCH:-}
 	for p in 2 3 9; do

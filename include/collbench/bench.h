@@ -3,6 +3,7 @@
 #define COLLBENCH_BENCH_H
 
 #include <signal.h>
+#include <stdatomic.h>
 
 #include "collbench/inject.h"
 #include "collbench/perf.h"
@@ -45,11 +46,19 @@ struct cb_bench_io {
 	const struct cb_sink *sink; /* NULL: cb_table_sink */
 };
 
-/* Set (to the signal number) by main's SIGINT/SIGTERM handler. Rank 0 reads
- * it at the timed loop's checkpoints (about every 0.1 s of a long loop) and
- * at every row boundary; all ranks stop together at the same iteration, run
- * the row's check iterations, and cb_bench_run returns after that row. */
-extern volatile sig_atomic_t cb_bench_stop;
+/* Set (to the signal number) by main's SIGINT/SIGTERM/SIGHUP/SIGPIPE
+ * handler. Rank 0 reads it at the timed loop's checkpoints (about every
+ * 0.1 s of a long loop) and at every row boundary; all ranks stop together
+ * at the same iteration, run the row's check iterations, and cb_bench_run
+ * returns after that row. An atomic (lock-free int: a signal handler may
+ * store to it) read with relaxed order: it is a flag that carries no other
+ * data, and rank 0's decision reaches the ranks through the barriers. */
+extern _Atomic int cb_bench_stop;
+
+static inline int cb_bench_stopped(void)
+{
+	return atomic_load_explicit(&cb_bench_stop, memory_order_relaxed);
+}
 
 /* perf's ack must arrive within this or half of -T, whichever is shorter
  * (else exit CB_EXIT_RESOURCE). */
@@ -68,6 +77,12 @@ extern volatile sig_atomic_t cb_bench_stop;
 void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 		  struct cb_plan *plan, struct cb_placement *pl, const struct cb_bench_io *io);
 extern void (*cb_bench_timeout_hook)(void);
+
+/* The bytes a run of plan allocates and touches in this process: every
+ * local rank's window (signal cells, scratch, send and recv buffers) and
+ * expected values, and the samples (memcheck.h compares it with what the
+ * machine has, before anything is allocated). */
+size_t cb_bench_mem_need(const struct cb_options *o, const struct cb_plan *plan, int npus);
 
 /* Copies per rank of the roofline measurement at copy length len. */
 long cb_roofline_reps(size_t len);

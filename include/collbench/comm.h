@@ -45,6 +45,9 @@ struct cb_rank_state {
 	_Atomic int32_t point;        /* index of the plan point being run */
 	_Atomic int32_t barrier;      /* barriers entered in the current call: the
 				       * round of a ring, the phase of others */
+	/* The rank's window base as the hang report may read it (NULL:
+	 * not yet, or no longer): comm_publish_win, comm_cell_value. */
+	_Atomic(char *) win_pub;
 } __attribute__((aligned(CB_CACHELINE)));
 
 enum cb_phase { CB_PHASE_SETUP, CB_PHASE_WARMUP, CB_PHASE_TIMED, CB_PHASE_CHECK, CB_PHASE_DONE };
@@ -309,6 +312,12 @@ static inline size_t comm_cell_index(const struct cb_comm *c, enum cb_row row, i
 }
 void comm_notify_cell(struct cb_rank *rk, int peer, size_t cell);
 void comm_wait_cell(struct cb_rank *rk, size_t cell, uint64_t expect);
+/* The watchdog's view of a window: comm_rank_init publishes the rank's
+ * base (release, after its cells are initialised), and the owner withdraws
+ * it (NULL) before freeing the window; comm_cell_value reads a published window only
+ * (acquire), and 0 where none is. c->win[] itself is written by the rank
+ * threads in no order the watchdog thread could rely on. */
+void comm_publish_win(struct cb_comm *c, int rank, char *win);
 uint64_t comm_cell_value(const struct cb_comm *c, int owner, size_t cell);
 /* "barrier row, slot written by rank 2" and the like, for hang reports. */
 void comm_cell_describe(const struct cb_comm *c, int owner, size_t cell, char *buf, size_t cap);

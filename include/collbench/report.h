@@ -77,11 +77,15 @@ struct cb_summary {
 	bool min_busbw_failed;   /* --min-busbw given and avg_busbw below it */
 	long baseline_compared;  /* row halves matched in the baseline */
 	long long yield_slow, yield_paused; /* cb_half's, summed over the run */
-	int interrupted;         /* SIGINT/SIGTERM ended the run early, else 0 */
+	int interrupted;         /* the signal that ended the run early, else 0 */
 	struct cb_regression *regs;
 	size_t nregs;
 	int exit_status;
 };
+
+/* "SIGINT", "SIGTERM", "SIGHUP", "SIGPIPE": cb_summary's interrupted as the
+ * footer and the JSON name it (results.c). */
+const char *cb_signal_name(int sig);
 
 /* Everything one invocation produced. */
 struct cb_report {
@@ -94,8 +98,12 @@ struct cb_report {
 	int npus, nnuma;
 	struct cb_place_snap *places;
 	int nplaces;
+	/* Every row when kept (keep_rows: -J, --csv or --baseline need them at
+	 * the end); else NULL and only counted, so that -N 0 runs for days in
+	 * constant memory (the summary is kept as running sums). */
 	struct cb_result *rows;
 	size_t nrows, cap;
+	bool keep_rows;
 	long cycle;         /* -N: the sweep now running (placements kept from 0 only) */
 	const struct cb_counter_set *ctrs; /* --counters (CSV header), NULL: none */
 	struct cb_summary sum;

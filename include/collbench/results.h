@@ -33,6 +33,9 @@ struct cb_baseline {
 };
 /* Read and check the file; a missing or malformed file exits 6 (one line). */
 void cb_baseline_load(struct cb_baseline *b, const char *path);
+/* The same from the file's text (path names it in messages); a usage
+ * error exits 6 (through cb_die_hook if set: fuzz/fuzz_baseline.c). */
+void cb_baseline_parse(struct cb_baseline *b, const char *text, const char *path);
 void cb_baseline_free(struct cb_baseline *b);
 
 /* --baseline's rule, which collbench compare applies too: the change of a

@@ -1,0 +1,120 @@
+/* watchdog.c: progress and hang detection over a run's rank threads
+ * (watchdog.h). Moved out of bench.c, which runs the ranks. */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "collbench/common.h"
+#include "collbench/watchdog.h"
+
+static double now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec * 1e-3;
+}
+
+static const char *phase_name(int ph)
+{
+	static const char *const names[] = { "setup", "warmup", "timed", "check", "done" };
+	return ph >= 0 && ph < (int)CB_ARRAY_LEN(names) ? names[ph] : "?";
+}
+
+/* The hang report: what every rank is doing and which cell it waits on. */
+static void report_hang(const struct cb_watch *w)
+{
+	struct cb_comm *c = w->comm;
+	cb_progress_hold(w->prog);
+	fflush(w->out);
+	if (w->mpi)
+		fprintf(stderr, "collbench: timeout: MPI rank %d (pid %d) made no progress for %g s\n",
+			w->first, (int)getpid(), w->timeout);
+	else
+		fprintf(stderr, "collbench: timeout: no rank made progress for %g s\n", w->timeout);
+	for (int r = w->first; r < w->first + w->nlocal; r++) {
+		struct cb_rank_state *st = &c->state[r];
+		int pi = atomic_load_explicit(&st->point, memory_order_relaxed);
+		int owner = atomic_load_explicit(&st->wait_owner, memory_order_relaxed);
+		char label[96];   /* auto:<pick>: what runs */
+		const struct cb_point *pt = pi >= 0 ? &w->plan->points[pi] : NULL;
+		int ph = atomic_load_explicit(&st->phase, memory_order_relaxed);
+		fprintf(stderr, "collbench:   rank %d: %s/%s size %zu phase %s iteration %llu",
+			r, pt ? pt->coll->name : "-", pt ? cb_point_label(pt, label, sizeof label) : "-",
+			pt ? pt->n.bytes : 0,
+			phase_name(ph),
+			(unsigned long long)atomic_load_explicit(&st->iteration, memory_order_relaxed));
+		/* Inside a call: which of its barriers (a ring's round). */
+		if (ph == CB_PHASE_WARMUP || ph == CB_PHASE_TIMED || ph == CB_PHASE_CHECK)
+			fprintf(stderr, " barrier %d of the call",
+				(int)atomic_load_explicit(&st->barrier, memory_order_relaxed));
+		if (owner >= 0) {
+			size_t cell = (size_t)atomic_load_explicit(&st->wait_cell, memory_order_relaxed);
+			char what[96];
+			comm_cell_describe(c, owner, cell, what, sizeof what);
+			fprintf(stderr, ": waits on cell %zu (%s) of rank %d's window, expected epoch %llu, seen %llu",
+				cell, what, owner,
+				(unsigned long long)atomic_load_explicit(&st->wait_expect, memory_order_relaxed),
+				(unsigned long long)comm_cell_value(c, owner, cell));
+		}
+		fputc('\n', stderr);
+	}
+}
+
+/* Whether a rank thread that is in no wait used CPU time since the last
+ * look: it computes (first touch, filling inputs, expected values and
+ * comparing them for a large check iteration) and is no hang however long
+ * that takes on a busy machine. A rank blocked in a pthread barrier uses
+ * none; a rank spinning in a wait is in a wait. Threads only: an MPI rank
+ * blocked in an MPI call may spin inside it, in no wait of ours. */
+static bool computing(const struct cb_watch *w, int64_t *cpu)
+{
+	bool busy = false;
+	for (int i = 0; w->clk && i < w->nlocal; i++) {
+		struct cb_rank_state *st = &w->comm->state[w->first + i];
+		struct timespec ts;
+		int64_t t;
+		if (clock_gettime(w->clk[i], &ts))
+			continue;   /* the thread has ended */
+		t = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+		if (t != cpu[i] &&
+		    atomic_load_explicit(&st->wait_owner, memory_order_relaxed) < 0 &&
+		    atomic_load_explicit(&st->phase, memory_order_relaxed) != CB_PHASE_DONE)
+			busy = true;
+		cpu[i] = t;
+	}
+	return busy;
+}
+
+void cb_watchdog(const struct cb_watch *w, void (*hook)(void))
+{
+	uint64_t last = UINT64_MAX;
+	double since = now_us();
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	int64_t *cpu = cb_xcalloc((size_t)w->nlocal, sizeof *cpu);
+
+	while (atomic_load_explicit(w->finished, memory_order_acquire) < w->nlocal) {
+		uint64_t sum = 0;
+		bool busy;
+		nanosleep(&tick, NULL);
+		for (int r = w->first; r < w->first + w->nlocal; r++)
+			sum += atomic_load_explicit(&w->comm->state[r].progress, memory_order_relaxed);
+		busy = computing(w, cpu);
+		if (sum != last || busy) {
+			last = sum;
+			since = now_us();
+		} else if (w->timeout > 0 && now_us() - since > w->timeout * 1e6) {
+			report_hang(w);
+			if (hook)
+				hook();
+			/* Rank threads may be blocked forever: leave without joining
+			 * (MPI: the launcher then ends the other processes). */
+			_exit(CB_EXIT_TIMEOUT);
+		}
+		cb_progress_tick(w->prog, w->plan,
+				 (size_t)atomic_load_explicit(&w->comm->state[0].point,
+							      memory_order_relaxed));
+	}
+	free(cpu);
+}
