@@ -98,6 +98,8 @@ struct cb_algo {
 	 * pick once per point (cb_algo_resolve), the timed loop runs it. */
 	const struct cb_algo *(*pick)(const struct cb_where *w);
 	void (*run)(struct cb_rank *rk, const struct cb_call *c);
+	/* NULL: built in; else the file of the plug-in it came from (plugin.c). */
+	const char *plugin;
 };
 
 /* Does a apply at w (why as for cb_algo.applies; why may be NULL)? */
@@ -143,8 +145,9 @@ CB_ALGO_LIST(CB_ALGO_EXTERN)
 
 extern const struct cb_coll *const cb_colls[];
 extern const size_t cb_ncolls;
-extern const struct cb_algo *const cb_algos[];
-extern const size_t cb_nalgos;
+/* The built-in table, then any plug-ins' algorithms (plugin.c appends). */
+extern const struct cb_algo *const *cb_algos;
+extern size_t cb_nalgos;
 
 const struct cb_coll *cb_coll_find(const char *name);
 /* collbench list --names: "collective algorithm" per line, registry order. */

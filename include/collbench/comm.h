@@ -45,6 +45,8 @@ struct cb_rank_state {
 	_Atomic int32_t point;        /* index of the plan point being run */
 	_Atomic int32_t barrier;      /* barriers entered in the current call: the
 				       * round of a ring, the phase of others */
+	_Atomic(const char *) step;   /* a plug-in's own name for what it does
+				       * (cbp_phase), NULL at every call's start */
 } __attribute__((aligned(CB_CACHELINE)));
 
 enum cb_phase { CB_PHASE_SETUP, CB_PHASE_WARMUP, CB_PHASE_TIMED, CB_PHASE_CHECK, CB_PHASE_DONE };
@@ -223,6 +225,7 @@ static inline void comm_begin_call(struct cb_rank *rk)
 {
 	rk->call_seq++;
 	atomic_store_explicit(&rk->state->barrier, 0, memory_order_relaxed);
+	atomic_store_explicit(&rk->state->step, NULL, memory_order_relaxed);
 }
 
 /* This call's half of my data area. Double buffering by call parity: call k

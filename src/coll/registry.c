@@ -11,8 +11,9 @@
 const struct cb_coll *const cb_colls[] = { CB_COLL_LIST(COLL_ENTRY) };
 const size_t cb_ncolls = CB_ARRAY_LEN(cb_colls);
 
-const struct cb_algo *const cb_algos[] = { CB_ALGO_LIST(ALGO_ENTRY) };
-const size_t cb_nalgos = CB_ARRAY_LEN(cb_algos);
+static const struct cb_algo *const builtin_algos[] = { CB_ALGO_LIST(ALGO_ENTRY) };
+const struct cb_algo *const *cb_algos = builtin_algos;
+size_t cb_nalgos = CB_ARRAY_LEN(builtin_algos);
 
 const struct cb_coll *cb_coll_find(const char *name)
 {
