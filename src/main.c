@@ -184,6 +184,7 @@ int main(int argc, char **argv)
 		printf("collbench %s\n", CB_VERSION);
 		return CB_EXIT_OK;
 	}
+	cb_mpi_native_register();
 	for (int i = 0; i < o.nplugins; i++)
 		cb_plugin_load(o.plugins[i]);
 	if (!strcmp(o.command, "list")) {

@@ -139,18 +139,6 @@ static const struct cb_algo *adopt(const char *path, const struct cbp_algo *d, u
 	return a;
 }
 
-static void append(const struct cb_algo *a)
-{
-	static const struct cb_algo **table;
-	const struct cb_algo **t = cb_xcalloc(cb_nalgos + 1, sizeof *t);
-	memcpy(t, cb_algos, cb_nalgos * sizeof *t);
-	t[cb_nalgos] = a;
-	free(table);   /* the previous plug-in table, never the built-in one */
-	table = t;
-	cb_algos = t;
-	cb_nalgos++;
-}
-
 void cb_plugin_load(const char *path)
 {
 	const struct cbp_plugin *(*reg)(const struct cbp_host *);
@@ -182,6 +170,6 @@ void cb_plugin_load(const char *path)
 	if (p->nalgos == 0)
 		cb_die(CB_EXIT_USAGE, "--plugin '%s': no algorithms", path);
 	for (uint32_t i = 0; i < p->nalgos; i++)
-		append(adopt(path, &p->algos[i], i));
+		cb_registry_append(adopt(path, &p->algos[i], i));
 	/* Never dlclose: the registry points into the plug-in until exit. */
 }
