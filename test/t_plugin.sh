@@ -83,6 +83,23 @@ for p in 3 4 5; do
 		"^# Out of bounds values : [1-9][0-9]* FAILED" "$TMPD/out"
 done
 
+# README's walk-through builds and runs as printed.
+awk '/^## Writing your own algorithm/ { w = 1 } /^## Measuring/ { w = 0 }
+	w && /^    #include/ && !c { c = 1 } c { sub(/^    /, ""); print } c && /^CBP_PLUGIN/ { c = 0 }' \
+	"$SRC/README.md" >"$BUILDD/rd.c"
+if plugin rd rd.c; then
+	ok "README's example builds (-Wall -Wextra -Werror)"
+else
+	notok "README's example builds (-Wall -Wextra -Werror)"
+	sed 's/^/#   /' "$TMPD/cc.err"
+fi
+expect_status "README's example: -g 4 -c 50 --jitter 20, exit 0" 0 \
+	$B allreduce --plugin "$BUILDD/rd.so" -A rd -g 4 -c 50 --jitter 20 -b 8 -e 64K -f 16 -n 2 -w 1 -q
+expect_zero_wrong "README's example: 0 wrong" "$TMPD/out"
+expect_status "README's example at -g 3: not applicable, exit 5" 5 \
+	$B allreduce --plugin "$BUILDD/rd.so" -A rd -g 3 -b 8 -e 64 -q
+expect_grep "README's example at -g 3 says why" "at 3 ranks \(powers of 2 only\)" "$TMPD/err"
+
 # Plug-ins that cannot be used: one line, exit 6, nothing run.
 cat >"$BUILDD/bad.c" <<'EOF'
 #include <collbench/plugin.h>
