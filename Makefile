@@ -2,6 +2,10 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(PREFIX)/lib/pkgconfig
+# collbench-plugin.pc's version: collbench's own (common.h).
+CB_VERSION := $(shell sed -n 's/^\#define CB_VERSION "\(.*\)"/\1/p' include/collbench/common.h)
 DESTDIR ?=
 
 CC ?= cc
@@ -64,7 +68,7 @@ endif
 TEST_UNITS := $(patsubst test/%.c,%,$(wildcard test/unit_*.c))
 TEST_BINS := $(TEST_UNITS:%=$(BUILD)/test/%)
 
-.PHONY: all check install uninstall clean deps deps-test tests sanitizers fuzz bench mpi-builds
+.PHONY: all check install uninstall clean deps deps-test tests sanitizers fuzz bench mpi-builds examples
 all: $(BIN)
 
 $(BIN): $(OBJS)
@@ -79,7 +83,16 @@ $(BUILD)/test/%: test/%.c test/unit.h $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
-tests: $(BIN) $(TEST_BINS)
+tests: $(BIN) $(TEST_BINS) examples
+
+# The example plug-ins (examples/plugins/), built against the in-tree
+# header as a user would against the installed one (test/t_plugin.sh does
+# the latter, outside the tree).
+EXAMPLE_SOS := $(patsubst examples/plugins/%.c,$(BUILD)/examples/%.so,$(wildcard examples/plugins/*.c))
+examples: $(EXAMPLE_SOS)
+$(BUILD)/examples/%.so: examples/plugins/%.c include/collbench/plugin.h
+	@mkdir -p $(dir $@)
+	$(CC) -shared -fPIC $(CFLAGS) -Iinclude -o $@ $<
 
 # Sanitizer builds of the same sources, each in its own build directory.
 TSAN_BIN := $(BUILDROOT)/tsan/collbench
@@ -113,9 +126,19 @@ install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/collbench
 	install -m 644 man/collbench.1 $(DESTDIR)$(MANDIR)/man1/collbench.1
+	install -d $(DESTDIR)$(INCLUDEDIR)/collbench $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 644 include/collbench/plugin.h $(DESTDIR)$(INCLUDEDIR)/collbench/plugin.h
+	printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$(INCLUDEDIR)' '' \
+		'Name: collbench-plugin' \
+		'Description: API for collbench algorithm plug-ins (collbench --plugin)' \
+		'Version: $(CB_VERSION)' 'Cflags: -I$${includedir}' \
+		>$(DESTDIR)$(PKGCONFIGDIR)/collbench-plugin.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/collbench-plugin.pc
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/collbench $(DESTDIR)$(MANDIR)/man1/collbench.1
+	rm -f $(DESTDIR)$(BINDIR)/collbench $(DESTDIR)$(MANDIR)/man1/collbench.1 \
+		$(DESTDIR)$(INCLUDEDIR)/collbench/plugin.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/collbench-plugin.pc
 
 # Debian packages (deps.sh says which and why; it installs only what is
 # missing): `make deps` for the build and the main job, `make deps-test`

@@ -20,6 +20,7 @@
 #include "collbench/placement.h"
 #include "collbench/plan.h"
 #include "collbench/plot.h"
+#include "collbench/plugin_load.h"
 #include "collbench/report.h"
 #include "collbench/results.h"
 #include "collbench/transport.h"
@@ -33,7 +34,10 @@ static void list(FILE *f)
 			c->alias ? "; alias " : "", c->alias ? c->alias : "");
 		for (size_t k = 0; k < cb_nalgos; k++)
 			if (cb_algos[k]->coll == c)
-				fprintf(f, "      %-14s %s\n", cb_algos[k]->name, cb_algos[k]->summary);
+				fprintf(f, "      %-14s %s%s%s%s\n", cb_algos[k]->name,
+					cb_algos[k]->summary, cb_algos[k]->plugin ? " [plug-in " : "",
+					cb_algos[k]->plugin ? cb_algos[k]->plugin : "",
+					cb_algos[k]->plugin ? "]" : "");
 	}
 	fprintf(f, "Datatypes:");
 	for (size_t i = 0; i < cb_ndtypes; i++)
@@ -199,6 +203,9 @@ int main(int argc, char **argv)
 		printf("collbench %s\n", CB_VERSION);
 		return CB_EXIT_OK;
 	}
+	cb_mpi_native_register();
+	for (int i = 0; i < o.nplugins; i++)
+		cb_plugin_load(o.plugins[i]);
 	if (!strcmp(o.command, "list")) {
 		if (o.list_names)
 			cb_registry_print_names(stdout);

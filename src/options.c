@@ -176,6 +176,18 @@ static const char *set_mpi_window(struct cb_options *o, const char *arg, const s
 	return NULL;
 }
 
+/* Repeatable: each --plugin adds a file (loaded by main before planning). */
+static const char *set_plugin(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	(void)d;
+	if (!*arg)
+		return "empty value";
+	if (o->nplugins == (int)CB_ARRAY_LEN(o->plugins))
+		return "too many plug-ins (at most 16)";
+	o->plugins[o->nplugins++] = arg;
+	return NULL;
+}
+
 static const struct cb_optdesc optdescs[] = {
 	{ "nranks", 'g', "N|A:B|LIST", "auto", "rank threads (1..512; auto: one per available PU); sweeps: A:B doubles from A up to B, A:B:+S steps by S, A:B:*F multiplies by F, N,N,... runs each count",
 	  set_nranks, FIELD(nranks), 1, CB_MAX_RANKS },
@@ -265,6 +277,8 @@ static const struct cb_optdesc optdescs[] = {
 	  set_flag, FIELD(show_placement), 0, 0 },
 	{ "names", 0, NULL, NULL, "with list: one 'collective algorithm' pair per line, registry order (for scripts)",
 	  set_flag, FIELD(list_names), 0, 0 },
+	{ "plugin", 0, "FILE.so", NULL, "load algorithms from a plug-in built against collbench/plugin.h (repeatable; marked in collbench list)",
+	  set_plugin, FIELD(plugins), 0, 0 },
 	{ "help", 'h', NULL, NULL, "show this help and exit",
 	  set_flag, FIELD(help), 0, 0 },
 	{ "version", 0, NULL, NULL, "show the version and exit",

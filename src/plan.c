@@ -118,7 +118,8 @@ struct noted {
 static void resolve(struct cb_plan *pl, struct cb_point *pt, int npus, struct noted *nt)
 {
 	size_t so, ro, es = pt->dt->size;
-	struct cb_where w = { &pt->n, es, pl->nranks, false, pl->nranks > npus, cb_xport.mpi };
+	struct cb_where w = { &pt->n, es, pl->nranks, false, pl->nranks > npus, cb_xport.mpi,
+			      pt->dt, pt->op };
 	bool has_ip = pt->coll->inplace(&pt->n, 0, pl->nranks, &so, &ro);
 
 	pt->ran[0] = cb_algo_resolve(pt->algo, &w, pt->why[0], sizeof pt->why[0]);
@@ -269,7 +270,8 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, i
 							const struct cb_algo *a = cb_algos[ai];
 							struct cb_point pt = { .coll = coll, .algo = a, .dt = dt,
 									       .op = op, .root = rt };
-							if (a->coll != coll || !in_list(o->algos, a->name))
+							if (a->coll != coll || !in_list(o->algos, a->name) ||
+							    (a->by_name && !strcmp(o->algos, "all")))
 								continue;
 							coll->counts(s, dt->size, nranks, &pt.n);
 							resolve(pl, &pt, npus, &noted);

@@ -97,6 +97,7 @@ int cb_mpi_finish(int status) { return status; }
 char *cb_mpi_win_create(struct cb_comm *c, int rank) { (void)c; (void)rank; no_mpi(); return NULL; }
 void cb_mpi_win_destroy(struct cb_comm *c) { (void)c; }
 void cb_mpi_barrier(void) {}
+void cb_mpi_native_register(void) {}
 void cb_mpi_bcast(void *buf, size_t len) { (void)buf; (void)len; }
 void cb_mpi_gather(void *all, size_t len) { (void)all; (void)len; }
 void cb_mpi_gather_doubles(double *all, long rank_stride, long off, long n)

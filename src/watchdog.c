@@ -49,6 +49,11 @@ static void report_hang(const struct cb_watch *w)
 		if (ph == CB_PHASE_WARMUP || ph == CB_PHASE_TIMED || ph == CB_PHASE_CHECK)
 			fprintf(stderr, " barrier %d of the call",
 				(int)atomic_load_explicit(&st->barrier, memory_order_relaxed));
+		if (ph == CB_PHASE_WARMUP || ph == CB_PHASE_TIMED || ph == CB_PHASE_CHECK) {
+			const char *step = atomic_load_explicit(&st->step, memory_order_relaxed);
+			if (step)   /* a plug-in's phase (cbp_phase) */
+				fprintf(stderr, " in '%s'", step);
+		}
 		if (owner >= 0) {
 			size_t cell = (size_t)atomic_load_explicit(&st->wait_cell, memory_order_relaxed);
 			char what[96];

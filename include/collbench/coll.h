@@ -79,6 +79,8 @@ struct cb_where {
 	bool inplace;          /* the in-place half */
 	bool oversubscribed;   /* ranks outnumber the PUs (comm.h) */
 	bool mpi;              /* ranks are MPI processes (transport.h) */
+	const struct cb_dtype *dt; /* the point's datatype, and op (NULL if none) */
+	const struct cb_redop *op;
 };
 
 struct cb_algo {
@@ -98,6 +100,11 @@ struct cb_algo {
 	 * pick once per point (cb_algo_resolve), the timed loop runs it. */
 	const struct cb_algo *(*pick)(const struct cb_where *w);
 	void (*run)(struct cb_rank *rk, const struct cb_call *c);
+	/* NULL: built in; else the file of the plug-in it came from (plugin.c). */
+	const char *plugin;
+	/* Not part of "-A all", only run when named (mpi: the MPI library's
+	 * own collectives are a reference beside collbench's, not one of them). */
+	bool by_name;
 };
 
 /* Does a apply at w (why as for cb_algo.applies; why may be NULL)? */
@@ -143,8 +150,13 @@ CB_ALGO_LIST(CB_ALGO_EXTERN)
 
 extern const struct cb_coll *const cb_colls[];
 extern const size_t cb_ncolls;
-extern const struct cb_algo *const cb_algos[];
-extern const size_t cb_nalgos;
+/* The built-in table, then any plug-ins' algorithms (plugin.c appends). */
+extern const struct cb_algo *const *cb_algos;
+extern size_t cb_nalgos;
+
+/* Append an algorithm made at run time (plug-ins, the MPI library's rows)
+ * to cb_algos; before any plan is built. */
+void cb_registry_append(const struct cb_algo *a);
 
 const struct cb_coll *cb_coll_find(const char *name);
 /* collbench list --names: "collective algorithm" per line, registry order. */

@@ -48,6 +48,8 @@ struct cb_rank_state {
 	/* The rank's window base as the hang report may read it (NULL:
 	 * not yet, or no longer): comm_publish_win, comm_cell_value. */
 	_Atomic(char *) win_pub;
+	_Atomic(const char *) step;   /* a plug-in's own name for what it does
+				       * (cbp_phase), NULL at every call's start */
 } __attribute__((aligned(CB_CACHELINE)));
 
 enum cb_phase { CB_PHASE_SETUP, CB_PHASE_WARMUP, CB_PHASE_TIMED, CB_PHASE_CHECK, CB_PHASE_DONE };
@@ -231,6 +233,7 @@ static inline void comm_begin_call(struct cb_rank *rk)
 {
 	rk->call_seq++;
 	atomic_store_explicit(&rk->state->barrier, 0, memory_order_relaxed);
+	atomic_store_explicit(&rk->state->step, NULL, memory_order_relaxed);
 }
 
 /* This call's half of my data area. Double buffering by call parity: call k

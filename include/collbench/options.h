@@ -37,6 +37,8 @@ struct cb_options {
 	const char *topology;  /* --topology FILE.xml | synthetic:DESC */
 	bool strict_placement, show_placement;
 	bool list_names;       /* list --names: "collective algorithm" lines */
+	const char *plugins[16]; /* --plugin FILE.so, repeatable (plugin_load.h) */
+	int nplugins;
 	/* reports (report.h) */
 	long per_iter;         /* -I: per-iteration statistics columns */
 	bool latency;          /* --latency: OSU-like latency view */

@@ -57,6 +57,10 @@ char *cb_mpi_win_create(struct cb_comm *c, int rank);
 /* Collective: release the window (after a final barrier). */
 void cb_mpi_win_destroy(struct cb_comm *c);
 void cb_mpi_barrier(void);
+/* Append algorithm "mpi" of every collective (the library's own collectives,
+ * src/mpi/mpi_native.c) to the registry; a build without MPI has none. Any
+ * build, any transport: under threads the rows are not applicable. */
+void cb_mpi_native_register(void);
 /* rank 0's len bytes at buf reach every rank's buf. */
 void cb_mpi_bcast(void *buf, size_t len);
 /* Every rank's len bytes at all + rank * len reach rank 0's all (in place). */

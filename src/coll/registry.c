@@ -1,6 +1,7 @@
 /* registry.c: the tables of collectives and algorithms, generated from the
  * lists in coll.h (CB_COLL_LIST, CB_ALGO_LIST), and name lookups. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "collbench/coll.h"
@@ -11,8 +12,21 @@
 const struct cb_coll *const cb_colls[] = { CB_COLL_LIST(COLL_ENTRY) };
 const size_t cb_ncolls = CB_ARRAY_LEN(cb_colls);
 
-const struct cb_algo *const cb_algos[] = { CB_ALGO_LIST(ALGO_ENTRY) };
-const size_t cb_nalgos = CB_ARRAY_LEN(cb_algos);
+static const struct cb_algo *const builtin_algos[] = { CB_ALGO_LIST(ALGO_ENTRY) };
+const struct cb_algo *const *cb_algos = builtin_algos;
+size_t cb_nalgos = CB_ARRAY_LEN(builtin_algos);
+
+void cb_registry_append(const struct cb_algo *a)
+{
+	static const struct cb_algo **table;   /* NULL: cb_algos is the built-in one */
+	const struct cb_algo **t = cb_xcalloc(cb_nalgos + 1, sizeof *t);
+	memcpy(t, cb_algos, cb_nalgos * sizeof *t);
+	t[cb_nalgos] = a;
+	free(table);
+	table = t;
+	cb_algos = t;
+	cb_nalgos++;
+}
 
 const struct cb_coll *cb_coll_find(const char *name)
 {
