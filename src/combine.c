@@ -78,10 +78,15 @@ static void iteration_stats(const struct cb_combine *c, int h, long ns, struct c
 			start = c->slots[2 * r + h].start_ns > start ? c->slots[2 * r + h].start_ns : start;
 		cb_stats_ends_to_times(c->comb, ns, start);
 	}
+	/* ns -> us (exact decimals); -m: an iteration is agg calls, the
+	 * statistics are per call as the time is */
 	for (long i = 0; i < ns; i++)
-		c->comb[i] /= 1e3;   /* ns -> us (exact decimals) */
+		c->comb[i] = c->comb[i] / 1e3 / (double)(c->agg > 1 ? c->agg : 1);
 	cb_stats_straggler(c->means, c->nranks, st);
-	cb_stats_compute(c->comb, ns, st);
+	if (c->skip > 0 && c->skip < ns)
+		cb_stats_compute(c->comb + c->skip, ns - c->skip, st);
+	else
+		cb_stats_compute(c->comb, ns, st);
 }
 
 void cb_combine_half(const struct cb_combine *c, int h, const struct cb_point *pt,

@@ -39,6 +39,8 @@ struct cb_combine {
 				* durations under -z 3 */
 	long nsamples;
 	double *comb, *means;  /* scratch: [nsamples], [nranks] */
+	long agg;              /* -m: calls per timed iteration (0 taken as 1) */
+	long skip;             /* -K: leading samples left out of the statistics */
 };
 
 /* Half h of a row: time (per -a), bandwidths, #wrong (the wrong elements
