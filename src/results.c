@@ -52,6 +52,36 @@ void cb_results_add(struct cb_report *rep, const struct cb_result *r)
 	}
 }
 
+void cb_results_memory(struct cb_report *rep, const struct cb_plan *plans, int n)
+{
+	for (int i = 0; i < n; i++) {
+		size_t p = (size_t)plans[i].nranks, s = plans[i].max_send_bytes * p,
+		       r = plans[i].max_recv_bytes * p, x = plans[i].max_scratch_bytes * p;
+		if (s + r + x > rep->mem_send + rep->mem_recv + rep->mem_scratch) {
+			rep->mem_send = s;
+			rep->mem_recv = r;
+			rep->mem_scratch = x;
+		}
+	}
+}
+
+void cb_results_range(const struct cb_report *rep, size_t from, long long *oob, double *avg_busbw)
+{
+	double sum = 0;
+	long n = 0;
+	*oob = 0;
+	for (size_t i = from; i < rep->nrows; i++)
+		for (int h = 0; h < 2; h++) {
+			const struct cb_half *x = &rep->rows[i].half[h];
+			if (!x->present)
+				continue;
+			sum += x->busbw;
+			n++;
+			*oob += x->wrong > 0;
+		}
+	*avg_busbw = n ? sum / (double)n : 0;
+}
+
 /* A printer's lines captured as one string. */
 static char *capture(void (*print)(FILE *, const struct cb_placement *, bool, const char *),
 		     const struct cb_placement *pl)

@@ -12,6 +12,11 @@ void cb_results_add(struct cb_report *rep, const struct cb_result *r);
 /* Keep the machine summary (once) and the placement of this rank count. */
 void cb_results_place(struct cb_report *rep, const struct cb_placement *pl);
 void cb_results_free(struct cb_report *rep);
+/* -M: the largest buffer bytes of any plan, over all its ranks. */
+void cb_results_memory(struct cb_report *rep, const struct cb_plan *plans, int n);
+/* Row halves with wrong elements, and the average busbw, of the records
+ * from index from on (a table section's footer). */
+void cb_results_range(const struct cb_report *rep, size_t from, long long *oob, double *avg_busbw);
 
 /* Minimum bytes one call must read plus write over all ranks, STREAM
  * convention (man page, STATISTICS): every input byte the outputs depend on
