@@ -145,7 +145,7 @@ static void *rank_main(void *arg)
 	if (run->mpi)
 		bench_mpi_placement(run, r);
 	if (r == 0)
-		run->sink->placed(run->io, run->o, run->pl, run->mpi);
+		run->sink->placed(run->io, run->o, run->pl, run->mpi, &run->plan->points[0]);
 	run->ex->setup(run);   /* header before any row */
 	bench_roofline(run, &rk, &b);               /* before faults are armed */
 	rk.faults = inject_faults(run->inject);
