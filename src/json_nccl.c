@@ -26,9 +26,10 @@ void cb_json_nccl_half(struct cb_jw *w, const struct cb_options *o, const struct
 		cb_jw_num(w, "nwrong", (double)x->wrong);
 }
 
-/* nccl-tests' members of a row: -I 1's per-iteration summaries (per call;
- * no times_us or per-process lists: collbench keeps statistics, not every
- * sample, in a record), the timed iterations and the experiment's name. */
+/* nccl-tests' members of a row: -I 1's per-iteration summaries and times
+ * (per call; no per-process lists: the times are the collective's, the
+ * latest rank's, as nccl-tests' times_us is the max over processes), the
+ * timed iterations and the experiment's name. */
 void cb_json_nccl_row(struct cb_jw *w, const struct cb_options *o, const struct cb_result *r)
 {
 	static const char *const keys[2] = { "out_of_place_per_iter", "in_place_per_iter" };
@@ -48,6 +49,10 @@ void cb_json_nccl_row(struct cb_jw *w, const struct cb_options *o, const struct 
 		cb_jw_num(w, "p99_us", x->st.p99_us);
 		cb_jw_num(w, "stdev_us", x->st.stdev_us);
 		cb_jw_num(w, "cv_pct", x->st.cv_pct);
+		cb_jw_open(w, "times_us", '[');
+		for (long i = 0; i < x->ntimes; i++)
+			cb_jw_num(w, NULL, x->times_us[i]);
+		cb_jw_close(w, ']');
 		cb_jw_close(w, '}');
 	}
 	cb_jw_int(w, "actual_iterations", r->half[0].iters);

@@ -159,6 +159,9 @@ void cb_results_free(struct cb_report *rep)
 	}
 	free(rep->places);
 	free(rep->machine);
+	for (size_t i = 0; i < rep->nrows; i++)
+		for (int h = 0; h < 2; h++)
+			free(rep->rows[i].half[h].times_us);
 	free(rep->rows);
 	free(rep->sum.regs);
 	memset(rep, 0, sizeof *rep);

@@ -177,6 +177,10 @@ for path in sys.argv[1:]:
             if per_iter:
                 if not p or any(not num(p.get(k)) for k in ("min_us", "max_us", "avg_us", "p99_us", "cv_pct", "skipped_iterations")):
                     errs.append(path + ": " + h + "_per_iter")
+                elif len(p.get("times_us", [])) != r["actual_iterations"] or not all(num(t) for t in p["times_us"]):
+                    errs.append(path + ": " + h + "_per_iter.times_us")
+                elif abs(min(p["times_us"][p["skipped_iterations"]:]) - p["min_us"]) > 1e-9:
+                    errs.append(path + ": min_us is not the min of times_us past the skipped")
             elif p is not None:
                 errs.append(path + ": per_iter without -I 1")
 print("\n".join(sorted(set(errs))[:8]) or "OK")

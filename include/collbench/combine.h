@@ -41,6 +41,7 @@ struct cb_combine {
 	double *comb, *means;  /* scratch: [nsamples], [nranks] */
 	long agg;              /* -m: calls per timed iteration (0 taken as 1) */
 	long skip;             /* -K: leading samples left out of the statistics */
+	bool keep_times;       /* -I 1: copy the per-iteration times into the half */
 };
 
 /* Half h of a row: time (per -a), bandwidths, #wrong (the wrong elements
