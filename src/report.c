@@ -320,7 +320,8 @@ void cb_report_note(FILE *f, const struct cb_point *pt)
 	if (cb_point_skipped(pt))
 		fprintf(f, "# %s: not applicable %s\n", pt->algo->name, pt->why[0]);
 	else if (pt->note_inplace)
-		fprintf(f, "# %s: not applicable %s: in-place half N/A\n", pt->algo->name, pt->why[1]);
+		fprintf(f, "# %s: not applicable %s: in-place half not run (0, #wrong N/A)\n",
+			pt->algo->name, pt->why[1]);
 	else
 		return;
 	fflush(f);

@@ -172,7 +172,10 @@ for path in sys.argv[1:]:
             for k in (tkey, "alg_bw", "bus_bw"):
                 if not num(x.get(k)): errs.append(path + ": %s.%s" % (h, k))
             if not (x.get("nwrong") is None or num(x.get("nwrong"))): errs.append(path + ": nwrong")
-            if x[tkey] != x["time_us"] or x["bus_bw"] != x["busbw"]: errs.append(path + ": nccl keys differ from collbench's")
+            if (x[tkey] != x["time_us"] or x["alg_bw"] != x["algbw"] or x["bus_bw"] != x["busbw"] or
+                    (x["nwrong"] is None) != (x["wrong"] is None) or (x["wrong"] is not None and x["nwrong"] != x["wrong"])):
+                errs.append(path + ": nccl keys differ from collbench's")
+        if r["actual_iterations"] != r["out_of_place"]["iterations"]: errs.append(path + ": actual_iterations")
             p = r.get(h + "_per_iter")
             if per_iter:
                 if not p or any(not num(p.get(k)) for k in ("min_us", "max_us", "avg_us", "p99_us", "cv_pct", "skipped_iterations")):
