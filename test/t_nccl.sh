@@ -165,6 +165,7 @@ for path in sys.argv[1:]:
         for k in ("size", "count", "type", "redop", "root", "actual_iterations", "experiment_name",
                   "collective", "algo", "out_of_place", "in_place"):
             if k not in r: errs.append(path + ": results[]." + k)
+        if r["actual_iterations"] != r["out_of_place"]["iterations"]: errs.append(path + ": actual_iterations")
         for h in ("out_of_place", "in_place"):
             x = r[h]
             if x is None:
@@ -175,7 +176,6 @@ for path in sys.argv[1:]:
             if (x[tkey] != x["time_us"] or x["alg_bw"] != x["algbw"] or x["bus_bw"] != x["busbw"] or
                     (x["nwrong"] is None) != (x["wrong"] is None) or (x["wrong"] is not None and x["nwrong"] != x["wrong"])):
                 errs.append(path + ": nccl keys differ from collbench's")
-        if r["actual_iterations"] != r["out_of_place"]["iterations"]: errs.append(path + ": actual_iterations")
             p = r.get(h + "_per_iter")
             if per_iter:
                 if not p or any(not num(p.get(k)) for k in ("min_us", "max_us", "avg_us", "p99_us", "cv_pct", "skipped_iterations")):
