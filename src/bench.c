@@ -95,7 +95,8 @@ static void combine(struct run *run, size_t pi, int inplace_ok)
 				 .cycle = run->io->cycle };
 	const struct cb_combine comb = { p, o->average, o->blocking, o->check > 0, run->io->ctrs,
 					 run->slots, run->samples, run->nsamples, run->comb,
-					 run->means };
+					 run->means, o->agg_iters, o->per_iter_skip,
+					 o->per_iter != 0 };
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -165,7 +166,7 @@ static void *rank_main(void *arg)
 	if (run->mpi)
 		bench_mpi_placement(run, r);
 	if (r == 0)
-		run->sink->placed(run->io, run->o, run->pl, run->mpi);
+		run->sink->placed(run->io, run->o, run->pl, run->mpi, &run->plan->points[0]);
 	run->ex->setup(run);   /* header before any row */
 	bench_roofline(run, &rk, &b);               /* before faults are armed */
 	rk.faults = inject_faults(run->inject);

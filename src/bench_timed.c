@@ -234,10 +234,14 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 			comm_barrier(rk);
 			ti = now_ns();
 		}
-		comm_begin_call(rk);
-		algo->run(rk, &c);
-		if (o->blocking == 1)
-			comm_barrier(rk);
+		/* -m: agg calls make one timed iteration (nccl-tests' -z 1
+		 * barrier follows each of them) */
+		for (long m = 0; m < o->agg_iters; m++) {
+			comm_begin_call(rk);
+			algo->run(rk, &c);
+			if (o->blocking == 1)
+				comm_barrier(rk);
+		}
 		te = now_ns();
 		if (o->blocking == 3)
 			total += te - ti;
@@ -259,7 +263,7 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 	slot->iters = i;
 	slot->yield_slow = rk->yield_slow - slow0;
 	slot->yield_paused = rk->yield_paused - paused0;
-	slot->mean_us = (double)total / 1e3 / (double)i;
+	slot->mean_us = (double)total / 1e3 / (double)i / (double)o->agg_iters;
 
 	check_half(run, rk, pt, b, algo, &c, slot);
 }

@@ -43,7 +43,8 @@ static void fields_json(struct cb_jw *w, const struct cb_result *r, int h)
 	}
 }
 
-static void half_json(struct cb_jw *w, const struct cb_result *r, int h)
+static void half_json(struct cb_jw *w, const struct cb_options *rep_opts,
+		      const struct cb_result *r, int h)
 {
 	if (!r->half[h].present) {
 		cb_jw_null(w, cb_half_key(h));
@@ -51,6 +52,7 @@ static void half_json(struct cb_jw *w, const struct cb_result *r, int h)
 	}
 	cb_jw_open(w, cb_half_key(h), '{');
 	fields_json(w, r, h);
+	cb_json_nccl_half(w, rep_opts, &r->half[h]);
 	/* --counters: summed over ranks, and that divided by "iterations";
 	 * null where unavailable. */
 	if (!r->ctrs) {
@@ -121,6 +123,7 @@ static void config_json(struct cb_jw *w, const struct cb_report *rep)
 		cb_jw_null(w, "duration");
 	cb_jw_str(w, "counters", o->counters);
 	cb_jw_bool(w, "perf_ctl", o->perf_ctl != NULL);
+	cb_json_nccl_config(w, rep);
 	cb_jw_close(w, '}');
 }
 
@@ -247,11 +250,13 @@ void cb_report_json(FILE *f, const struct cb_report *rep)
 		const struct cb_result *r = &rep->rows[i];
 		cb_jw_open(&w, NULL, '{');
 		fields_json(&w, r, -1);
-		half_json(&w, r, 0);
-		half_json(&w, r, 1);
+		half_json(&w, rep->o, r, 0);
+		half_json(&w, rep->o, r, 1);
+		cb_json_nccl_row(&w, rep->o, r);
 		cb_jw_close(&w, '}');
 	}
 	cb_jw_close(&w, ']');
 	summary_json(&w, rep);
+	cb_json_nccl_top(&w, rep);
 	cb_jw_close(&w, '}');
 }

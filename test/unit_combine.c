@@ -51,7 +51,7 @@ static void setup(void)
 
 static struct cb_combine in(long average, long blocking)
 {
-	return (struct cb_combine){ P, average, blocking, true, NULL, slots, samples, NS, comb, means };
+	return (struct cb_combine){ P, average, blocking, true, NULL, slots, samples, NS, comb, means, 1, 0, false };
 }
 
 static void test_average(void)

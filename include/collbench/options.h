@@ -57,6 +57,18 @@ struct cb_options {
 	long cycles;           /* -N: sweeps to run, 0: until interrupted */
 	double duration;       /* --duration: seconds per timed loop, 0: -n iterations */
 	bool timestamps;       /* -S: timestamp column */
+	/* nccl-tests' command line (man page, NCCL-TESTS COMPATIBILITY) */
+	long nthreads;         /* -t: ranks = t x each -g count */
+	long agg_iters;        /* -m: calls per timed iteration */
+	long per_iter_skip;    /* -K: leading samples left out of -I's statistics */
+	long cputime;          /* -C: time column named cputime (CPU ranks: always CPU time) */
+	long memory_report;    /* -M: buffer memory line in the footer */
+	long unalign;          /* -u: buffers start this many bytes past alignment */
+	bool nccl_compat;      /* --nccl-compat: nccl-tests' table (sink_nccl.c) */
+	bool algos_set;        /* -A given (--nccl-compat's default is auto) */
+	/* GPU-only options given (-p -y -G -R -x -D -V): "-p 0 -G 1", noted
+	 * once in the header as not applicable on CPU ranks */
+	char gpu_only[160];
 	bool help, version;
 };
 
