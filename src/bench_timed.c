@@ -93,6 +93,35 @@ static void checkpoint_decide(struct run *run, struct checkpoint *k, long i, int
 			      memory_order_relaxed);
 }
 
+/* One call of the algorithm with a (what it is called with). mulsum
+ * (premul_src not NULL) first multiplies the rank's input by its scalar
+ * into a->send: part of the call and so of its time, as NCCL's
+ * premultiplication is part of its reduction. Other ops: one branch. */
+static inline void call_once(struct cb_rank *rk, const struct cb_algo *algo,
+			     const struct cb_call *a, const void *premul_src)
+{
+	comm_begin_call(rk);
+	if (premul_src)
+		cb_premul(a->dt, (void *)a->send, premul_src, a->n->send,
+			  cb_mulsum_scalar(a->rank));
+	algo->run(rk, a);
+}
+
+/* mulsum's call: the in-place half premultiplies its input where it is (the
+ * call overwrites it anyway); out of place, the send buffer stays the
+ * user's and the product goes to the window's premul area, which peers
+ * find at the same offset. Returns the source to premultiply, or NULL. */
+static const void *premul_setup(const struct cb_point *pt, const struct rank_bufs *b,
+				const struct cb_call *c, struct cb_call *a, int inplace)
+{
+	*a = *c;
+	if (!pt->op || pt->op->id != CB_OP_MULSUM)
+		return NULL;
+	if (!inplace)
+		a->send = b->premul;
+	return c->send;
+}
+
 /* Check iterations run back to back with fresh inputs; each rank checks
  * its own output and remembers its first failing iteration. */
 static void check_half(struct run *run, struct cb_rank *rk, const struct cb_point *pt,
@@ -101,8 +130,9 @@ static void check_half(struct run *run, struct cb_rank *rk, const struct cb_poin
 {
 	const struct cb_options *o = run->o;
 	struct cb_rank_state *st = rk->state;
-	struct cb_call c = *cp;
+	struct cb_call c = *cp, a;
 	struct cb_values v;
+	const void *premul = premul_setup(pt, b, &c, &a, c.send != b->send);
 
 	atomic_store_explicit(&st->phase, CB_PHASE_CHECK, memory_order_relaxed);
 	slot->first_bad = -1;
@@ -121,8 +151,7 @@ static void check_half(struct run *run, struct cb_rank *rk, const struct cb_poin
 		comm_jitter(rk);
 		cb_values_init(&v, pt->dt, pt->op, rk->nranks, (unsigned)(it + 1));
 		cb_coll_fill_input(pt->coll, &c, &v);
-		comm_begin_call(rk);
-		algo->run(rk, &c);
+		call_once(rk, algo, &a, premul);
 		n = pt->coll->fill_expected(&c, &v, b->exp);
 		/* The root's output is the one rooted collectives define. */
 		if (run->inject == CB_INJECT_CORRUPT && it == 0 && n &&
@@ -150,6 +179,8 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 	size_t soff = 0, roff = 0;
 	struct cb_call c = { b->send, b->recv, &pt->n, pt->dt, pt->op, pt->root,
 			     rk->rank, rk->nranks };
+	struct cb_call a;   /* what the algorithm is called with (mulsum) */
+	const void *premul;
 	struct cb_values v;
 	const struct cb_algo *algo = pt->ran[inplace];   /* what runs (plan.c) */
 	int64_t t0, prev, base, total = 0;
@@ -165,13 +196,12 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 	}
 	cb_values_init(&v, pt->dt, pt->op, rk->nranks, 0);
 	cb_coll_fill_input(pt->coll, &c, &v);
+	premul = premul_setup(pt, b, &c, &a, inplace);
 
 	atomic_store_explicit(&st->phase, CB_PHASE_WARMUP, memory_order_relaxed);
 	t0 = now_ns();
-	for (long i = 0; i < o->warmup; i++) {
-		comm_begin_call(rk);
-		algo->run(rk, &c);
-	}
+	for (long i = 0; i < o->warmup; i++)
+		call_once(rk, algo, &a, premul);
 
 	/* Rank 0 publishes the first checkpoint, then a synchronised start; -z 3
 	 * re-synchronises before every call and times only the call. */
@@ -229,8 +259,7 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 			comm_barrier(rk);
 			ti = now_ns();
 		}
-		comm_begin_call(rk);
-		algo->run(rk, &c);
+		call_once(rk, algo, &a, premul);
 		if (o->blocking == 1)
 			comm_barrier(rk);
 		te = now_ns();
