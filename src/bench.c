@@ -96,7 +96,7 @@ static void combine(struct run *run, size_t pi, int inplace_ok)
 				 .cycle = run->io->cycle };
 	const struct cb_combine comb = { p, o->average, o->blocking, o->check > 0, run->io->ctrs,
 					 run->slots, run->samples, run->nsamples, run->comb,
-					 run->means };
+					 run->means, o->per_iter > 0 };
 	time_t now = time(NULL);
 	struct tm tm;
 

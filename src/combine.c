@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "collbench/combine.h"
+#include "collbench/common.h"
 #include "collbench/stats.h"
 
 static const double *samples_of(const struct cb_combine *c, int r, int h)
@@ -65,7 +66,8 @@ static void sums(const struct cb_combine *c, int h, long iters, struct cb_half *
 }
 
 /* Per-iteration times of the collective and their statistics. */
-static void iteration_stats(const struct cb_combine *c, int h, long ns, struct cb_stats *st)
+static void iteration_stats(const struct cb_combine *c, int h, long ns, struct cb_stats *st,
+			    struct cb_half *out)
 {
 	for (int r = 0; r < c->nranks; r++)
 		c->means[r] = c->slots[2 * r + h].mean_us;
@@ -81,6 +83,13 @@ static void iteration_stats(const struct cb_combine *c, int h, long ns, struct c
 	for (long i = 0; i < ns; i++)
 		c->comb[i] /= 1e3;   /* ns -> us (exact decimals) */
 	cb_stats_straggler(c->means, c->nranks, st);
+	/* -I 1: copies, before cb_stats_compute sorts comb */
+	if (c->keep) {
+		out->times_us = cb_xcalloc((size_t)(ns > 0 ? ns : 1), sizeof *out->times_us);
+		memcpy(out->times_us, c->comb, (size_t)ns * sizeof *c->comb);
+		out->rank_means_us = cb_xcalloc((size_t)c->nranks, sizeof *out->rank_means_us);
+		memcpy(out->rank_means_us, c->means, (size_t)c->nranks * sizeof *c->means);
+	}
 	cb_stats_compute(c->comb, ns, st);
 }
 
@@ -98,7 +107,7 @@ void cb_combine_half(const struct cb_combine *c, int h, const struct cb_point *p
 	out->wrong = wrong_count(c, h);
 	out->iters = iters;
 	sums(c, h, iters, out);
-	iteration_stats(c, h, ns, &out->st);
+	iteration_stats(c, h, ns, &out->st, out);
 	/* E = compulsory bytes / (time x measured copy bandwidth) */
 	out->has_eff = copy_bw > 0 && t > 0 && min_bytes > 0;
 	out->eff = out->has_eff ? min_bytes / (t * 1e3 * copy_bw) : 0;

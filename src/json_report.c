@@ -26,6 +26,8 @@ static void value_json(struct cb_jw *w, const struct cb_field *f, const struct c
 		cb_jw_int(w, f->name, v->i);
 	else if (f->kind == CB_FK_NUM)
 		cb_jw_num(w, f->name, v->d);
+	else if (f->kind == CB_FK_NUMS)
+		cb_jw_nums(w, f->name, v->a, v->n);
 	else
 		cb_jw_str(w, f->name, v->s);
 }

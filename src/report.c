@@ -202,7 +202,8 @@ static const struct col latency_cols[] = {
 	{ "size", "(B)", 12, -1 }, { "type", "", 8, -1 }, { "redop", "", 6, -1 },
 	{ "root", "", 6, -1 }, { "algo", "", 13, -1 }, { "place", "", 5, -1 },
 	{ "avg", "(us)", 9, 0 }, { "min", "(us)", 9, 0 }, { "max", "(us)", 9, 0 },
-	{ "p50", "(us)", 9, 0 }, { "p99", "(us)", 9, 0 }, { "iters", "", 8, -1 },
+	{ "p50", "(us)", 9, 0 }, { "p95", "(us)", 9, 0 }, { "p99", "(us)", 9, 0 },
+	{ "iters", "", 8, -1 },
 	{ "#wrong", "", 6, -1 },
 };
 
@@ -247,15 +248,16 @@ static void latency_row(FILE *f, const struct cb_options *o, const struct cb_res
 	const struct cb_point *pt = r->pt;
 	for (int h = 0; h < 2; h++) {
 		const struct cb_half *x = &r->half[h];
-		char v[5][32], label[96];
+		char v[6][32], label[96];
 		if (!x->present)
 			continue;
-		fprintf(f, "%12zu  %8s  %6s  %6d  %13s  %5s  %9s  %9s  %9s  %9s  %9s  %8ld", pt->n.bytes,
+		fprintf(f, "%12zu  %8s  %6s  %6d  %13s  %5s  %9s  %9s  %9s  %9s  %9s  %9s  %8ld", pt->n.bytes,
 			pt->dt->name, pt->op ? pt->op->name : "none", pt->root,
 			cb_point_label(pt, label, sizeof label),
 			h ? "in" : "out", fmt_num(v[0], 32, 9, x->time_us),
 			fmt_num(v[1], 32, 9, x->st.min_us), fmt_num(v[2], 32, 9, x->st.max_us),
-			fmt_num(v[3], 32, 9, x->st.p50_us), fmt_num(v[4], 32, 9, x->st.p99_us),
+			fmt_num(v[3], 32, 9, x->st.p50_us), fmt_num(v[5], 32, 9, x->st.p95_us),
+			fmt_num(v[4], 32, 9, x->st.p99_us),
 			x->iters);
 		if (x->wrong < 0)
 			fprintf(f, "  %6s", "N/A");

@@ -128,6 +128,11 @@ void cb_results_free(struct cb_report *rep)
 		free(rep->places[i].map);
 	}
 	free(rep->places);
+	for (size_t i = 0; i < rep->nrows; i++)
+		for (int h = 0; h < 2; h++) {
+			free(rep->rows[i].half[h].times_us);
+			free(rep->rows[i].half[h].rank_means_us);
+		}
 	free(rep->machine);
 	free(rep->rows);
 	free(rep->sum.regs);

@@ -39,6 +39,7 @@ struct cb_combine {
 				* durations under -z 3 */
 	long nsamples;
 	double *comb, *means;  /* scratch: [nsamples], [nranks] */
+	bool keep;             /* -I 1: keep every sample in the record */
 };
 
 /* Half h of a row: time (per -a), bandwidths, #wrong (the wrong elements

@@ -17,7 +17,9 @@
 
 #include "collbench/report.h"
 
-enum cb_fkind { CB_FK_INT, CB_FK_NUM, CB_FK_STR };
+/* CB_FK_NUMS: an array of numbers (JSON array; CSV one field, the numbers
+ * separated by spaces; never a table column). */
+enum cb_fkind { CB_FK_INT, CB_FK_NUM, CB_FK_STR, CB_FK_NUMS };
 
 /* Formats a field appears in. */
 enum {
@@ -43,12 +45,14 @@ enum cb_fsection {
 };
 
 /* A field's value: null (JSON null, empty CSV field, N/A in the table) or
- * one of i, d, s by the field's kind. */
+ * one of i, d, s, (a, n) by the field's kind. */
 struct cb_fval {
 	bool null;
 	long long i;
 	double d;
 	const char *s;
+	const double *a;   /* CB_FK_NUMS: n numbers */
+	long n;
 	char buf[96];   /* storage for s when it is computed */
 };
 

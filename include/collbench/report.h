@@ -33,6 +33,10 @@ struct cb_half {
 	 * because those paused the yield stage. */
 	long long yield_slow, yield_paused;
 	struct cb_stats st; /* per-iteration statistics and the straggler */
+	/* -I 1: every sample, owned by the record (cb_results_free): the
+	 * collective's per-iteration times in iteration order (st.n of them)
+	 * and each rank's mean time per iteration; NULL otherwise. */
+	double *times_us, *rank_means_us;
 	bool has_eff;       /* eff valid (roofline measured, time > 0) */
 	double eff;         /* E = min_bytes / (time x copy_bw) */
 	/* --counters (cb_result.ctrs): over the timed iterations, summed over
