@@ -43,19 +43,32 @@ static void perf_send(struct run *run, struct cb_rank *rk, const char *cmd)
 
 /* Checkpoints of the timed loop: rank 0 decides, the barrier after the
  * decision publishes it, and every rank stops at the same iteration. They end
- * --duration's loop, and stop the loop at the next checkpoint after SIGINT or
+ * --duration's loop and --time-per-size's (which otherwise runs -n
+ * iterations: the bound only ever shortens it), and stop the loop at the
+ * next checkpoint after SIGINT or
  * SIGTERM (not only at the row's end). Rank 0 spaces them by its measured
- * time per iteration: every twentieth of the duration, else about every
+ * time per iteration: every twentieth of the duration (or of
+ * --time-per-size, if shorter than CK_SPACING_S), else about every
  * CK_SPACING_S seconds, growing at most twofold each time (so a slow start
  * cannot postpone the next one by much). A fixed -n loop shorter than the
  * spacing has no checkpoint at all: nothing extra is timed. */
 #define CK_SPACING_S 0.1
 #define CK_BLIND_FIRST 1024   /* -w 0: no estimate of the time per iteration */
 
+/* The time bound of the timed loop in ns: --duration's or --time-per-size's
+ * (they exclude each other), 0: none. */
+static double bound_ns(const struct cb_options *o)
+{
+	return (o->duration > 0 ? o->duration : o->time_per_size) * 1e9;
+}
+
 static long ck_step(const struct run *run, double per_ns, double left_ns, long i)
 {
-	double target = run->o->duration > 0 ? run->o->duration * 1e9 / 20 : CK_SPACING_S * 1e9;
-	double step;
+	/* --duration: every twentieth of it; otherwise every CK_SPACING_S, or
+	 * a twentieth of --time-per-size where that is shorter */
+	double b = bound_ns(run->o), step;
+	double target = run->o->duration > 0 || (b > 0 && b / 20 < CK_SPACING_S * 1e9) ?
+				b / 20 : CK_SPACING_S * 1e9;
 	if (target > left_ns)
 		target = left_ns;
 	step = per_ns > 0 ? target / per_ns : 2.0 * (double)i;
@@ -72,7 +85,7 @@ static void checkpoint_first(struct run *run, struct checkpoint *k, double warm_
 {
 	const struct cb_options *o = run->o;
 	long first;
-	if (o->duration > 0 || cb_bench_stop)
+	if (o->duration > 0 || cb_bench_stop || (o->time_per_size > 0 && o->warmup == 0))
 		first = 1;
 	else if (o->warmup > 0)
 		first = ck_step(run, warm_ns / (double)o->warmup, 1e300, 0);
@@ -85,11 +98,11 @@ static void checkpoint_first(struct run *run, struct checkpoint *k, double warm_
 /* Rank 0 at checkpoint i (i >= 1 iterations done, started at t0). */
 static void checkpoint_decide(struct run *run, struct checkpoint *k, long i, int64_t t0)
 {
-	double dl = run->o->duration * 1e9, el = (double)(now_ns() - t0);
-	bool dur = run->o->duration > 0;
-	bool stop = (dur && el >= dl) || cb_bench_stop || i >= (1L << 40);
+	double dl = bound_ns(run->o), el = (double)(now_ns() - t0);
+	bool bound = dl > 0;
+	bool stop = (bound && el >= dl) || cb_bench_stop || i >= (1L << 40);
 	atomic_store_explicit(&k->stop, stop, memory_order_relaxed);
-	atomic_store_explicit(&k->next, i + ck_step(run, el / (double)i, dur ? dl - el : 1e300, i),
+	atomic_store_explicit(&k->next, i + ck_step(run, el / (double)i, bound ? dl - el : 1e300, i),
 			      memory_order_relaxed);
 }
 

@@ -94,7 +94,8 @@ const struct cb_field cb_fields[] = {
 	{ "wrong",            INT, HALF, CB_FMT_ALL,    EARLY, CB_FS_MAIN,      "#wrong", "",            6, get_wrong },
 	/* table heading E_out / E_in (report.c adds the half) */
 	{ "efficiency",       NUM, HALF, CB_FMT_ALL,    EARLY, CB_FS_ROOF_HALF, "E",      "",            6, get_eff },
-	{ "iterations",       INT, HALF, CB_FMT_DATA,   EARLY, CB_FS_NONE,      NULL,     NULL,          0, get_iters },
+	/* table heading iters_out / iters_in (report.c adds the half) */
+	{ "iterations",       INT, HALF, CB_FMT_ALL,    EARLY, CB_FS_LOOP,      "iters",  "",            9, get_iters },
 	{ "slow_yields",      INT, HALF, CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_slow },
 	{ "paused_yield_waits", INT, HALF, CB_FMT_DATA, LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_paused },
 	{ "samples",          INT, HALF, CB_FMT_DATA,   EARLY, CB_FS_NONE,      NULL,     NULL,          0, get_samples },

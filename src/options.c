@@ -49,6 +49,42 @@ static const char *set_size(struct cb_options *o, const char *arg, const struct 
 	return NULL;
 }
 
+/* -b/-e: one size, or a comma list of sizes (every one > 0, none twice). */
+static const char *set_sizes(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	static char why_buf[96];
+	const char *why, *p = arg;
+	if (!strchr(arg, ','))
+		return set_size(o, arg, d);
+	if (o->nsizes)
+		return "only one of -b and -e may be a size list";
+	if (arg[strlen(arg) - 1] == ',')
+		return "an empty or overlong item in the size list";
+	while (*p) {
+		char item[64];
+		size_t len = strcspn(p, ","), s;
+		if (len == 0 || len >= sizeof item)
+			return "an empty or overlong item in the size list";
+		memcpy(item, p, len);
+		item[len] = 0;
+		if (cb_parse_size(item, &s, &why))
+			return why;
+		if (s == 0)
+			return "0 in a size list (list sizes must be > 0)";
+		for (int i = 0; i < o->nsizes; i++)
+			if (o->sizes[i] == s) {
+				snprintf(why_buf, sizeof why_buf, "size %zu given twice", s);
+				return why_buf;
+			}
+		if (o->nsizes == CB_MAX_SIZE_LIST)
+			return "more than 256 sizes in the list";
+		o->sizes[o->nsizes++] = s;
+		p += len + (p[len] == ',');
+	}
+	o->size_list = d->sname;
+	return NULL;
+}
+
 static const char *set_seconds(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
 {
 	const char *why;
@@ -179,10 +215,10 @@ static const char *set_mpi_window(struct cb_options *o, const char *arg, const s
 static const struct cb_optdesc optdescs[] = {
 	{ "nranks", 'g', "N|A:B|LIST", "auto", "rank threads (1..512; auto: one per available PU); sweeps: A:B doubles from A up to B, A:B:+S steps by S, A:B:*F multiplies by F, N,N,... runs each count",
 	  set_nranks, FIELD(nranks), 1, CB_MAX_RANKS },
-	{ "minbytes", 'b', "SIZE", "32M", "smallest message size (K, M, G suffixes, base 1024)",
-	  set_size, FIELD(minbytes), 0, 0 },
-	{ "maxbytes", 'e', "SIZE", "32M", "largest message size",
-	  set_size, FIELD(maxbytes), 0, 0 },
+	{ "minbytes", 'b', "SIZE", "32M", "smallest message size (K, M, G suffixes, base 1024), or a comma list of sizes (-b 8,1K,1M, no -e)",
+	  set_sizes, FIELD(minbytes), 0, 0 },
+	{ "maxbytes", 'e', "SIZE", "32M", "largest message size, or a comma list of sizes (as -b's)",
+	  set_sizes, FIELD(maxbytes), 0, 0 },
 	{ "stepbytes", 'i', "SIZE", "1M", "additive size step; used when -i is given without -f, or -f <= 1",
 	  set_size, FIELD(stepbytes), 0, 0 },
 	{ "stepfactor", 'f', "F", "2", "multiplicative size step (> 1), default unless only -i is given",
@@ -231,6 +267,8 @@ static const struct cb_optdesc optdescs[] = {
 	  set_long, FIELD(cycles), 0, 1L << 30 },
 	{ "duration", 0, "SECONDS", "0", "run each row half's timed loop for about SECONDS instead of -n iterations (0: off)",
 	  set_seconds, FIELD(duration), 0, 0 },
+	{ "time-per-size", 0, "SECONDS", "0", "bound each row half's timed loop to about SECONDS: at most -n iterations, fewer where they take longer (0: off)",
+	  set_seconds, FIELD(time_per_size), 0, 0 },
 	{ "report_timestamps", 'S', NULL, NULL, "timestamp column (local time, %Y-%m-%d %H:%M:%S) after each row",
 	  set_flag, FIELD(timestamps), 0, 0 },
 	{ "perf-ctl", 0, "CTL,ACK", NULL, "the FIFOs of perf stat's control option: perf counts the timed iterations only (see PROFILING in collbench(1))",
@@ -302,10 +340,35 @@ static void apply(struct cb_options *o, const struct cb_optdesc *d, const char *
 		o->stepbytes_set = true;
 	if (d->off == FIELD(stepfactor))
 		o->stepfactor_set = true;
+	if (d->off == FIELD(minbytes))
+		o->minbytes_set = true;
+	if (d->off == FIELD(maxbytes))
+		o->maxbytes_set = true;
 	if (d->off == FIELD(bind))
 		o->bind_set = true;
 	if (d->off == FIELD(nranks))
 		o->nranks_set = true;
+}
+
+/* A size list stands for the whole sweep: no second bound, no step, and
+ * --duration's open-ended loop does not combine with a time bound. The
+ * bounds become the list's extremes for the checks that read them. */
+static void check_size_list(struct cb_options *o)
+{
+	if (o->time_per_size > 0 && o->duration > 0)
+		usage_error("--time-per-size and --duration exclude each other%s%s", "", "");
+	if (!o->nsizes)
+		return;
+	if (o->size_list == 'b' ? o->maxbytes_set : o->minbytes_set)
+		usage_error("a size list in %s takes no %s", o->size_list == 'b' ? "-b" : "-e",
+			    o->size_list == 'b' ? "-e" : "-b");
+	if (o->stepbytes_set || o->stepfactor_set)
+		usage_error("-i/-f do not apply to a size list%s%s", "", "");
+	o->minbytes = o->maxbytes = o->sizes[0];
+	for (int i = 1; i < o->nsizes; i++) {
+		o->minbytes = o->sizes[i] < o->minbytes ? o->sizes[i] : o->minbytes;
+		o->maxbytes = o->sizes[i] > o->maxbytes ? o->sizes[i] : o->maxbytes;
+	}
 }
 
 void cb_options_parse(struct cb_options *o, int argc, char **argv)
@@ -365,6 +428,7 @@ void cb_options_parse(struct cb_options *o, int argc, char **argv)
 		usage_error("no collective given; try 'collbench list'%s%s", "", "");
 	if (o->cpus && o->bind_set && o->bind == CB_BIND_NONE)
 		usage_error("--cpus %s conflicts with --bind none%s", o->cpus, "");
+	check_size_list(o);
 	if (o->minbytes > o->maxbytes)
 		usage_error("-b/--minbytes is larger than -e/--maxbytes%s%s", "", "");
 	if (o->json_path && o->csv_path && !strcmp(o->json_path, o->csv_path))

@@ -95,16 +95,24 @@ static void sizes_next(const struct cb_options *o, size_t *s)
 /* More sizes than anyone can read is a typo (-i 1 with -e 1G), not a plan. */
 #define MAX_SIZES 4096
 
-static void check_sweep(const struct cb_options *o)
+/* The sizes of the sweep into out[MAX_SIZES], in order: -b/-e's list as
+ * given (options.c checked it), or -b to -e by -i/-f. */
+static size_t sweep_sizes(const struct cb_options *o, size_t *out)
 {
 	size_t n = 0;
+	if (o->nsizes > 0) {
+		memcpy(out, o->sizes, (size_t)o->nsizes * sizeof *out);
+		return (size_t)o->nsizes;
+	}
 	for (size_t s = o->minbytes; s <= o->maxbytes; sizes_next(o, &s)) {
-		if (++n > MAX_SIZES)
+		if (n == MAX_SIZES)
 			cb_die(CB_EXIT_USAGE, "-b/-e/-i/-f give more than %d sizes; use a larger -i/--stepbytes or -f/--stepfactor",
 			       MAX_SIZES);
+		out[n++] = s;
 		if (s == SIZE_MAX)
 			break;
 	}
+	return n;
 }
 
 /* Algorithms whose in-place note the plan has (at most one note each). */
@@ -234,10 +242,12 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, i
 	struct noted noted = { { NULL }, 0 };
 	int root_all = 0;
 	long root = 0;
+	static size_t sizes[MAX_SIZES];   /* one plan at a time (main thread) */
+	size_t nsizes;
 
 	memset(pl, 0, sizeof *pl);
 	pl->nranks = nranks;
-	check_sweep(o);
+	nsizes = sweep_sizes(o, sizes);
 	ncoll = check_names(o, colls);
 	if (!strcmp(o->root, "all")) {
 		root_all = 1;
@@ -264,7 +274,8 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, i
 				int r0 = rooted ? (root_all ? 0 : (int)root) : -1;
 				int r1 = rooted ? (root_all ? nranks - 1 : (int)root) : -1;
 				for (int rt = r0; rt <= r1; rt++) {
-					for (size_t s = o->minbytes; s <= o->maxbytes; sizes_next(o, &s)) {
+					for (size_t si = 0; si < nsizes; si++) {
+						size_t s = sizes[si];
 						for (size_t ai = 0; ai < cb_nalgos; ai++) {
 							const struct cb_algo *a = cb_algos[ai];
 							struct cb_point pt = { .coll = coll, .algo = a, .dt = dt,
@@ -275,8 +286,6 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, i
 							resolve(pl, &pt, npus, &noted);
 							push(pl, &cap, &pt);
 						}
-						if (s == SIZE_MAX)
-							break;
 					}
 				}
 			}

@@ -141,6 +141,7 @@ static bool shown(const struct cb_options *o, const struct cb_counter_set *ctrs,
 	case CB_FS_ROOF: case CB_FS_ROOF_HALF: return o->roofline;
 	case CB_FS_ITER: return o->per_iter;
 	case CB_FS_COUNTERS: return ctrs != NULL;
+	case CB_FS_LOOP: return o->time_per_size > 0;
 	case CB_FS_STAMP: return o->timestamps;
 	case CB_FS_NONE: return false;
 	default: return true;
@@ -152,11 +153,12 @@ static size_t table_cols(const struct cb_options *o, const struct cb_counter_set
 {
 	static const int group0[] = { [CB_FS_PREFIX] = -1, [CB_FS_MAIN] = 0, [CB_FS_ROOF] = 2,
 				      [CB_FS_ROOF_HALF] = 2, [CB_FS_ITER] = 3, [CB_FS_COUNTERS] = 5,
-				      [CB_FS_STAMP] = -1 };
+				      [CB_FS_LOOP] = -1, [CB_FS_STAMP] = -1 };
 	size_t n = 0;
 	for (int s = CB_FS_PREFIX; s < CB_FS_NONE; s++) {
 		bool per_half = s == CB_FS_MAIN || s == CB_FS_ROOF_HALF || s == CB_FS_ITER ||
-				s == CB_FS_COUNTERS;
+				s == CB_FS_COUNTERS || s == CB_FS_LOOP;
+		bool suffix = s == CB_FS_ROOF_HALF || s == CB_FS_LOOP;   /* E_out, iters_in */
 		if (!shown(o, ctrs, (enum cb_fsection)s))
 			continue;
 		for (int h = 0; h < (per_half ? 2 : 1); h++) {
@@ -176,8 +178,7 @@ static size_t table_cols(const struct cb_options *o, const struct cb_counter_set
 					continue;
 				x = &c[n++];
 				*x = (struct tcol){ f, per_half ? h : -1, 0, 0, "", f->unit, f->width, g };
-				/* E_out, E_in */
-				snprintf(x->head, sizeof x->head, s == CB_FS_ROOF_HALF ? "%s_%s" : "%s",
+				snprintf(x->head, sizeof x->head, suffix ? "%s_%s" : "%s",
 					 f->head, h ? "in" : "out");
 			}
 		}

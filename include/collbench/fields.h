@@ -40,6 +40,7 @@ enum cb_fsection {
 	CB_FS_ROOF_HALF, /* --roofline, per half: E_out E_in */
 	CB_FS_ITER,      /* -I 1, per half */
 	CB_FS_COUNTERS,  /* --counters, per half */
+	CB_FS_LOOP,      /* --time-per-size, per half: iterations run */
 	CB_FS_STAMP,     /* -S */
 	CB_FS_NONE,      /* not in the table */
 };
