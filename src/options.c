@@ -55,7 +55,7 @@ static const char *set_sizes(struct cb_options *o, const char *arg, const struct
 	static char why_buf[96];
 	const char *why, *p = arg;
 	if (!strchr(arg, ','))
-		return set_size(o, arg, d);
+		return o->nsizes ? "a size list was given already" : set_size(o, arg, d);
 	if (o->nsizes)
 		return "only one of -b and -e may be a size list";
 	if (arg[strlen(arg) - 1] == ',')

@@ -41,6 +41,7 @@ expect_usage_error "an empty item: exit 6" $B allreduce -b 8,,16
 expect_usage_error "a trailing comma: exit 6" $B allreduce -b 8,16,
 expect_usage_error "a bad size in a list: exit 6" $B allreduce -b 8,x
 expect_usage_error "two lists: exit 6" $B allreduce -b 8,16 -b 32,64
+expect_usage_error "a list, then -b again: exit 6" $B allreduce -b 8,16 -b 32
 
 # --- --time-per-size -------------------------------------------------------
 expect_status "--time-per-size 0.02 over 8 B .. 8 MiB with -n 100000" 0 \
