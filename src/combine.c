@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "collbench/combine.h"
+#include "collbench/common.h"
 #include "collbench/stats.h"
 
 static const double *samples_of(const struct cb_combine *c, int r, int h)
@@ -83,10 +84,12 @@ static void iteration_stats(const struct cb_combine *c, int h, long ns, struct c
 	 * statistics are per call as the time is */
 	for (long i = 0; i < ns; i++)
 		c->comb[i] = c->comb[i] / 1e3 / (double)(c->agg > 1 ? c->agg : 1);
-	if (c->keep_times && ns > 0) {   /* before the statistics sort them */
+	if (c->keep_times && ns > 0) {   /* -I 1: before the statistics sort them */
 		out->times_us = cb_xcalloc((size_t)ns, sizeof *out->times_us);
 		memcpy(out->times_us, c->comb, (size_t)ns * sizeof *c->comb);
 		out->ntimes = ns;
+		out->rank_means_us = cb_xcalloc((size_t)c->nranks, sizeof *out->rank_means_us);
+		memcpy(out->rank_means_us, c->means, (size_t)c->nranks * sizeof *c->means);
 	}
 	cb_stats_straggler(c->means, c->nranks, st);
 	if (c->skip > 0 && c->skip < ns)

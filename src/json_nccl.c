@@ -46,6 +46,7 @@ void cb_json_nccl_row(struct cb_jw *w, const struct cb_options *o, const struct 
 		cb_jw_num(w, "max_us", x->st.max_us);
 		cb_jw_num(w, "avg_us", x->st.mean_us);
 		cb_jw_num(w, "p50_us", x->st.p50_us);
+		cb_jw_num(w, "p95_us", x->st.p95_us);
 		cb_jw_num(w, "p99_us", x->st.p99_us);
 		cb_jw_num(w, "stdev_us", x->st.stdev_us);
 		cb_jw_num(w, "cv_pct", x->st.cv_pct);

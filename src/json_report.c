@@ -26,6 +26,8 @@ static void value_json(struct cb_jw *w, const struct cb_field *f, const struct c
 		cb_jw_int(w, f->name, v->i);
 	else if (f->kind == CB_FK_NUM)
 		cb_jw_num(w, f->name, v->d);
+	else if (f->kind == CB_FK_NUMS)
+		cb_jw_nums(w, f->name, v->a, v->n);
 	else
 		cb_jw_str(w, f->name, v->s);
 }
@@ -124,6 +126,19 @@ static void config_json(struct cb_jw *w, const struct cb_report *rep)
 	cb_jw_str(w, "counters", o->counters);
 	cb_jw_bool(w, "perf_ctl", o->perf_ctl != NULL);
 	cb_json_nccl_config(w, rep);
+	/* -b/-e as a list (minbytes/maxbytes are then its extremes) */
+	if (o->nsizes) {
+		cb_jw_open(w, "sizes", '[');
+		for (int i = 0; i < o->nsizes; i++)
+			cb_jw_int(w, NULL, (long long)o->sizes[i]);
+		cb_jw_close(w, ']');
+	} else {
+		cb_jw_null(w, "sizes");
+	}
+	if (o->time_per_size > 0)
+		cb_jw_num(w, "time_per_size", o->time_per_size);
+	else
+		cb_jw_null(w, "time_per_size");
 	cb_jw_close(w, '}');
 }
 

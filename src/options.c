@@ -49,6 +49,42 @@ static const char *set_size(struct cb_options *o, const char *arg, const struct 
 	return NULL;
 }
 
+/* -b/-e: one size, or a comma list of sizes (every one > 0, none twice). */
+static const char *set_sizes(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	static char why_buf[96];
+	const char *why, *p = arg;
+	if (!strchr(arg, ','))
+		return o->nsizes ? "a size list was given already" : set_size(o, arg, d);
+	if (o->nsizes)
+		return "only one of -b and -e may be a size list";
+	if (arg[strlen(arg) - 1] == ',')
+		return "an empty or overlong item in the size list";
+	while (*p) {
+		char item[64];
+		size_t len = strcspn(p, ","), s;
+		if (len == 0 || len >= sizeof item)
+			return "an empty or overlong item in the size list";
+		memcpy(item, p, len);
+		item[len] = 0;
+		if (cb_parse_size(item, &s, &why))
+			return why;
+		if (s == 0)
+			return "0 in a size list (list sizes must be > 0)";
+		for (int i = 0; i < o->nsizes; i++)
+			if (o->sizes[i] == s) {
+				snprintf(why_buf, sizeof why_buf, "size %zu given twice", s);
+				return why_buf;
+			}
+		if (o->nsizes == CB_MAX_SIZE_LIST)
+			return "more than 256 sizes in the list";
+		o->sizes[o->nsizes++] = s;
+		p += len + (p[len] == ',');
+	}
+	o->size_list = d->sname;
+	return NULL;
+}
+
 static const char *set_seconds(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
 {
 	const char *why;
@@ -227,10 +263,10 @@ static const struct cb_optdesc optdescs[] = {
 	  set_nranks, FIELD(nranks), 1, CB_MAX_RANKS },
 	{ "nthreads", 't', "N", "1", "threads per process, as nccl-tests' -t: the rank count is N x each -g count",
 	  set_long, FIELD(nthreads), 1, CB_MAX_RANKS },
-	{ "minbytes", 'b', "SIZE", "32M", "smallest message size (K, M, G suffixes, base 1024)",
-	  set_size, FIELD(minbytes), 0, 0 },
-	{ "maxbytes", 'e', "SIZE", "32M", "largest message size",
-	  set_size, FIELD(maxbytes), 0, 0 },
+	{ "minbytes", 'b', "SIZE", "32M", "smallest message size (K, M, G suffixes, base 1024), or a comma list of sizes (-b 8,1K,1M, no -e)",
+	  set_sizes, FIELD(minbytes), 0, 0 },
+	{ "maxbytes", 'e', "SIZE", "32M", "largest message size, or a comma list of sizes (as -b's)",
+	  set_sizes, FIELD(maxbytes), 0, 0 },
 	{ "stepbytes", 'i', "SIZE", "1M", "additive size step; used when -i is given without -f, or -f <= 1",
 	  set_size, FIELD(stepbytes), 0, 0 },
 	{ "stepfactor", 'f', "F", "2", "multiplicative size step (> 1), default unless only -i is given",
@@ -257,11 +293,11 @@ static const struct cb_optdesc optdescs[] = {
 	  set_string, FIELD(ops), 0, 0 },
 	{ "root", 'r', "ROOT", "0", "root rank of rooted collectives, or all",
 	  set_string, FIELD(root), 0, 0 },
-	{ "per_iter_timing", 'I', "0|1", "0", "1: per-iteration columns i_min i_p50 i_p99 i_max (us), i_cv% and the straggler rank after each row",
+	{ "per_iter_timing", 'I', "0|1", "0", "1: per-iteration columns i_min i_p50 i_p95 i_p99 i_max (us), i_cv% and the straggler rank after each row; JSON/CSV keep every sample (times_us, rank_means_us)",
 	  set_long, FIELD(per_iter), 0, 1 },
 	{ "per_iter_skip", 'K', "N", "0", "with -I 1: leave the first N timed iterations out of the per-iteration statistics",
 	  set_long, FIELD(per_iter_skip), 0, 1L << 30 },
-	{ "latency", 0, NULL, NULL, "OSU-like latency view: one line per row half with avg, min, max, p50, p99 in us",
+	{ "latency", 0, NULL, NULL, "OSU-like latency view: one line per row half with avg, min, max, p50, p95, p99 in us",
 	  set_flag, FIELD(latency), 0, 0 },
 	{ "json", 'J', "FILE", NULL, "write every row with its statistics as JSON to FILE (-: stdout; the table then goes to stderr)",
 	  set_string, FIELD(json_path), 0, 0 },
@@ -285,6 +321,8 @@ static const struct cb_optdesc optdescs[] = {
 	  set_long, FIELD(cycles), 0, 1L << 30 },
 	{ "duration", 0, "SECONDS", "0", "run each row half's timed loop for about SECONDS instead of -n iterations (0: off)",
 	  set_seconds, FIELD(duration), 0, 0 },
+	{ "time-per-size", 0, "SECONDS", "0", "bound each row half's timed loop to about SECONDS: at most -n iterations, fewer where they take longer (0: off)",
+	  set_seconds, FIELD(time_per_size), 0, 0 },
 	{ "report_timestamps", 'S', "0|1", NULL, "timestamp column (local time, %Y-%m-%d %H:%M:%S) after each row; -S alone means -S 1",
 	  set_optbool, FIELD(timestamps), 0, 0 },
 	{ "report_cputime", 'C', "0|1", "0", "1: the time columns are headed cputime, JSON's nccl-tests key is cpu_time (on CPU ranks the time is CPU wall time either way)",
@@ -380,6 +418,10 @@ static void apply(struct cb_options *o, const struct cb_optdesc *d, const char *
 		o->stepbytes_set = true;
 	if (d->off == FIELD(stepfactor))
 		o->stepfactor_set = true;
+	if (d->off == FIELD(minbytes))
+		o->minbytes_set = true;
+	if (d->off == FIELD(maxbytes))
+		o->maxbytes_set = true;
 	if (d->off == FIELD(bind))
 		o->bind_set = true;
 	if (d->off == FIELD(nranks))
@@ -422,6 +464,27 @@ static void nccl_tests_rules(struct cb_options *o)
 		       "are page-aligned and peers address them by offset)", o->unalign);
 	if (o->latency && o->nccl_compat)
 		usage_error("--latency and --nccl-compat are two different tables%s%s", "", "");
+}
+
+/* A size list stands for the whole sweep: no second bound, no step, and
+ * --duration's open-ended loop does not combine with a time bound. The
+ * bounds become the list's extremes for the checks that read them. */
+static void check_size_list(struct cb_options *o)
+{
+	if (o->time_per_size > 0 && o->duration > 0)
+		usage_error("--time-per-size and --duration exclude each other%s%s", "", "");
+	if (!o->nsizes)
+		return;
+	if (o->size_list == 'b' ? o->maxbytes_set : o->minbytes_set)
+		usage_error("a size list in %s takes no %s", o->size_list == 'b' ? "-b" : "-e",
+			    o->size_list == 'b' ? "-e" : "-b");
+	if (o->stepbytes_set || o->stepfactor_set)
+		usage_error("-i/-f do not apply to a size list%s%s", "", "");
+	o->minbytes = o->maxbytes = o->sizes[0];
+	for (int i = 1; i < o->nsizes; i++) {
+		o->minbytes = o->sizes[i] < o->minbytes ? o->sizes[i] : o->minbytes;
+		o->maxbytes = o->sizes[i] > o->maxbytes ? o->sizes[i] : o->maxbytes;
+	}
 }
 
 void cb_options_parse(struct cb_options *o, int argc, char **argv)
@@ -489,6 +552,7 @@ void cb_options_parse(struct cb_options *o, int argc, char **argv)
 	nccl_tests_rules(o);
 	if (o->cpus && o->bind_set && o->bind == CB_BIND_NONE)
 		usage_error("--cpus %s conflicts with --bind none%s", o->cpus, "");
+	check_size_list(o);
 	if (o->minbytes > o->maxbytes)
 		usage_error("-b/--minbytes is larger than -e/--maxbytes%s%s", "", "");
 	if (o->json_path && o->csv_path && !strcmp(o->json_path, o->csv_path))

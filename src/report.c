@@ -169,6 +169,7 @@ static bool shown(const struct cb_options *o, const struct cb_counter_set *ctrs,
 	case CB_FS_ROOF: case CB_FS_ROOF_HALF: return o->roofline;
 	case CB_FS_ITER: return o->per_iter;
 	case CB_FS_COUNTERS: return ctrs != NULL;
+	case CB_FS_LOOP: return o->time_per_size > 0;
 	case CB_FS_STAMP: return o->timestamps;
 	case CB_FS_NONE: return false;
 	default: return true;
@@ -180,11 +181,12 @@ static size_t table_cols(const struct cb_options *o, const struct cb_counter_set
 {
 	static const int group0[] = { [CB_FS_PREFIX] = -1, [CB_FS_MAIN] = 0, [CB_FS_ROOF] = 2,
 				      [CB_FS_ROOF_HALF] = 2, [CB_FS_ITER] = 3, [CB_FS_COUNTERS] = 5,
-				      [CB_FS_STAMP] = -1 };
+				      [CB_FS_LOOP] = -1, [CB_FS_STAMP] = -1 };
 	size_t n = 0;
 	for (int s = CB_FS_PREFIX; s < CB_FS_NONE; s++) {
 		bool per_half = s == CB_FS_MAIN || s == CB_FS_ROOF_HALF || s == CB_FS_ITER ||
-				s == CB_FS_COUNTERS;
+				s == CB_FS_COUNTERS || s == CB_FS_LOOP;
+		bool suffix = s == CB_FS_ROOF_HALF || s == CB_FS_LOOP;   /* E_out, iters_in */
 		if (!shown(o, ctrs, (enum cb_fsection)s))
 			continue;
 		for (int h = 0; h < (per_half ? 2 : 1); h++) {
@@ -204,8 +206,7 @@ static size_t table_cols(const struct cb_options *o, const struct cb_counter_set
 					continue;
 				x = &c[n++];
 				*x = (struct tcol){ f, per_half ? h : -1, 0, 0, "", f->unit, f->width, g };
-				/* E_out, E_in */
-				snprintf(x->head, sizeof x->head, s == CB_FS_ROOF_HALF ? "%s_%s" : "%s",
+				snprintf(x->head, sizeof x->head, suffix ? "%s_%s" : "%s",
 					 f->head, h ? "in" : "out");
 			}
 		}
@@ -230,7 +231,8 @@ static const struct col latency_cols[] = {
 	{ "size", "(B)", 12, -1 }, { "type", "", 8, -1 }, { "redop", "", 6, -1 },
 	{ "root", "", 6, -1 }, { "algo", "", 13, -1 }, { "place", "", 5, -1 },
 	{ "avg", "(us)", 9, 0 }, { "min", "(us)", 9, 0 }, { "max", "(us)", 9, 0 },
-	{ "p50", "(us)", 9, 0 }, { "p99", "(us)", 9, 0 }, { "iters", "", 8, -1 },
+	{ "p50", "(us)", 9, 0 }, { "p95", "(us)", 9, 0 }, { "p99", "(us)", 9, 0 },
+	{ "iters", "", 8, -1 },
 	{ "#wrong", "", 6, -1 },
 };
 
@@ -279,15 +281,16 @@ static void latency_row(FILE *f, const struct cb_options *o, const struct cb_res
 	const struct cb_point *pt = r->pt;
 	for (int h = 0; h < 2; h++) {
 		const struct cb_half *x = &r->half[h];
-		char v[5][32], label[96];
+		char v[6][32], label[96];
 		if (!x->present)
 			continue;
-		fprintf(f, "%12zu  %8s  %6s  %6d  %13s  %5s  %9s  %9s  %9s  %9s  %9s  %8ld", pt->n.bytes,
+		fprintf(f, "%12zu  %8s  %6s  %6d  %13s  %5s  %9s  %9s  %9s  %9s  %9s  %9s  %8ld", pt->n.bytes,
 			pt->dt->name, pt->op ? pt->op->name : "none", pt->root,
 			cb_point_label(pt, label, sizeof label),
 			h ? "in" : "out", fmt_num(v[0], 32, 9, x->time_us),
 			fmt_num(v[1], 32, 9, x->st.min_us), fmt_num(v[2], 32, 9, x->st.max_us),
-			fmt_num(v[3], 32, 9, x->st.p50_us), fmt_num(v[4], 32, 9, x->st.p99_us),
+			fmt_num(v[3], 32, 9, x->st.p50_us), fmt_num(v[5], 32, 9, x->st.p95_us),
+			fmt_num(v[4], 32, 9, x->st.p99_us),
 			x->iters);
 		if (x->wrong < 0)
 			fprintf(f, "  %6s", "N/A");

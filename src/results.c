@@ -46,9 +46,11 @@ void cb_results_add(struct cb_report *rep, const struct cb_result *r)
 	}
 	if (rep->keep_rows)
 		rep->rows[rep->nrows] = *r;
-	else   /* printed and forgotten: -I 1's times are the report's to free */
-		for (int h = 0; h < 2; h++)
+	else   /* printed and forgotten: -I 1's samples are the report's to free */
+		for (int h = 0; h < 2; h++) {
 			free(r->half[h].times_us);
+			free(r->half[h].rank_means_us);
+		}
 	rep->nrows++;
 	for (int h = 0; h < 2; h++) {
 		if (!r->half[h].present)
@@ -158,8 +160,10 @@ void cb_results_free(struct cb_report *rep)
 	free(rep->places);
 	free(rep->machine);
 	for (size_t i = 0; rep->keep_rows && i < rep->nrows; i++)
-		for (int h = 0; h < 2; h++)
+		for (int h = 0; h < 2; h++) {
 			free(rep->rows[i].half[h].times_us);
+			free(rep->rows[i].half[h].rank_means_us);
+		}
 	free(rep->rows);
 	free(rep->sum.regs);
 	memset(rep, 0, sizeof *rep);

@@ -88,6 +88,9 @@ for r, b in zip(rows, body):
             ok = False
         elif isinstance(v, (int, float)):
             ok = cv != "" and float(cv) == v
+        elif isinstance(v, list):
+            # -I 1's arrays: one CSV field, the numbers separated by spaces
+            ok = [float(x) for x in cv.split()] == [float(x) for x in v]
         else:
             ok = cv == v
         if not ok:

@@ -21,6 +21,17 @@ struct cb_options {
 	size_t minbytes, maxbytes, stepbytes;
 	long stepfactor;
 	bool stepbytes_set, stepfactor_set;
+	/* -b or -e as a comma list (-b 8,1K,1M): the sizes in the order given,
+	 * none twice, none 0; nsizes 0: the -b..-e sweep. size_list: which of
+	 * -b/-e held it ('b', 'e'); maxbytes_set: -e given. */
+#define CB_MAX_SIZE_LIST 256
+	size_t sizes[CB_MAX_SIZE_LIST];
+	int nsizes;
+	char size_list;
+	bool minbytes_set, maxbytes_set;
+	/* --time-per-size: seconds that bound each row half's timed loop (it
+	 * stops at the checkpoint after, or at -n iterations); 0: off */
+	double time_per_size;
 	long iters, warmup, check, average, blocking;
 	double timeout;
 	const char *algos, *dtypes, *ops, *root;

@@ -33,11 +33,11 @@ struct cb_half {
 	 * because those paused the yield stage. */
 	long long yield_slow, yield_paused;
 	struct cb_stats st; /* per-iteration statistics and the straggler */
-	/* -I 1: the per-iteration times (us per call, iteration order, -K's
-	 * skipped ones included) for JSON's times_us; malloc'ed by
-	 * cb_combine_half, owned by the report once the row is added
-	 * (cb_results_free). NULL otherwise. */
-	double *times_us;
+	/* -I 1: every sample, owned by the record (cb_results_free): the
+	 * collective's per-iteration times (us per call, iteration order, -K's
+	 * skipped ones included; ntimes of them) and each rank's mean time per
+	 * iteration (nranks of them); NULL otherwise. */
+	double *times_us, *rank_means_us;
 	long ntimes;
 	bool has_eff;       /* eff valid (roofline measured, time > 0) */
 	double eff;         /* E = min_bytes / (time x copy_bw) */
