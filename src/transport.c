@@ -82,6 +82,23 @@ void cb_transport_start(const struct cb_options *o)
 	cb_mpi_init(window);
 }
 
+const char *cb_transport_kind(void)
+{
+	return cb_xport.mpi ? "mpi" : "threads";
+}
+
+const char *cb_transport_window(void)
+{
+	if (!cb_xport.mpi)
+		return NULL;
+	return cb_xport.window == CB_MPIWIN_SHARED ? "shared" : "rma";
+}
+
+int cb_transport_hosts(void)
+{
+	return cb_xport.mpi ? cb_xport.nhosts : 1;
+}
+
 int cb_transport_finish(int status)
 {
 	return cb_xport.mpi ? cb_mpi_finish(status) : status;

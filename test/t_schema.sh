@@ -16,7 +16,8 @@ import csv, json, sys
 
 jpath, cpath, names = sys.argv[1], sys.argv[2], sys.argv[3]
 META = {"format_version", "command_line", "start_time", "end_time", "collbench_version",
-        "hwloc_version", "libnuma_version", "host", "machine", "placement"}
+        "hwloc_version", "libnuma_version", "host", "machine", "placement",
+        "transport", "mpi_library", "hosts", "mpi_window"}
 algos = {}
 for line in open(names):
     c, a = line.split()

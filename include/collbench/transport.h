@@ -31,6 +31,13 @@ struct cb_transport {
 };
 extern struct cb_transport cb_xport;
 
+/* What ran, for the header, JSON and CSV: "threads" or "mpi"; the window
+ * kind ("shared", "rma"; NULL for threads); the host count (1 for
+ * threads); the MPI library ("" for threads). */
+const char *cb_transport_kind(void);
+const char *cb_transport_window(void);
+int cb_transport_hosts(void);
+
 /* Built with MPI. */
 bool cb_transport_has_mpi(void);
 /* A launcher started this process (OMPI_COMM_WORLD_SIZE, PMI_SIZE,
