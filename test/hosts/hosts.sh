@@ -61,6 +61,11 @@ up() {
 	cat >"$CBH_DIR/agent" <<EOF
 #!/bin/sh
 # Launcher agent (like ssh): [options] HOST COMMAND...; runs COMMAND on HOST.
+# A signal to ssh does not reach the remote command (the launcher tells its
+# remote daemon over its own connection): the command ignores SIGINT here
+# too, or hydra's SIGINT to its "ssh" would kill the proxy before the ranks
+# could finish their row and footer.
+trap '' INT
 while [ \$# -gt 0 ]; do case \$1 in -*) shift ;; *) break ;; esac; done
 host=\$1; shift
 CBH_DIR='$CBH_DIR' CBH_TAG='$TAG' exec sh '$SELF' exec "\${host#cbhost}" sh -c "\$*"
