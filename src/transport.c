@@ -79,6 +79,9 @@ void cb_transport_start(const struct cb_options *o)
 	if (o->bind_set || o->cpus)
 		usage_once("--bind/--cpus: with the MPI transport the launcher binds the processes "
 			   "(e.g. mpirun --bind-to core); drop them");
+	/* The run's -T bounds finalize too, at most 10 s: finalize does no
+	 * work collbench waits for; a hang there must not outlive the run. */
+	cb_xport.finalize_s = o->timeout > 0 && o->timeout < 10 ? o->timeout : 10;
 	cb_mpi_init(window);
 }
 

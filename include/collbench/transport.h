@@ -28,6 +28,7 @@ struct cb_transport {
 	int window;        /* enum cb_mpi_window as resolved (shared or rma) */
 	int nhosts;        /* distinct hosts (shared-memory nodes) */
 	char library[96];  /* "Open MPI v4.1.4" and the like */
+	double finalize_s; /* MPI: the bound on the agreement and MPI_Finalize */
 };
 extern struct cb_transport cb_xport;
 

@@ -24,7 +24,10 @@
  *    other. The epoch protocol and double buffering are the threads' ones. */
 #define _GNU_SOURCE
 #include <mpi.h>
+#include <pthread.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,10 +233,45 @@ void cb_mpi_init(int window)
 	cb_xport.mpi = true;
 }
 
+/* The watchdog of the end: MPICH over UCX sometimes spins in MPI_Finalize
+ * for ever after the report is complete, and the launcher's one SIGTERM
+ * was swallowed by collbench's handler (issue 19, finding 5). If the
+ * agreement and finalize take longer than cb_xport.finalize_s, say so in
+ * one write and leave with the status (the agreed one, once known). */
+static _Atomic int end_status;
+
+static void *finalize_guard(void *arg)
+{
+	struct timespec ts = { (time_t)cb_xport.finalize_s,
+			       (long)((cb_xport.finalize_s - (double)(time_t)cb_xport.finalize_s) * 1e9) };
+	char msg[200];
+	int n, st;
+	(void)arg;
+	while (nanosleep(&ts, &ts))
+		;
+	st = atomic_load(&end_status);
+	n = snprintf(msg, sizeof msg, "collbench: MPI rank %d: MPI_Finalize did not return within "
+		     "%g s; exiting with status %d\n", cb_xport.rank, cb_xport.finalize_s, st);
+	if (write(STDERR_FILENO, msg, (size_t)n) < 0)
+		_exit(st);
+	_exit(st);
+}
+
 int cb_mpi_finish(int status)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	int agreed = status;
+	pthread_t t;
+	/* From here on a signal (the launcher's SIGTERM, a second Ctrl-C)
+	 * ends the process: the report is complete, nothing is left to stop
+	 * gracefully. */
+	for (size_t i = 0; i < CB_ARRAY_LEN(sigs); i++)
+		signal(sigs[i], SIG_DFL);
+	atomic_store(&end_status, status);
+	if (!pthread_create(&t, NULL, finalize_guard, NULL))
+		pthread_detach(t);
 	MPI_Allreduce(&status, &agreed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+	atomic_store(&end_status, agreed);
 	MPI_Finalize();
 	return agreed;
 }
