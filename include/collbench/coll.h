@@ -51,6 +51,9 @@ enum cb_traffic {
 struct cb_coll {
 	const char *name;
 	const char *alias;      /* NULL or a second accepted name */
+	/* nccl-tests' binary of this collective (all_reduce_perf): the name on
+	 * the table's "Collective test starting" line, which parsers key on */
+	const char *nccl_test;
 	const char *summary;
 	unsigned flags;
 	enum cb_traffic traffic;
