@@ -61,14 +61,17 @@ up() {
 	cat >"$CBH_DIR/agent" <<EOF
 #!/bin/sh
 # Launcher agent (like ssh): [options] HOST COMMAND...; runs COMMAND on HOST.
-# A signal to ssh does not reach the remote command (the launcher tells its
-# remote daemon over its own connection): the command ignores SIGINT here
-# too, or hydra's SIGINT to its "ssh" would kill the proxy before the ranks
-# could finish their row and footer.
-trap '' INT
+# Like ssh, this process only stands for the remote command: a signal the
+# launcher sends it (hydra signals its "ssh" processes on Ctrl-C) ends it,
+# not the command, which runs in a session of its own and hears of the end
+# of the job from its launcher, over its own connection. (Exec'ing the
+# command here let hydra kill its proxy before the ranks printed.)
 while [ \$# -gt 0 ]; do case \$1 in -*) shift ;; *) break ;; esac; done
 host=\$1; shift
-CBH_DIR='$CBH_DIR' CBH_TAG='$TAG' exec sh '$SELF' exec "\${host#cbhost}" sh -c "\$*"
+CBH_DIR='$CBH_DIR' CBH_TAG='$TAG' setsid sh '$SELF' exec "\${host#cbhost}" sh -c "\$*" &
+child=\$!
+trap 'exit 255' INT TERM HUP
+wait \$child
 EOF
 	chmod +x "$CBH_DIR/agent"
 }
