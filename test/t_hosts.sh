@@ -20,7 +20,7 @@ HOSTS="sh $PWD/test/hosts/hosts.sh"
 export CBH_DIR=$TMPD/hosts CBH_TAG=$$
 NET=10.231.77.0/24
 SMALL="-b 8 -e 256 -f 8 -n 2 -w 1 -c 3"
-CASES="open-default matrix placement json csv corrupt drop-notify sigint"
+CASES="open-default matrix placement json csv shared-window corrupt drop-notify sigint"
 
 cleanup() { $HOSTS down; }
 trap cleanup EXIT
@@ -119,6 +119,11 @@ sys.exit(0 if ok else 1)' "$TMPD/$run.csv" "${fl%% *}" 2>"$TMPD/py.err"; then
 	expect_grep "$fl 2x1: header: transport, library, hosts, window" \
 		"^# transport: mpi library: ${fl%% *}.* hosts: 2 window: rma" "$TMPD/$run.out"
 
+	# Shared windows cannot span hosts: exit 5, said once (not per rank).
+	timed "$fl 2x1: --mpi-window shared: exit 5" 5 $run 60 "$bin" allreduce -b 8 -e 8 -n 1 --mpi-window shared
+	n=$(grep -c '^collbench: .*shared windows need one' "$TMPD/err")
+	[ "$n" = 1 ] && ok "$fl 2x1: --mpi-window shared: one message" ||
+		notok "$fl 2x1: --mpi-window shared: one message ($n)"
 	timed "$fl 2x1: --inject corrupt: exit 7" 7 $run 60 "$bin" allreduce -b 64 -e 4K -f 8 -n 2 -q --inject corrupt
 	timed "$fl 2x1: -T 5 --inject drop-notify: exit 4" 4 $run 60 "$bin" allreduce -b 64 -e 64 -n 2 -q -T 5 --inject drop-notify
 	expect_grep "$fl 2x1: drop-notify: a hang report" "^collbench: timeout: MPI rank [01] .* made no progress" "$TMPD/err"
