@@ -4,7 +4,7 @@
 #
 #   hosts.sh up N      make hosts cbhost1..cbhostN
 #   hosts.sh exec H CMD...   run CMD on host H (1..N)
-#   hosts.sh down      remove everything "up" made
+#   hosts.sh down      end the processes left in the hosts, remove everything "up" made
 #
 # $CBH_DIR (required) is a private directory holding the hosts' state; $CBH_TAG
 # (default: the last part of $CBH_DIR's name, up to 6 characters) keeps the
@@ -88,8 +88,26 @@ enter() {
 		exec "$@"' sh "$i" "$CBH_DIR" "$@"
 }
 
+# The processes still inside the hosts' namespaces (all started here: a
+# remote daemon the agent started in its own session outlives a launcher
+# killed by timeout).
+pids() {
+	i=1
+	while [ "$i" -le "$1" ]; do
+		ip netns pids "$(ns "h$i")" 2>/dev/null || :
+		i=$((i + 1))
+	done
+}
+
 down() {
 	n=$(cat "$CBH_DIR/count" 2>/dev/null || echo 0)
+	p=$(pids "$n")
+	if [ -n "$p" ]; then
+		kill -TERM $p 2>/dev/null || :
+		sleep 1
+		p=$(pids "$n")
+		[ -z "$p" ] || kill -KILL $p 2>/dev/null || :
+	fi
 	i=1
 	while [ "$i" -le "$n" ]; do
 		ip netns del "$(ns "h$i")" 2>/dev/null || :
