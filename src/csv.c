@@ -15,10 +15,12 @@
 #include "collbench/fields.h"
 #include "collbench/json.h"
 #include "collbench/report.h"
+#include "collbench/transport.h"
 
 static const char *const meta_cols[] = {
 	"format_version", "command_line", "start_time", "end_time", "collbench_version",
 	"hwloc_version", "libnuma_version", "host", "machine", "placement",
+	"transport", "mpi_library", "hosts", "mpi_window",
 };
 
 struct csv {
@@ -159,7 +161,7 @@ static void placement(struct csv *c, const struct cb_report *rep, int nranks)
 void cb_report_csv(FILE *f, const struct cb_report *rep)
 {
 	struct csv c = { f, true };
-	char *cmd = NULL, vers[16];
+	char *cmd = NULL, vers[16], hosts[16];
 	size_t len = 0;
 	FILE *m = open_memstream(&cmd, &len);
 
@@ -210,6 +212,11 @@ void cb_report_csv(FILE *f, const struct cb_report *rep)
 		field(&c, rep->host);
 		joined(&c, rep->machine);
 		placement(&c, rep, r->nranks);
+		field(&c, cb_transport_kind());
+		field(&c, cb_xport.mpi ? cb_xport.library : "");
+		snprintf(hosts, sizeof hosts, "%d", cb_transport_hosts());
+		field(&c, hosts);
+		field(&c, cb_xport.mpi ? cb_transport_window() : "");
 		part(&c, r, true);
 		for (int h = 0; rep->ctrs && h < 2; h++)
 			for (unsigned i = 0; i < rep->ctrs->n; i++)

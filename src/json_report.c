@@ -8,6 +8,7 @@
 #include "collbench/fields.h"
 #include "collbench/json.h"
 #include "collbench/report.h"
+#include "collbench/transport.h"
 
 static void tri(struct cb_jw *w, const char *key, int v)
 {
@@ -142,6 +143,21 @@ static void config_json(struct cb_jw *w, const struct cb_report *rep)
 	cb_jw_close(w, '}');
 }
 
+static void transport_json(struct cb_jw *w)
+{
+	cb_jw_open(w, "transport", '{');
+	cb_jw_str(w, "kind", cb_transport_kind());
+	if (cb_xport.mpi) {
+		cb_jw_str(w, "library", cb_xport.library);
+		cb_jw_str(w, "window", cb_transport_window());
+	} else {
+		cb_jw_null(w, "library");
+		cb_jw_null(w, "window");
+	}
+	cb_jw_int(w, "hosts", cb_transport_hosts());
+	cb_jw_close(w, '}');
+}
+
 static void places_json(struct cb_jw *w, const struct cb_report *rep)
 {
 	cb_jw_open(w, "machine", '{');
@@ -259,6 +275,7 @@ void cb_report_json(FILE *f, const struct cb_report *rep)
 	cb_jw_str(&w, "start_time", rep->start_time);
 	cb_jw_str(&w, "end_time", rep->end_time);
 	config_json(&w, rep);
+	transport_json(&w);
 	places_json(&w, rep);
 	cb_jw_open(&w, "results", '[');
 	for (size_t i = 0; i < rep->nrows; i++) {

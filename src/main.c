@@ -392,6 +392,14 @@ int main(int argc, char **argv)
 				status = CB_EXIT_RESOURCE;
 			}
 		}
+		/* Interrupted: the rows and footer leave now, before the MPI
+		 * agreement and finalize, during which Open MPI's launcher
+		 * sends SIGKILL 1 s after its SIGTERM (issue 19, finding 6);
+		 * a pipe's stdio buffer would otherwise die with the process. */
+		if (!silent && rep.sum.interrupted) {
+			fflush(out);
+			fflush(stderr);
+		}
 		status = cb_transport_finish(status);
 		if (o.baseline)
 			cb_baseline_free(&base);

@@ -16,6 +16,7 @@
 #include "collbench/fields.h"
 #include "collbench/report.h"
 #include "collbench/results.h"
+#include "collbench/transport.h"
 
 /* nccl-tests' getFloatStr: the widest precision that fits the column. */
 static const char *fmt_num(char *buf, size_t cap, int width, double v)
@@ -39,6 +40,11 @@ void cb_report_preamble(FILE *f, const struct cb_options *o, const int *counts, 
 		fprintf(f, "%s%d", i ? "," : "", counts[i]);
 	fprintf(f, " (-t %ld) command: %s average: %ld blocking: %ld timeout: %g\n", o->nthreads,
 		o->command, o->average, o->blocking, o->timeout);
+	if (cb_xport.mpi)
+		fprintf(f, "# transport: mpi library: %s hosts: %d window: %s\n", cb_xport.library,
+			cb_transport_hosts(), cb_transport_window());
+	else
+		fprintf(f, "# transport: threads hosts: 1\n");
 	if (o->duration > 0 || o->cycles != 1 || o->perf_ctl || o->counters)
 		fprintf(f, "# duration: %g s (0: -n iterations) cycles: %ld (0: until interrupted) perf-ctl: %s counters: %s\n",
 			o->duration, o->cycles, o->perf_ctl ? "on" : "off",

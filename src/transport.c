@@ -80,7 +80,27 @@ void cb_transport_start(const struct cb_options *o)
 	if (o->bind_set || o->cpus)
 		usage_once("--bind/--cpus: with the MPI transport the launcher binds the processes "
 			   "(e.g. mpirun --bind-to core); drop them");
+	/* The run's -T bounds finalize too, at most 10 s: finalize does no
+	 * work collbench waits for; a hang there must not outlive the run. */
+	cb_xport.finalize_s = o->timeout > 0 && o->timeout < 10 ? o->timeout : 10;
 	cb_mpi_init(window);
+}
+
+const char *cb_transport_kind(void)
+{
+	return cb_xport.mpi ? "mpi" : "threads";
+}
+
+const char *cb_transport_window(void)
+{
+	if (!cb_xport.mpi)
+		return NULL;
+	return cb_xport.window == CB_MPIWIN_SHARED ? "shared" : "rma";
+}
+
+int cb_transport_hosts(void)
+{
+	return cb_xport.mpi ? cb_xport.nhosts : 1;
 }
 
 int cb_transport_finish(int status)

@@ -1,7 +1,10 @@
 /* watchdog.c: progress and hang detection over a run's rank threads
  * (watchdog.h). Moved out of bench.c, which runs the ranks. */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,17 +25,59 @@ static const char *phase_name(int ph)
 	return ph >= 0 && ph < (int)CB_ARRAY_LEN(names) ? names[ph] : "?";
 }
 
+/* A line of the hang report, built whole and written with one write(2):
+ * under MPI every rank's watchdog reports at once to the same stderr (the
+ * launcher's pipe), and stdio writes a long line in pieces that interleave
+ * with other ranks' (finding 7 of issue 19). */
+struct line {
+	char buf[1024];
+	size_t len;
+};
+
+static void add(struct line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct line *l, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	if (l->len >= sizeof l->buf - 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(l->buf + l->len, sizeof l->buf - 1 - l->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		l->len += (size_t)n < sizeof l->buf - 1 - l->len ? (size_t)n : sizeof l->buf - 2 - l->len;
+}
+
+static void emit(struct line *l)
+{
+	const char *p = l->buf;
+	l->buf[l->len++] = '\n';   /* add() keeps a byte for it */
+	while (l->len) {
+		ssize_t k = write(STDERR_FILENO, p, l->len);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		p += k;
+		l->len -= (size_t)k;
+	}
+	l->len = 0;
+}
+
 /* The hang report: what every rank is doing and which cell it waits on. */
 static void report_hang(const struct cb_watch *w)
 {
 	struct cb_comm *c = w->comm;
+	struct line l = { .len = 0 };
 	cb_progress_hold(w->prog);
 	fflush(w->out);
+	fflush(stderr);
 	if (w->mpi)
-		fprintf(stderr, "collbench: timeout: MPI rank %d (pid %d) made no progress for %g s\n",
-			w->first, (int)getpid(), w->timeout);
+		add(&l, "collbench: timeout: MPI rank %d (pid %d) made no progress for %g s",
+		    w->first, (int)getpid(), w->timeout);
 	else
-		fprintf(stderr, "collbench: timeout: no rank made progress for %g s\n", w->timeout);
+		add(&l, "collbench: timeout: no rank made progress for %g s", w->timeout);
+	emit(&l);
 	for (int r = w->first; r < w->first + w->nlocal; r++) {
 		struct cb_rank_state *st = &c->state[r];
 		int pi = atomic_load_explicit(&st->point, memory_order_relaxed);
@@ -40,30 +85,30 @@ static void report_hang(const struct cb_watch *w)
 		char label[96];   /* auto:<pick>: what runs */
 		const struct cb_point *pt = pi >= 0 ? &w->plan->points[pi] : NULL;
 		int ph = atomic_load_explicit(&st->phase, memory_order_relaxed);
-		fprintf(stderr, "collbench:   rank %d: %s/%s size %zu phase %s iteration %llu",
-			r, pt ? pt->coll->name : "-", pt ? cb_point_label(pt, label, sizeof label) : "-",
-			pt ? pt->n.bytes : 0,
-			phase_name(ph),
-			(unsigned long long)atomic_load_explicit(&st->iteration, memory_order_relaxed));
+		add(&l, "collbench:   rank %d: %s/%s size %zu phase %s iteration %llu",
+		    r, pt ? pt->coll->name : "-", pt ? cb_point_label(pt, label, sizeof label) : "-",
+		    pt ? pt->n.bytes : 0,
+		    phase_name(ph),
+		    (unsigned long long)atomic_load_explicit(&st->iteration, memory_order_relaxed));
 		/* Inside a call: which of its barriers (a ring's round). */
 		if (ph == CB_PHASE_WARMUP || ph == CB_PHASE_TIMED || ph == CB_PHASE_CHECK)
-			fprintf(stderr, " barrier %d of the call",
-				(int)atomic_load_explicit(&st->barrier, memory_order_relaxed));
+			add(&l, " barrier %d of the call",
+			    (int)atomic_load_explicit(&st->barrier, memory_order_relaxed));
 		if (ph == CB_PHASE_WARMUP || ph == CB_PHASE_TIMED || ph == CB_PHASE_CHECK) {
 			const char *step = atomic_load_explicit(&st->step, memory_order_relaxed);
 			if (step)   /* a plug-in's phase (cbp_phase) */
-				fprintf(stderr, " in '%s'", step);
+				add(&l, " in '%s'", step);
 		}
 		if (owner >= 0) {
 			size_t cell = (size_t)atomic_load_explicit(&st->wait_cell, memory_order_relaxed);
 			char what[96];
 			comm_cell_describe(c, owner, cell, what, sizeof what);
-			fprintf(stderr, ": waits on cell %zu (%s) of rank %d's window, expected epoch %llu, seen %llu",
-				cell, what, owner,
-				(unsigned long long)atomic_load_explicit(&st->wait_expect, memory_order_relaxed),
-				(unsigned long long)comm_cell_value(c, owner, cell));
+			add(&l, ": waits on cell %zu (%s) of rank %d's window, expected epoch %llu, seen %llu",
+			    cell, what, owner,
+			    (unsigned long long)atomic_load_explicit(&st->wait_expect, memory_order_relaxed),
+			    (unsigned long long)comm_cell_value(c, owner, cell));
 		}
-		fputc('\n', stderr);
+		emit(&l);
 	}
 }
 

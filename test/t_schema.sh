@@ -16,7 +16,8 @@ import csv, json, sys
 
 jpath, cpath, names = sys.argv[1], sys.argv[2], sys.argv[3]
 META = {"format_version", "command_line", "start_time", "end_time", "collbench_version",
-        "hwloc_version", "libnuma_version", "host", "machine", "placement"}
+        "hwloc_version", "libnuma_version", "host", "machine", "placement",
+        "transport", "mpi_library", "hosts", "mpi_window"}
 # nccl-tests' JSON keys (json_nccl.c, issue 17): renderings of schema fields
 # under nccl-tests' names for its readers, not fields of their own; t_nccl
 # checks that they carry the same values.

@@ -28,8 +28,16 @@ struct cb_transport {
 	int window;        /* enum cb_mpi_window as resolved (shared or rma) */
 	int nhosts;        /* distinct hosts (shared-memory nodes) */
 	char library[96];  /* "Open MPI v4.1.4" and the like */
+	double finalize_s; /* MPI: the bound on the agreement and MPI_Finalize */
 };
 extern struct cb_transport cb_xport;
+
+/* What ran, for the header, JSON and CSV: "threads" or "mpi"; the window
+ * kind ("shared", "rma"; NULL for threads); the host count (1 for
+ * threads); the MPI library ("" for threads). */
+const char *cb_transport_kind(void);
+const char *cb_transport_window(void);
+int cb_transport_hosts(void);
 
 /* Built with MPI. */
 bool cb_transport_has_mpi(void);

@@ -24,7 +24,11 @@
  *    other. The epoch protocol and double buffering are the threads' ones. */
 #define _GNU_SOURCE
 #include <mpi.h>
+#include <pthread.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -134,8 +138,64 @@ static void library_name(char *out, size_t cap)
 	MPI_Get_library_version(v, &len);
 	v[len < (int)sizeof v ? len : (int)sizeof v - 1] = '\0';
 	v[strcspn(v, "\n,")] = '\0';
+	/* MPICH says "MPICH Version:<tab>4.0.2": one line, one space. */
+	for (char *p; (p = strstr(v, " Version:"));)
+		memmove(p, p + 9, strlen(p + 9) + 1);
+	for (char *p = v; *p; p++)
+		if (*p == '\t')
+			*p = ' ';
 	v[cap - 1 < sizeof v ? cap - 1 : sizeof v - 1] = '\0';
 	memcpy(out, v, strlen(v) + 1);
+}
+
+/* MPI errors are fatal by default: the library aborts with its own message
+ * and status and collbench's never appear (Debian's Open MPI, whose
+ * openmpi-mca-params.conf excludes every one-sided component that works
+ * over TCP, died in MPI_Win_allocate with "MPI_ERR_WIN" and exit 53).
+ * collbench's communicator and window raise errors through this handler
+ * instead: one line naming the call's MPI error, exit 2 (the launcher then
+ * ends the other processes). The calls whose failure collbench explains
+ * itself (window allocation) run under MPI_ERRORS_RETURN. */
+static void mpi_error(int code)
+{
+	char msg[MPI_MAX_ERROR_STRING];
+	int len = 0;
+	if (MPI_Error_string(code, msg, &len) != MPI_SUCCESS)
+		len = snprintf(msg, sizeof msg, "code %d", code);
+	msg[len < (int)sizeof msg ? len : (int)sizeof msg - 1] = '\0';
+	cb_die(CB_EXIT_RESOURCE, "MPI rank %d: MPI error: %s", cb_xport.rank, msg);
+}
+
+static void comm_error(MPI_Comm *comm, int *code, ...)
+{
+	(void)comm;
+	mpi_error(*code);
+}
+
+static void win_error(MPI_Win *win, int *code, ...)
+{
+	(void)win;
+	mpi_error(*code);
+}
+
+static MPI_Errhandler comm_fatal;
+
+/* MPI_Win_allocate failed: say why and what helps. The usual cause across
+ * hosts is a library without a one-sided component for the network. */
+static void win_alloc_failed(int code, size_t bytes)
+{
+	char msg[MPI_MAX_ERROR_STRING];
+	int len = 0;
+	MPI_Error_string(code, msg, &len);
+	msg[len < (int)sizeof msg ? len : (int)sizeof msg - 1] = '\0';
+	if (strstr(cb_xport.library, "Open MPI"))
+		cb_die(CB_EXIT_RESOURCE, "MPI_Win_allocate of %zu bytes failed (%s): no one-sided "
+		       "(osc) component of Open MPI can make this window; Debian's "
+		       "/etc/openmpi/openmpi-mca-params.conf excludes pt2pt (osc = ^ucx,pt2pt): "
+		       "run mpirun with --mca osc pt2pt (see \"Across machines\" in README.md)",
+		       bytes, msg);
+	cb_die(CB_EXIT_RESOURCE, "MPI_Win_allocate of %zu bytes failed (%s): the MPI library "
+	       "cannot make an RMA window here (see \"Across machines\" in README.md)", bytes, msg);
 }
 
 void cb_mpi_init(int window)
@@ -147,6 +207,9 @@ void cb_mpi_init(int window)
 		cb_die(CB_EXIT_RESOURCE, "MPI_Init_thread failed");
 	MPI_Comm_rank(MPI_COMM_WORLD, &cb_xport.rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &cb_xport.size);
+	library_name(cb_xport.library, sizeof cb_xport.library);
+	MPI_Comm_create_errhandler(comm_error, &comm_fatal);
+	MPI_Comm_set_errhandler(MPI_COMM_WORLD, comm_fatal);
 	if (provided < MPI_THREAD_SERIALIZED)
 		cb_die(CB_EXIT_UNSUPPORTED, "the MPI library provides thread level %d, collbench needs "
 		       "MPI_THREAD_SERIALIZED (a rank thread calls MPI)", provided);
@@ -163,18 +226,56 @@ void cb_mpi_init(int window)
 	cb_xport.nhosts = nhosts;
 	if (window == CB_MPIWIN_AUTO)
 		window = nodesize == cb_xport.size ? CB_MPIWIN_SHARED : CB_MPIWIN_RMA;
+	/* Every rank sees this (each node has fewer than all ranks): rank 0
+	 * says it, the others leave with the same status silently. */
+	if (window == CB_MPIWIN_SHARED && nodesize != cb_xport.size && cb_xport.rank != 0)
+		exit(CB_EXIT_UNSUPPORTED);
 	if (window == CB_MPIWIN_SHARED && nodesize != cb_xport.size)
 		cb_die(CB_EXIT_UNSUPPORTED, "--mpi-window shared: the %d ranks are on %d hosts; shared "
 		       "windows need one (use --mpi-window rma or auto)", cb_xport.size, nhosts);
 	cb_xport.window = window;
 	cb_xport.mpi = true;
-	library_name(cb_xport.library, sizeof cb_xport.library);
+}
+
+/* The watchdog of the end: MPICH over UCX sometimes spins in MPI_Finalize
+ * for ever after the report is complete, and the launcher's one SIGTERM
+ * was swallowed by collbench's handler (issue 19, finding 5). If the
+ * agreement and finalize take longer than cb_xport.finalize_s, say so in
+ * one write and leave with the status (the agreed one, once known). */
+static _Atomic int end_status;
+
+static void *finalize_guard(void *arg)
+{
+	struct timespec ts = { (time_t)cb_xport.finalize_s,
+			       (long)((cb_xport.finalize_s - (double)(time_t)cb_xport.finalize_s) * 1e9) };
+	char msg[200];
+	int n, st;
+	(void)arg;
+	while (nanosleep(&ts, &ts))
+		;
+	st = atomic_load(&end_status);
+	n = snprintf(msg, sizeof msg, "collbench: MPI rank %d: MPI_Finalize did not return within "
+		     "%g s; exiting with status %d\n", cb_xport.rank, cb_xport.finalize_s, st);
+	if (write(STDERR_FILENO, msg, (size_t)n) < 0)
+		_exit(st);
+	_exit(st);
 }
 
 int cb_mpi_finish(int status)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	int agreed = status;
+	pthread_t t;
+	/* From here on a signal (the launcher's SIGTERM, a second Ctrl-C)
+	 * ends the process: the report is complete, nothing is left to stop
+	 * gracefully. */
+	for (size_t i = 0; i < CB_ARRAY_LEN(sigs); i++)
+		signal(sigs[i], SIG_DFL);
+	atomic_store(&end_status, status);
+	if (!pthread_create(&t, NULL, finalize_guard, NULL))
+		pthread_detach(t);
 	MPI_Allreduce(&status, &agreed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+	atomic_store(&end_status, agreed);
 	MPI_Finalize();
 	return agreed;
 }
@@ -182,16 +283,20 @@ int cb_mpi_finish(int status)
 char *cb_mpi_win_create(struct cb_comm *c, int rank)
 {
 	MPI_Info info;
+	MPI_Errhandler weh;
 	char *base = NULL;
+	int rc;
 
 	MPI_Aint bytes = (MPI_Aint)(c->win_bytes + ALIGN_PAD);
 	MPI_Info_create(&info);
 	if (cb_xport.window == CB_MPIWIN_SHARED) {
 		/* Each rank's segment in its own pages (first touch by its owner). */
 		MPI_Info_set(info, "alloc_shared_noncontig", "true");
+		MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
 		if (MPI_Win_allocate_shared(bytes, 1, info, MPI_COMM_WORLD, &base,
 					    &ms.win) != MPI_SUCCESS)
 			cb_die(CB_EXIT_RESOURCE, "MPI_Win_allocate_shared of %zu bytes failed", c->win_bytes);
+		MPI_Comm_set_errhandler(MPI_COMM_WORLD, comm_fatal);
 		for (int r = 0; r < c->nranks; r++) {
 			MPI_Aint size;
 			int unit;
@@ -204,8 +309,11 @@ char *cb_mpi_win_create(struct cb_comm *c, int rank)
 		c->ops = NULL;
 	} else {
 		MPI_Info_set(info, "accumulate_ops", "same_op_no_op");
-		if (MPI_Win_allocate(bytes, 1, info, MPI_COMM_WORLD, &base, &ms.win) != MPI_SUCCESS)
-			cb_die(CB_EXIT_RESOURCE, "MPI_Win_allocate of %zu bytes failed", c->win_bytes);
+		MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+		rc = MPI_Win_allocate(bytes, 1, info, MPI_COMM_WORLD, &base, &ms.win);
+		if (rc != MPI_SUCCESS)
+			win_alloc_failed(rc, c->win_bytes);
+		MPI_Comm_set_errhandler(MPI_COMM_WORLD, comm_fatal);
 		ms.adj = cb_xcalloc((size_t)c->nranks, sizeof *ms.adj);
 		ms.adj[rank] = align_up(base) - base;
 		MPI_Allgather(MPI_IN_PLACE, 1, MPI_AINT, ms.adj, 1, MPI_AINT, MPI_COMM_WORLD);
@@ -219,6 +327,9 @@ char *cb_mpi_win_create(struct cb_comm *c, int rank)
 		ms.next = 0;
 	}
 	MPI_Info_free(&info);
+	MPI_Win_create_errhandler(win_error, &weh);
+	MPI_Win_set_errhandler(ms.win, weh);
+	MPI_Errhandler_free(&weh);
 	ms.have_win = true;
 	base = align_up(base);
 	memset(base, 0, c->win_bytes);
