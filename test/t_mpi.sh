@@ -58,7 +58,7 @@ flavour() {
 	# below reads it instead of running the same matrix again.)
 	for np in 2 3 4; do
 		expect_status "$fl np=$np all -A all (shared windows)" 0 \
-			timeout 60 $run -np $np $bin all -A all $SMALL -q --csv "$TMPD/$fl-shared-$np.csv"
+			timeout 180 $run -np $np $bin all -A all $SMALL -q --csv "$TMPD/$fl-shared-$np.csv"
 		expect_zero_wrong "$fl np=$np shared: 0 wrong" "$TMPD/out"
 		expect_grep "$fl np=$np: shared windows" "^# Transport: MPI .* $np processes on 1 host, shared" "$TMPD/out"
 	done
@@ -153,7 +153,7 @@ sys.exit(0 if len(rs) == 3 and all(r["host"] and r["pid"] > 0 and r["ran_on"] >=
 		"^# Interrupted +: SIG(INT|TERM) after 1 rows" "$TMPD/sig.out"
 	# The command.
 	t0=$(date +%s)
-	expect_status "$fl: -np 4 all -b 8 -e 1M" 0 timeout 120 $run -np 4 $bin all -b 8 -e 1M -q
+	expect_status "$fl: -np 4 all -b 8 -e 1M" 0 timeout 300 $run -np 4 $bin all -b 8 -e 1M -q
 	expect_zero_wrong "$fl: -np 4 all -b 8 -e 1M: 0 wrong ($(($(date +%s) - t0)) s)" "$TMPD/out"
 }
 
