@@ -121,7 +121,8 @@ const struct cb_algo *cb_algo_resolve(const struct cb_algo *a, const struct cb_w
  * registry.c are generated from these lists. */
 #define CB_COLL_LIST(X) \
 	X(allreduce) X(broadcast) X(reduce) X(allgather) X(reduce_scatter) \
-	X(alltoall) X(gather) X(scatter) X(sendrecv)
+	X(alltoall) X(gather) X(scatter) X(sendrecv) \
+	X(alltoallv) X(allgatherv) X(gatherv) X(scatterv) X(reduce_scatterv)
 
 #define CB_ALGO_LIST(X)                                                        \
 	X(allreduce, mesh) X(allreduce, twophase) X(allreduce, ring)           \
@@ -139,7 +140,12 @@ const struct cb_algo *cb_algo_resolve(const struct cb_algo *a, const struct cb_w
 	X(alltoall, direct) X(alltoall, auto)                                  \
 	X(gather, pull) X(gather, push) X(gather, auto)                        \
 	X(scatter, pull) X(scatter, push) X(scatter, auto)                     \
-	X(sendrecv, pull) X(sendrecv, push) X(sendrecv, auto)
+	X(sendrecv, pull) X(sendrecv, push) X(sendrecv, auto)                  \
+	X(alltoallv, pull) X(alltoallv, push) X(alltoallv, auto)               \
+	X(allgatherv, pull) X(allgatherv, push) X(allgatherv, auto)            \
+	X(gatherv, pull) X(gatherv, push) X(gatherv, auto)                     \
+	X(scatterv, pull) X(scatterv, push) X(scatterv, auto)                  \
+	X(reduce_scatterv, pull) X(reduce_scatterv, push) X(reduce_scatterv, auto)
 
 #define CB_COLL_EXTERN(C) extern const struct cb_coll cb_coll_##C;
 #define CB_ALGO_EXTERN(C, A) extern const struct cb_algo cb_algo_##C##_##A;
