@@ -277,7 +277,7 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, i
 							resolve(pl, &pt, npus, &noted);
 							push(pl, &cap, &pt);
 						}
-						if (s == SIZE_MAX)
+						if (s == SIZE_MAX || (coll->flags & CB_COLL_SIZELESS))
 							break;
 					}
 				}

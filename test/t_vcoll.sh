@@ -5,7 +5,9 @@
 # the pattern's total worked out here in Python from the man page's formula,
 # not by collbench; --skew 0 moves the plain collective's bytes; a corrupted
 # output is caught (exit 7); --jitter soak; --skew out of range is a usage
-# error; JSON and CSV carry the rows; `all` covers them.
+# error; JSON and CSV carry the rows; `all` covers them. Then barrier:
+# listed with its kinds, one row of size 0 per kind, kinds alternating with
+# the run's own barriers, a lost notify caught.
 . test/lib.sh
 
 B=$COLLBENCH
@@ -93,8 +95,36 @@ expect_grep "scatterv --csv: rows" "^3,scatterv,(pull|push|auto)," "$TMPD/v.csv"
 # all covers them (the command), 0 wrong.
 expect_status "all -g 4 -b 8 -e 64K" 0 $B all -g 4 -b 8 -e 64K -n 2 -w 1 -c 2
 expect_zero_wrong "all -g 4 -b 8 -e 64K: 0 wrong" "$TMPD/out"
+cp "$TMPD/out" "$TMPD/all.out"
 for c in $VCOLLS; do
 	expect_grep "all: $c section" "^# Collective: $c " "$TMPD/out"
 done
+
+# ---- barrier: a collective whose algorithms are the barrier kinds ----
+for a in mesh dissemination central auto; do
+	grep -qx "barrier $a" "$TMPD/pairs" && ok "list: barrier $a" || notok "list: barrier $a"
+done
+# One row per algorithm whatever -b/-e say, size and count 0; P = 9 takes
+# dissemination's odd round count and central's auto default (4 per PU).
+for p in 1 2 3 8 9; do
+	expect_status "barrier -g $p -b 8 -e 1M" 0 $B barrier -g $p -b 8 -e 1M $FAST
+	expect_zero_wrong "barrier -g $p: 0 wrong" "$TMPD/out"
+	n=$(rows "$TMPD/out" | awk '$1 == 0 && $2 == 0' | wc -l)
+	[ "$n" = 4 ] && ok "barrier -g $p: 4 rows of size 0" || notok "barrier -g $p: 4 rows of size 0 ($n)"
+done
+# Kinds alternate with the run's own barriers of another kind (--barrier):
+# each kind keeps its own epoch, so nothing hangs or passes early.
+for k in mesh dissemination central; do
+	expect_status "barrier -g 8 --barrier $k --jitter 20" 0 $B barrier -g 8 --barrier $k -c 20 --jitter 20 -n 50 -T 30
+	expect_status "allreduce then barrier, -g 9 --barrier $k" 0 $B all -g 9 --barrier $k -b 64 -e 64 -n 3 -w 1 -c 3 -T 30
+	expect_zero_wrong "all -g 9 --barrier $k: 0 wrong" "$TMPD/out"
+done
+# A lost notify inside the barrier is a hang report, exit 4.
+expect_status "barrier --inject drop-notify: exit 4" 4 $B barrier -g 4 --inject drop-notify -T 3
+expect_status "barrier -J" 0 $B barrier -g 3 -q -J "$TMPD/b.json"
+got=$(python3 -c 'import json, sys; print(" ".join("%s:%d" % (r["algo"], r["size"]) for r in json.load(open(sys.argv[1]))["results"]))' "$TMPD/b.json")
+[ "$got" = "mesh:0 dissemination:0 central:0 auto:0" ] && ok "barrier -J: one row of size 0 per kind" ||
+	notok "barrier -J: one row of size 0 per kind ($got)"
+expect_grep "all: barrier section" "^# Collective: barrier " "$TMPD/all.out"
 
 done_testing
