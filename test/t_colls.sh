@@ -34,7 +34,7 @@ sort "$TMPD/pairs" >"$TMPD/pairs.sorted"
 # except sendrecv's, which has no in-place form, and alltoall direct's, which
 # does not apply in place, and is N/A there.
 expect_inplace_ran() {
-	bad=$(awk '/^# Collective:/{c=$3} !/^#/{ na = c == "sendrecv" || c ~ /^(alltoallv|allgatherv|gatherv|scatterv|reduce_scatterv|barrier)$/ || (c == "alltoall" && $6 == "direct"); if (na != ($14 == "N/A")) print c, $0 }' "$2" | head -3)
+	bad=$(awk '/^# Collective:/{c=$3} !/^#/{ na = c == "sendrecv" || c ~ /^(alltoallv|allgatherv|gatherv|scatterv|reduce_scatterv|barrier|reduce_local)$/ || (c == "alltoall" && $6 == "direct"); if (na != ($14 == "N/A")) print c, $0 }' "$2" | head -3)
 	if [ -z "$bad" ]; then ok "$1"; else notok "$1"; echo "$bad" | sed 's/^/#   /'; fi
 }
 

@@ -7,7 +7,8 @@
 # output is caught (exit 7); --jitter soak; --skew out of range is a usage
 # error; JSON and CSV carry the rows; `all` covers them. Then barrier:
 # listed with its kinds, one row of size 0 per kind, kinds alternating with
-# the run's own barriers, a lost notify caught.
+# the run's own barriers, a lost notify caught. Then reduce_local: every
+# dtype x op exact, a corrupted output caught, busbw = bytes reduced / time.
 . test/lib.sh
 
 B=$COLLBENCH
@@ -126,5 +127,23 @@ got=$(python3 -c 'import json, sys; print(" ".join("%s:%d" % (r["algo"], r["size
 [ "$got" = "mesh:0 dissemination:0 central:0 auto:0" ] && ok "barrier -J: one row of size 0 per kind" ||
 	notok "barrier -J: one row of size 0 per kind ($got)"
 expect_grep "all: barrier section" "^# Collective: barrier " "$TMPD/all.out"
+
+# ---- reduce_local: out = A op B on every rank alone ----
+grep -qx "reduce_local local" "$TMPD/pairs" && ok "list: reduce_local local" || notok "list: reduce_local local"
+for p in 1 3; do
+	expect_status "reduce_local -g $p every dtype x op" 0 $B reduce_local -g $p -b 8 -e 64K -f 8 -d all -o all $FAST
+	expect_zero_wrong "reduce_local -g $p every dtype x op: 0 wrong" "$TMPD/out"
+done
+expect_status "reduce_local --inject corrupt: exit 7" 7 $B reduce_local -g 2 -b 1K -e 1K --inject corrupt -n 1 -w 0
+# busbw = algbw = size / time (factor 1), next to the roofline's copybw.
+expect_status "reduce_local -J" 0 $B reduce_local -g 2 -b 4K -e 64K -f 4 -n 3 -q -J "$TMPD/rl.json"
+why=$(python3 -c 'import json, sys
+bad = [r["size"] for r in json.load(open(sys.argv[1]))["results"]
+       if r["size"] != r["count"] * 4 or r["copy_bw"] is None or
+       abs(r["out_of_place"]["busbw"] * r["out_of_place"]["time_us"] * 1e3 - r["size"]) > 1e-6 * r["size"]]
+print(" ".join(map(str, bad)))' "$TMPD/rl.json")
+[ -z "$why" ] && ok "reduce_local: busbw = size / time, copy_bw beside it" ||
+	notok "reduce_local: busbw = size / time, copy_bw beside it (sizes $why)"
+expect_grep "all: reduce_local section" "^# Collective: reduce_local " "$TMPD/all.out"
 
 done_testing

@@ -123,7 +123,8 @@ const struct cb_algo *cb_algo_resolve(const struct cb_algo *a, const struct cb_w
 #define CB_COLL_LIST(X) \
 	X(allreduce) X(broadcast) X(reduce) X(allgather) X(reduce_scatter) \
 	X(alltoall) X(gather) X(scatter) X(sendrecv) \
-	X(alltoallv) X(allgatherv) X(gatherv) X(scatterv) X(reduce_scatterv) X(barrier)
+	X(alltoallv) X(allgatherv) X(gatherv) X(scatterv) X(reduce_scatterv) X(barrier) \
+	X(reduce_local)
 
 #define CB_ALGO_LIST(X)                                                        \
 	X(allreduce, mesh) X(allreduce, twophase) X(allreduce, ring)           \
@@ -147,7 +148,8 @@ const struct cb_algo *cb_algo_resolve(const struct cb_algo *a, const struct cb_w
 	X(gatherv, pull) X(gatherv, push) X(gatherv, auto)                     \
 	X(scatterv, pull) X(scatterv, push) X(scatterv, auto)                  \
 	X(reduce_scatterv, pull) X(reduce_scatterv, push) X(reduce_scatterv, auto) \
-	X(barrier, mesh) X(barrier, dissemination) X(barrier, central) X(barrier, auto)
+	X(barrier, mesh) X(barrier, dissemination) X(barrier, central) X(barrier, auto) \
+	X(reduce_local, local)
 
 #define CB_COLL_EXTERN(C) extern const struct cb_coll cb_coll_##C;
 #define CB_ALGO_EXTERN(C, A) extern const struct cb_algo cb_algo_##C##_##A;
