@@ -32,16 +32,28 @@ struct rank_arg {
 
 
 /* Bytes of the user area for the plan: send, then recv (which also hosts
- * in-place layouts, spanning max(send, recv)), each page-aligned. */
-static size_t user_bytes(const struct cb_plan *p, size_t *send_len, size_t *recv_len)
+ * in-place layouts, spanning max(send, recv)), then, if any point reduces
+ * with mulsum, the premultiplied copy of an out-of-place send buffer (in
+ * the window, so that peers find it at the same offset as the send buffer's
+ * role), each page-aligned. */
+static size_t user_bytes(const struct cb_plan *p, size_t *send_len, size_t *recv_len,
+			 size_t *premul_len)
 {
-	size_t s = p->max_send_bytes;
+	size_t s = p->max_send_bytes, m = 0;
 	size_t r = p->max_recv_bytes > p->max_send_bytes ? p->max_recv_bytes : p->max_send_bytes;
+	for (size_t i = 0; i < p->npoints; i++) {
+		const struct cb_point *pt = &p->points[i];
+		size_t b = pt->n.send * pt->dt->size;
+		if (pt->op && pt->op->id == CB_OP_MULSUM && b > m)
+			m = b;
+	}
 	if (send_len)
 		*send_len = s;
 	if (recv_len)
 		*recv_len = r;
-	return PAGE_UP(s) + PAGE_UP(r);
+	if (premul_len)
+		*premul_len = m;
+	return PAGE_UP(s) + PAGE_UP(r) + PAGE_UP(m);
 }
 
 /* First touch in steps of 4 MiB, each one progress for the watchdog:
@@ -59,13 +71,14 @@ static void bufs_alloc(struct run *run, int r, struct rank_bufs *b)
 {
 	const struct cb_plan *p = run->plan;
 	b->win_len = run->comm.win_bytes;
-	user_bytes(p, &b->send_len, &b->recv_len);
+	user_bytes(p, &b->send_len, &b->recv_len, &b->premul_len);
 	b->exp_len = p->max_recv_bytes;
 	/* MPI: the window comes from the transport (collective). */
 	b->win = run->mpi ? cb_mpi_win_create(&run->comm, r)
 			  : cb_placement_alloc(run->pl, r, b->win_len);
 	b->send = b->win + run->comm.user_off;
 	b->recv = b->send + PAGE_UP(b->send_len);
+	b->premul = b->recv + PAGE_UP(b->recv_len);
 	b->exp = cb_placement_alloc(run->pl, r, b->exp_len);
 	touch(run, r, b->win, b->win_len);
 	touch(run, r, b->exp, b->exp_len);
@@ -95,7 +108,8 @@ static void combine(struct run *run, size_t pi, int inplace_ok)
 				 .cycle = run->io->cycle };
 	const struct cb_combine comb = { p, o->average, o->blocking, o->check > 0, run->io->ctrs,
 					 run->slots, run->samples, run->nsamples, run->comb,
-					 run->means };
+					 run->means, o->agg_iters, o->per_iter_skip,
+					 o->per_iter != 0 };
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -165,7 +179,7 @@ static void *rank_main(void *arg)
 	if (run->mpi)
 		bench_mpi_placement(run, r);
 	if (r == 0)
-		run->sink->placed(run->io, run->o, run->pl, run->mpi);
+		run->sink->placed(run->io, run->o, run->pl, run->mpi, &run->plan->points[0]);
 	run->ex->setup(run);   /* header before any row */
 	bench_roofline(run, &rk, &b);               /* before faults are armed */
 	rk.faults = inject_faults(run->inject);
@@ -236,7 +250,7 @@ size_t cb_bench_mem_need(const struct cb_options *o, const struct cb_plan *plan,
 	/* The window's layout as the run will make it (comm_init allocates
 	 * only the small per-rank arrays). */
 	comm_init(&c, p, plan->max_scratch_bytes, npus);
-	comm_reserve_user(&c, user_bytes(plan, NULL, NULL));
+	comm_reserve_user(&c, user_bytes(plan, NULL, NULL, NULL));
 	win = c.win_bytes;
 	comm_destroy(&c);
 	need = (size_t)nlocal * (win + PAGE_UP(plan->max_recv_bytes));
@@ -261,7 +275,7 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 	clockid_t *clk;
 
 	comm_init(&run.comm, p, plan->max_scratch_bytes, pl->npus);
-	comm_reserve_user(&run.comm, user_bytes(plan, NULL, NULL));
+	comm_reserve_user(&run.comm, user_bytes(plan, NULL, NULL, NULL));
 	comm_set_wait_name(&run.comm, o->wait, pl->npus);
 	/* Memory is bound strictly: every node must hold what the plan puts
 	 * there before any rank allocates (each: its window, its golden).

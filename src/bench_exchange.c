@@ -119,8 +119,10 @@ void bench_mpi_placement(struct run *run, int r)
 			cb_xport.window == CB_MPIWIN_SHARED ? "shared (MPI_Win_allocate_shared)"
 							     : "rma (MPI_Win_allocate)");
 		for (int q = 0; q < p; q++)
-			fprintf(f, "#  Rank %2d Pid %6d on %10s PU %3d allowed PUs %s (%d)\n", q,
-				all[q].pid, all[q].host, all[q].pu, all[q].allowed, all[q].nallowed);
+			/* nccl-tests' rank line (one rank per process: device 0),
+			 * then where the launcher let it run */
+			fprintf(f, "#  Rank %2d Group %2d Pid %6d on %10s device %2d [cpu] PU %3d allowed PUs %s (%d)\n",
+				q, 0, all[q].pid, all[q].host, 0, all[q].pu, all[q].allowed, all[q].nallowed);
 		for (int q = 0; q < p; q++) {
 			struct cb_rank_place *rp = &run->pl->ranks[q];
 			rp->ran_on = all[q].pu;

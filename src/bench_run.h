@@ -106,7 +106,8 @@ static inline int64_t now_ns(void)
  * peer's buffers in place; exp (the golden) is private. */
 struct rank_bufs {
 	char *win, *send, *recv, *exp;
-	size_t win_len, send_len, recv_len, exp_len;
+	char *premul;   /* mulsum: the premultiplied send buffer (window) */
+	size_t win_len, send_len, recv_len, exp_len, premul_len;
 };
 
 #define PAGE_UP(x) (((x) + 4095) & ~(size_t)4095)

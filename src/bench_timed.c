@@ -43,19 +43,32 @@ static void perf_send(struct run *run, struct cb_rank *rk, const char *cmd)
 
 /* Checkpoints of the timed loop: rank 0 decides, the barrier after the
  * decision publishes it, and every rank stops at the same iteration. They end
- * --duration's loop, and stop the loop at the next checkpoint after SIGINT or
+ * --duration's loop and --time-per-size's (which otherwise runs -n
+ * iterations: the bound only ever shortens it), and stop the loop at the
+ * next checkpoint after SIGINT or
  * SIGTERM (not only at the row's end). Rank 0 spaces them by its measured
- * time per iteration: every twentieth of the duration, else about every
+ * time per iteration: every twentieth of the duration (or of
+ * --time-per-size, if shorter than CK_SPACING_S), else about every
  * CK_SPACING_S seconds, growing at most twofold each time (so a slow start
  * cannot postpone the next one by much). A fixed -n loop shorter than the
  * spacing has no checkpoint at all: nothing extra is timed. */
 #define CK_SPACING_S 0.1
 #define CK_BLIND_FIRST 1024   /* -w 0: no estimate of the time per iteration */
 
+/* The time bound of the timed loop in ns: --duration's or --time-per-size's
+ * (they exclude each other), 0: none. */
+static double bound_ns(const struct cb_options *o)
+{
+	return (o->duration > 0 ? o->duration : o->time_per_size) * 1e9;
+}
+
 static long ck_step(const struct run *run, double per_ns, double left_ns, long i)
 {
-	double target = run->o->duration > 0 ? run->o->duration * 1e9 / 20 : CK_SPACING_S * 1e9;
-	double step;
+	/* --duration: every twentieth of it; otherwise every CK_SPACING_S, or
+	 * a twentieth of --time-per-size where that is shorter */
+	double b = bound_ns(run->o), step;
+	double target = run->o->duration > 0 || (b > 0 && b / 20 < CK_SPACING_S * 1e9) ?
+				b / 20 : CK_SPACING_S * 1e9;
 	if (target > left_ns)
 		target = left_ns;
 	step = per_ns > 0 ? target / per_ns : 2.0 * (double)i;
@@ -72,7 +85,7 @@ static void checkpoint_first(struct run *run, struct checkpoint *k, double warm_
 {
 	const struct cb_options *o = run->o;
 	long first;
-	if (o->duration > 0 || cb_bench_stopped())
+	if (o->duration > 0 || cb_bench_stopped() || (o->time_per_size > 0 && o->warmup == 0))
 		first = 1;
 	else if (o->warmup > 0)
 		first = ck_step(run, warm_ns / (double)o->warmup, 1e300, 0);
@@ -85,12 +98,41 @@ static void checkpoint_first(struct run *run, struct checkpoint *k, double warm_
 /* Rank 0 at checkpoint i (i >= 1 iterations done, started at t0). */
 static void checkpoint_decide(struct run *run, struct checkpoint *k, long i, int64_t t0)
 {
-	double dl = run->o->duration * 1e9, el = (double)(now_ns() - t0);
-	bool dur = run->o->duration > 0;
-	bool stop = (dur && el >= dl) || cb_bench_stopped() || i >= (1L << 40);
+	double dl = bound_ns(run->o), el = (double)(now_ns() - t0);
+	bool bound = dl > 0;
+	bool stop = (bound && el >= dl) || cb_bench_stopped() || i >= (1L << 40);
 	atomic_store_explicit(&k->stop, stop, memory_order_relaxed);
-	atomic_store_explicit(&k->next, i + ck_step(run, el / (double)i, dur ? dl - el : 1e300, i),
+	atomic_store_explicit(&k->next, i + ck_step(run, el / (double)i, bound ? dl - el : 1e300, i),
 			      memory_order_relaxed);
+}
+
+/* One call of the algorithm with a (what it is called with). mulsum
+ * (premul_src not NULL) first multiplies the rank's input by its scalar
+ * into a->send: part of the call and so of its time, as NCCL's
+ * premultiplication is part of its reduction. Other ops: one branch. */
+static inline void call_once(struct cb_rank *rk, const struct cb_algo *algo,
+			     const struct cb_call *a, const void *premul_src)
+{
+	comm_begin_call(rk);
+	if (premul_src)
+		cb_premul(a->dt, (void *)a->send, premul_src, a->n->send,
+			  cb_mulsum_scalar(a->rank));
+	algo->run(rk, a);
+}
+
+/* mulsum's call: the in-place half premultiplies its input where it is (the
+ * call overwrites it anyway); out of place, the send buffer stays the
+ * user's and the product goes to the window's premul area, which peers
+ * find at the same offset. Returns the source to premultiply, or NULL. */
+static const void *premul_setup(const struct cb_point *pt, const struct rank_bufs *b,
+				const struct cb_call *c, struct cb_call *a, int inplace)
+{
+	*a = *c;
+	if (!pt->op || pt->op->id != CB_OP_MULSUM)
+		return NULL;
+	if (!inplace)
+		a->send = b->premul;
+	return c->send;
 }
 
 /* Check iterations run back to back with fresh inputs; each rank checks
@@ -101,8 +143,9 @@ static void check_half(struct run *run, struct cb_rank *rk, const struct cb_poin
 {
 	const struct cb_options *o = run->o;
 	struct cb_rank_state *st = rk->state;
-	struct cb_call c = *cp;
+	struct cb_call c = *cp, a;
 	struct cb_values v;
+	const void *premul = premul_setup(pt, b, &c, &a, c.send != b->send);
 
 	atomic_store_explicit(&st->phase, CB_PHASE_CHECK, memory_order_relaxed);
 	slot->first_bad = -1;
@@ -125,8 +168,7 @@ static void check_half(struct run *run, struct cb_rank *rk, const struct cb_poin
 		comm_jitter(rk);
 		cb_values_init(&v, pt->dt, pt->op, rk->nranks, (unsigned)(it + 1));
 		cb_coll_fill_input(pt->coll, &c, &v);
-		comm_begin_call(rk);
-		algo->run(rk, &c);
+		call_once(rk, algo, &a, premul);
 		n = pt->coll->fill_expected(&c, &v, b->exp);
 		/* The root's output is the one rooted collectives define. */
 		if (run->inject == CB_INJECT_CORRUPT && it == 0 && n &&
@@ -155,6 +197,8 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 	size_t soff = 0, roff = 0;
 	struct cb_call c = { b->send, b->recv, &pt->n, pt->dt, pt->op, pt->root,
 			     rk->rank, rk->nranks };
+	struct cb_call a;   /* what the algorithm is called with (mulsum) */
+	const void *premul;
 	struct cb_values v;
 	const struct cb_algo *algo = pt->ran[inplace];   /* what runs (plan.c) */
 	int64_t t0, prev, base, total = 0;
@@ -170,13 +214,12 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 	}
 	cb_values_init(&v, pt->dt, pt->op, rk->nranks, 0);
 	cb_coll_fill_input(pt->coll, &c, &v);
+	premul = premul_setup(pt, b, &c, &a, inplace);
 
 	atomic_store_explicit(&st->phase, CB_PHASE_WARMUP, memory_order_relaxed);
 	t0 = now_ns();
-	for (long i = 0; i < o->warmup; i++) {
-		comm_begin_call(rk);
-		algo->run(rk, &c);
-	}
+	for (long i = 0; i < o->warmup; i++)
+		call_once(rk, algo, &a, premul);
 
 	/* Rank 0 publishes the first checkpoint, then a synchronised start; -z 3
 	 * re-synchronises before every call and times only the call. */
@@ -234,10 +277,13 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 			comm_barrier(rk);
 			ti = now_ns();
 		}
-		comm_begin_call(rk);
-		algo->run(rk, &c);
-		if (o->blocking == 1)
-			comm_barrier(rk);
+		/* -m: agg calls make one timed iteration (nccl-tests' -z 1
+		 * barrier follows each of them) */
+		for (long m = 0; m < o->agg_iters; m++) {
+			call_once(rk, algo, &a, premul);
+			if (o->blocking == 1)
+				comm_barrier(rk);
+		}
 		te = now_ns();
 		if (o->blocking == 3)
 			total += te - ti;
@@ -259,7 +305,7 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 	slot->iters = i;
 	slot->yield_slow = rk->yield_slow - slow0;
 	slot->yield_paused = rk->yield_paused - paused0;
-	slot->mean_us = (double)total / 1e3 / (double)i;
+	slot->mean_us = (double)total / 1e3 / (double)i / (double)o->agg_iters;
 
 	check_half(run, rk, pt, b, algo, &c, slot);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "collbench/combine.h"
+#include "collbench/common.h"
 #include "collbench/stats.h"
 
 static const double *samples_of(const struct cb_combine *c, int r, int h)
@@ -65,8 +66,9 @@ static void sums(const struct cb_combine *c, int h, long iters, struct cb_half *
 }
 
 /* Per-iteration times of the collective and their statistics. */
-static void iteration_stats(const struct cb_combine *c, int h, long ns, struct cb_stats *st)
+static void iteration_stats(const struct cb_combine *c, int h, long ns, struct cb_half *out)
 {
+	struct cb_stats *st = &out->st;
 	for (int r = 0; r < c->nranks; r++)
 		c->means[r] = c->slots[2 * r + h].mean_us;
 	memcpy(c->comb, samples_of(c, 0, h), (size_t)ns * sizeof *c->comb);
@@ -78,10 +80,22 @@ static void iteration_stats(const struct cb_combine *c, int h, long ns, struct c
 			start = c->slots[2 * r + h].start_ns > start ? c->slots[2 * r + h].start_ns : start;
 		cb_stats_ends_to_times(c->comb, ns, start);
 	}
+	/* ns -> us (exact decimals); -m: an iteration is agg calls, the
+	 * statistics are per call as the time is */
 	for (long i = 0; i < ns; i++)
-		c->comb[i] /= 1e3;   /* ns -> us (exact decimals) */
+		c->comb[i] = c->comb[i] / 1e3 / (double)(c->agg > 1 ? c->agg : 1);
+	if (c->keep_times && ns > 0) {   /* -I 1: before the statistics sort them */
+		out->times_us = cb_xcalloc((size_t)ns, sizeof *out->times_us);
+		memcpy(out->times_us, c->comb, (size_t)ns * sizeof *c->comb);
+		out->ntimes = ns;
+		out->rank_means_us = cb_xcalloc((size_t)c->nranks, sizeof *out->rank_means_us);
+		memcpy(out->rank_means_us, c->means, (size_t)c->nranks * sizeof *c->means);
+	}
 	cb_stats_straggler(c->means, c->nranks, st);
-	cb_stats_compute(c->comb, ns, st);
+	if (c->skip > 0 && c->skip < ns)
+		cb_stats_compute(c->comb + c->skip, ns - c->skip, st);
+	else
+		cb_stats_compute(c->comb, ns, st);
 }
 
 void cb_combine_half(const struct cb_combine *c, int h, const struct cb_point *pt,
@@ -98,7 +112,7 @@ void cb_combine_half(const struct cb_combine *c, int h, const struct cb_point *p
 	out->wrong = wrong_count(c, h);
 	out->iters = iters;
 	sums(c, h, iters, out);
-	iteration_stats(c, h, ns, &out->st);
+	iteration_stats(c, h, ns, out);
 	/* E = compulsory bytes / (time x measured copy bandwidth) */
 	out->has_eff = copy_bw > 0 && t > 0 && min_bytes > 0;
 	out->eff = out->has_eff ? min_bytes / (t * 1e3 * copy_bw) : 0;

@@ -268,10 +268,8 @@ void comm_notify_cell(struct cb_rank *rk, int peer, size_t cell)
 {
 	char *win = rk->comm->win[peer];
 	struct cb_doorbell *db;
-	if (rk->drop_notifies > 0) {
-		rk->drop_notifies--;
+	if (cb_fault_drop_notify(rk))
 		return;
-	}
 	if (rk->comm->ops) {
 		rk->comm->ops->notify(rk, peer, rk->comm->cells_off + cell * sizeof(struct cb_cell));
 		return;
@@ -406,7 +404,7 @@ void comm_wait(struct cb_rank *rk, int peer, enum cb_row row)
 {
 	size_t cell = comm_cell_index(rk->comm, row, peer);
 	++rk->expect[cell];
-	comm_wait_cell(rk, cell, (rk->faults & CB_FAULT_STALE_EPOCH) ? 1 : rk->expect[cell]);
+	comm_wait_cell(rk, cell, cb_fault_epoch(rk, rk->expect[cell]));
 }
 
 /* Seed barrier: notify every peer, then wait for every peer. Peers are
@@ -434,7 +432,7 @@ static void barrier_dissemination(struct cb_rank *rk)
 	for (int d = 1; d < p; d <<= 1, k++) {
 		comm_notify_cell(rk, (rk->rank + d) % p, c->diss_cell0 + k);
 		comm_wait_cell(rk, c->diss_cell0 + k,
-			       (rk->faults & CB_FAULT_STALE_EPOCH) ? 1 : epoch);
+			       cb_fault_epoch(rk, epoch));
 	}
 }
 
@@ -480,8 +478,8 @@ static void barrier_central(struct cb_rank *rk)
 	struct cb_central *rel = (struct cb_central *)cell_at(c, hw, c->central_cell0 + 1);
 	uint64_t epoch = ++rk->central_epoch;
 
-	if (rk->drop_notifies > 0) {
-		rk->drop_notifies--;
+	if (cb_fault_drop_notify(rk)) {
+		/* the arrival is lost: everyone waits on the release cell */
 	} else if (atomic_fetch_add_explicit(&arrive->v, 1, memory_order_acq_rel) + 1 ==
 		   epoch * (uint64_t)c->nranks) {
 		atomic_store_explicit(&rel->v, epoch, memory_order_seq_cst);
@@ -491,7 +489,7 @@ static void barrier_central(struct cb_rank *rk)
 		}
 		return;
 	}
-	central_wait(rk, rel, host, (rk->faults & CB_FAULT_STALE_EPOCH) ? 1 : epoch);
+	central_wait(rk, rel, host, cb_fault_epoch(rk, epoch));
 }
 
 void comm_fault_stall(struct cb_rank *rk)
@@ -522,8 +520,7 @@ void comm_barrier_kind(struct cb_rank *rk, enum cb_barrier_kind kind)
 		barrier_mesh(rk);
 	else
 		barrier_dissemination(rk);
-	if (rk->stall_pending)
-		comm_fault_stall(rk);
+	cb_fault_arrived(rk);
 	comm_jitter(rk);
 }
 
@@ -553,10 +550,8 @@ void comm_ll_send(struct cb_rank *rk, int peer, unsigned slot, const void *src, 
 	struct cb_doorbell *db;
 	int32_t sc;
 
-	if (rk->drop_notifies > 0) {
-		rk->drop_notifies--;
+	if (cb_fault_drop_notify(rk))
 		return;
-	}
 	if (c->ops) {
 		/* Without mapped windows a counter moves only by the transport's
 		 * notify (+1): the payloads are put (complete on return), then
@@ -592,9 +587,8 @@ void comm_ll_wait(struct cb_rank *rk, int writer, unsigned slot, size_t n)
 	uint64_t *e = &rk->ll_expect[(size_t)writer * CB_LL_SLOTS + slot];
 	++*e;
 	for (size_t l = 0; l < lines; l++)
-		comm_wait_cell(rk, c0 + l, (rk->faults & CB_FAULT_STALE_EPOCH) ? 1 : *e);
-	if (rk->stall_pending)
-		comm_fault_stall(rk);
+		comm_wait_cell(rk, c0 + l, cb_fault_epoch(rk, *e));
+	cb_fault_arrived(rk);
 }
 
 void comm_ll_read(const struct cb_rank *rk, int writer, unsigned slot, void *dst, size_t n)
@@ -615,5 +609,5 @@ void comm_wait_acks(struct cb_rank *rk, int peer, uint64_t n)
 {
 	if (n)
 		comm_wait_cell(rk, rk->comm->ack_cell0 + (size_t)peer,
-			       (rk->faults & CB_FAULT_STALE_EPOCH) ? 1 : n);
+			       cb_fault_epoch(rk, n));
 }

@@ -51,6 +51,20 @@ static void num(struct csv *c, double v)
 	field(c, buf);
 }
 
+/* An array: one field, the numbers separated by spaces. */
+static void nums(struct csv *c, const double *a, long n)
+{
+	char *s = cb_xcalloc((size_t)n * 40 + 1, 1), *p = s;
+	for (long i = 0; i < n; i++) {
+		if (i)
+			*p++ = ' ';
+		cb_json_number(p, 40, a[i]);
+		p += strlen(p);
+	}
+	field(c, s);
+	free(s);
+}
+
 static void integer(struct csv *c, long long v)
 {
 	char buf[24];
@@ -73,6 +87,8 @@ static void value(struct csv *c, const struct cb_field *f, const struct cb_fval 
 		integer(c, v->i);
 	else if (f->kind == CB_FK_NUM)
 		num(c, v->d);
+	else if (f->kind == CB_FK_NUMS)
+		nums(c, v->a, v->n);
 	else
 		field(c, v->s);
 }

@@ -1,9 +1,11 @@
 /* dtype.c: the datatype and reduction-op tables (nccl-tests names and
  * order), with per-type store, load and ULP distance. half and bfloat16 are
- * uint16_t bit patterns converted in software (half.h). */
+ * uint16_t bit patterns converted in software (half.h), f8e4m3 and f8e5m2
+ * uint8_t bit patterns (fp8.h). */
 #include <string.h>
 
 #include "collbench/dtype.h"
+#include "collbench/fp8.h"
 #include "collbench/half.h"
 
 /* Integers: the value is converted through int64 or uint64 so that any value
@@ -47,6 +49,8 @@ INT_TYPE(uint64, uint64_t)
 
 ULP_DIST(half, uint16_t, 0x8000u)
 ULP_DIST(bf16, uint16_t, 0x8000u)
+ULP_DIST(f8e4m3, uint8_t, 0x80u)
+ULP_DIST(f8e5m2, uint8_t, 0x80u)
 ULP_DIST(float, uint32_t, 0x80000000u)
 ULP_DIST(double, uint64_t, 0x8000000000000000ull)
 
@@ -57,6 +61,10 @@ static void half_store(void *buf, size_t i, double v) { ((uint16_t *)buf)[i] = c
 static double half_load(const void *buf, size_t i) { return cb_half_to_float(((const uint16_t *)buf)[i]); }
 static void bf16_store(void *buf, size_t i, double v) { ((uint16_t *)buf)[i] = cb_float_to_bf16((float)v); }
 static double bf16_load(const void *buf, size_t i) { return cb_bf16_to_float(((const uint16_t *)buf)[i]); }
+static void f8e4m3_store(void *buf, size_t i, double v) { ((uint8_t *)buf)[i] = cb_float_to_f8e4m3((float)v); }
+static double f8e4m3_load(const void *buf, size_t i) { return cb_f8e4m3_to_float(((const uint8_t *)buf)[i]); }
+static void f8e5m2_store(void *buf, size_t i, double v) { ((uint8_t *)buf)[i] = cb_float_to_f8e5m2((float)v); }
+static double f8e5m2_load(const void *buf, size_t i) { return cb_f8e5m2_to_float(((const uint8_t *)buf)[i]); }
 static void float_store(void *buf, size_t i, double v) { ((float *)buf)[i] = (float)v; }
 static double float_load(const void *buf, size_t i) { return ((const float *)buf)[i]; }
 static void double_store(void *buf, size_t i, double v) { ((double *)buf)[i] = v; }
@@ -75,6 +83,8 @@ const struct cb_dtype cb_dtypes[] = {
 	ROW("float", float, float, CB_FLOAT, 1, 1),
 	ROW("double", double, double, CB_DOUBLE, 1, 1),
 	ROW("bfloat16", bf16, uint16_t, CB_BFLOAT16, 1, 1),
+	ROW("f8e4m3", f8e4m3, uint8_t, CB_F8E4M3, 1, 1),
+	ROW("f8e5m2", f8e5m2, uint8_t, CB_F8E5M2, 1, 1),
 };
 const size_t cb_ndtypes = sizeof cb_dtypes / sizeof cb_dtypes[0];
 
@@ -84,6 +94,7 @@ const struct cb_redop cb_redops[] = {
 	{ "min", "smaller of a and b", CB_OP_MIN },
 	{ "max", "larger of a and b", CB_OP_MAX },
 	{ "avg", "sum over ranks divided by the rank count", CB_OP_AVG },
+	{ "mulsum", "sum of a*s, s = 1 on even ranks, 2 on odd ranks", CB_OP_MULSUM },
 };
 const size_t cb_nredops = sizeof cb_redops / sizeof cb_redops[0];
 

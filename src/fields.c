@@ -50,6 +50,7 @@ GET(get_paused, v->i = h->yield_paused)
 GET(get_samples, v->i = h->st.n)
 GET(get_min, v->d = h->st.min_us)
 GET(get_p50, v->d = h->st.p50_us)
+GET(get_p95, v->d = h->st.p95_us)
 GET(get_p99, v->d = h->st.p99_us)
 GET(get_max, v->d = h->st.max_us)
 GET(get_mean, v->d = h->st.mean_us)
@@ -57,10 +58,14 @@ GET(get_stdev, v->d = h->st.stdev_us)
 GET(get_cv, v->d = h->st.cv_pct)
 GET(get_straggler, v->i = h->st.straggler)
 GET(get_straggler_mean, v->d = h->st.straggler_mean_us)
+/* -I 1 only (kept by combine.c): null otherwise */
+GET(get_times, v->a = h->times_us; v->n = h->ntimes; v->null = !h->times_us)
+GET(get_rank_means, v->a = h->rank_means_us; v->n = r->nranks; v->null = !h->rank_means_us)
 
 #define INT CB_FK_INT
 #define NUM CB_FK_NUM
 #define STR CB_FK_STR
+#define NUMS CB_FK_NUMS
 #define ROW false
 #define HALF true
 #define LATE true
@@ -89,12 +94,14 @@ const struct cb_field cb_fields[] = {
 	{ "wrong",            INT, HALF, CB_FMT_ALL,    EARLY, CB_FS_MAIN,      "#wrong", "",            6, get_wrong },
 	/* table heading E_out / E_in (report.c adds the half) */
 	{ "efficiency",       NUM, HALF, CB_FMT_ALL,    EARLY, CB_FS_ROOF_HALF, "E",      "",            6, get_eff },
-	{ "iterations",       INT, HALF, CB_FMT_DATA,   EARLY, CB_FS_NONE,      NULL,     NULL,          0, get_iters },
+	/* table heading iters_out / iters_in (report.c adds the half) */
+	{ "iterations",       INT, HALF, CB_FMT_ALL,    EARLY, CB_FS_LOOP,      "iters",  "",            9, get_iters },
 	{ "slow_yields",      INT, HALF, CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_slow },
 	{ "paused_yield_waits", INT, HALF, CB_FMT_DATA, LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_paused },
 	{ "samples",          INT, HALF, CB_FMT_DATA,   EARLY, CB_FS_NONE,      NULL,     NULL,          0, get_samples },
 	{ "min_us",           NUM, HALF, CB_FMT_ALL,    EARLY, CB_FS_ITER,      "i_min",  "(us)",        7, get_min },
 	{ "p50_us",           NUM, HALF, CB_FMT_ALL,    EARLY, CB_FS_ITER,      "i_p50",  "(us)",        7, get_p50 },
+	{ "p95_us",           NUM, HALF, CB_FMT_ALL,    LATE,  CB_FS_ITER,      "i_p95",  "(us)",        7, get_p95 },
 	{ "p99_us",           NUM, HALF, CB_FMT_ALL,    EARLY, CB_FS_ITER,      "i_p99",  "(us)",        7, get_p99 },
 	{ "max_us",           NUM, HALF, CB_FMT_ALL,    EARLY, CB_FS_ITER,      "i_max",  "(us)",        7, get_max },
 	{ "mean_us",          NUM, HALF, CB_FMT_DATA,   EARLY, CB_FS_NONE,      NULL,     NULL,          0, get_mean },
@@ -102,6 +109,10 @@ const struct cb_field cb_fields[] = {
 	{ "cv_pct",           NUM, HALF, CB_FMT_ALL,    EARLY, CB_FS_ITER,      "i_cv%",  "",            6, get_cv },
 	{ "straggler_rank",   INT, HALF, CB_FMT_ALL,    EARLY, CB_FS_ITER,      "slow",   "rank",        4, get_straggler },
 	{ "straggler_mean_us", NUM, HALF, CB_FMT_DATA,  EARLY, CB_FS_NONE,      NULL,     NULL,          0, get_straggler_mean },
+	/* -I 1: the collective's time of every timed iteration (us, in
+	 * iteration order; as many as "samples"), and every rank's mean */
+	{ "times_us",         NUMS, HALF, CB_FMT_DATA,  LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_times },
+	{ "rank_means_us",    NUMS, HALF, CB_FMT_DATA,  LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_rank_means },
 };
 const unsigned cb_nfields = sizeof cb_fields / sizeof cb_fields[0];
 

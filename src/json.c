@@ -136,6 +136,21 @@ void cb_jw_num(struct cb_jw *w, const char *key, double v)
 	fputs(buf, w->f);
 }
 
+void cb_jw_nums(struct cb_jw *w, const char *key, const double *v, long n)
+{
+	char buf[40];
+	member(w, key);
+	fputc('[', w->f);
+	for (long i = 0; i < n; i++) {
+		bool fin = v[i] == v[i] && v[i] <= 1.7976931348623157e308 &&
+			   v[i] >= -1.7976931348623157e308;
+		if (fin)
+			cb_json_number(buf, sizeof buf, v[i]);
+		fprintf(w->f, "%s%s", i ? ", " : "", fin ? buf : "null");
+	}
+	fputc(']', w->f);
+}
+
 void cb_jw_int(struct cb_jw *w, const char *key, long long v)
 {
 	member(w, key);

@@ -326,6 +326,7 @@ int main(int argc, char **argv)
 
 	cb_results_init(&rep, &o, argc, argv_given);
 	rep.ctrs = o.counters ? &ctrs : NULL;
+	cb_results_memory(&rep, plans, ncounts);   /* -M */
 	cb_progress_init(&prog, isatty(2) && !o.quiet && !silent, total);
 	cb_report_preamble(out, &o, counts, ncounts);
 	note_capped(out, auto_capped);
@@ -335,7 +336,8 @@ int main(int argc, char **argv)
 		prog.base = 0;
 		for (int i = 0; i < ncounts && !cb_bench_stopped(); i++) {
 			struct cb_bench_io io = { out, &rep, &prog, i, ncounts, cy,
-						  o.perf_ctl ? &pctl : NULL, rep.ctrs, &cb_table_sink };
+						  o.perf_ctl ? &pctl : NULL, rep.ctrs,
+						  o.nccl_compat ? &cb_nccl_sink : &cb_table_sink };
 			if (i || cy) {
 				/* Placement is planned afresh for every rank count. */
 				cb_placement_fini(&pl);

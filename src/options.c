@@ -50,6 +50,42 @@ static const char *set_size(struct cb_options *o, const char *arg, const struct 
 	return NULL;
 }
 
+/* -b/-e: one size, or a comma list of sizes (every one > 0, none twice). */
+static const char *set_sizes(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	static char why_buf[96];
+	const char *why, *p = arg;
+	if (!strchr(arg, ','))
+		return o->nsizes ? "a size list was given already" : set_size(o, arg, d);
+	if (o->nsizes)
+		return "only one of -b and -e may be a size list";
+	if (arg[strlen(arg) - 1] == ',')
+		return "an empty or overlong item in the size list";
+	while (*p) {
+		char item[64];
+		size_t len = strcspn(p, ","), s;
+		if (len == 0 || len >= sizeof item)
+			return "an empty or overlong item in the size list";
+		memcpy(item, p, len);
+		item[len] = 0;
+		if (cb_parse_size(item, &s, &why))
+			return why;
+		if (s == 0)
+			return "0 in a size list (list sizes must be > 0)";
+		for (int i = 0; i < o->nsizes; i++)
+			if (o->sizes[i] == s) {
+				snprintf(why_buf, sizeof why_buf, "size %zu given twice", s);
+				return why_buf;
+			}
+		if (o->nsizes == CB_MAX_SIZE_LIST)
+			return "more than 256 sizes in the list";
+		o->sizes[o->nsizes++] = s;
+		p += len + (p[len] == ',');
+	}
+	o->size_list = d->sname;
+	return NULL;
+}
+
 static const char *set_seconds(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
 {
 	const char *why;
@@ -200,19 +236,57 @@ static const char *set_plugin(struct cb_options *o, const char *arg, const struc
 	return NULL;
 }
 
+/* -S [0|1]: alone (collbench's form) it means 1. */
+static const char *set_optbool(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	if (*arg && strcmp(arg, "0") && strcmp(arg, "1"))
+		return "expected 0 or 1";
+	*AT(o, d, bool) = strcmp(arg, "0") != 0;
+	return NULL;
+}
+
+/* nccl-tests' GPU-only options: any integer is accepted (as nccl-tests'
+ * strtol does) and noted once in the header as not applicable. */
+static const char *set_gpu_only(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	const char *why;
+	long v;
+	char item[48];
+	size_t len = strlen(o->gpu_only);
+	if (cb_parse_long(arg, -(1L << 31), 1L << 31, &v, &why))
+		return why;
+	snprintf(item, sizeof item, "-%c", d->sname);
+	if (strstr(o->gpu_only, item))
+		return NULL;   /* noted once */
+	snprintf(o->gpu_only + len, sizeof o->gpu_only - len, "%s-%c %ld", len ? " " : "",
+		 d->sname, v);
+	return NULL;
+}
+
+/* nccl-tests' options that have no meaning on CPU ranks. */
+#define GPU_ONLY(NAME, LETTER, WHAT)                                                   \
+	{ NAME, LETTER, "N", NULL, "nccl-tests' " WHAT ": accepted, noted in the header, no effect on CPU ranks", \
+	  set_gpu_only, 0, 0, 0 }
+
 static const struct cb_optdesc optdescs[] = {
 	{ "nranks", 'g', "N|A:B|LIST", "auto", "rank threads (1..512; auto: one per available PU); sweeps: A:B doubles from A up to B, A:B:+S steps by S, A:B:*F multiplies by F, N,N,... runs each count",
 	  set_nranks, FIELD(nranks), 1, CB_MAX_RANKS },
-	{ "minbytes", 'b', "SIZE", "32M", "smallest message size (K, M, G suffixes, base 1024)",
-	  set_size, FIELD(minbytes), 0, 0 },
-	{ "maxbytes", 'e', "SIZE", "32M", "largest message size",
-	  set_size, FIELD(maxbytes), 0, 0 },
+	{ "ngpus", 0, "N|A:B|LIST", NULL, "nccl-tests' name of -g/--nranks",
+	  set_nranks, FIELD(nranks), 1, CB_MAX_RANKS },
+	{ "nthreads", 't', "N", "1", "threads per process, as nccl-tests' -t: the rank count is N x each -g count",
+	  set_long, FIELD(nthreads), 1, CB_MAX_RANKS },
+	{ "minbytes", 'b', "SIZE", "32M", "smallest message size (K, M, G suffixes, base 1024), or a comma list of sizes (-b 8,1K,1M, no -e)",
+	  set_sizes, FIELD(minbytes), 0, 0 },
+	{ "maxbytes", 'e', "SIZE", "32M", "largest message size, or a comma list of sizes (as -b's)",
+	  set_sizes, FIELD(maxbytes), 0, 0 },
 	{ "stepbytes", 'i', "SIZE", "1M", "additive size step; used when -i is given without -f, or -f <= 1",
 	  set_size, FIELD(stepbytes), 0, 0 },
 	{ "stepfactor", 'f', "F", "2", "multiplicative size step (> 1), default unless only -i is given",
 	  set_long, FIELD(stepfactor), 0, 1L << 20 },
 	{ "iters", 'n', "N", "20", "timed iterations per row",
 	  set_long, FIELD(iters), 1, 1L << 30 },
+	{ "agg_iters", 'm', "N", "1", "calls per timed iteration (nccl-tests' aggregated iterations); times are per call",
+	  set_long, FIELD(agg_iters), 1, 1L << 20 },
 	{ "warmup_iters", 'w', "N", "5", "untimed warm-up iterations per row",
 	  set_long, FIELD(warmup), 0, 1L << 30 },
 	{ "check", 'c', "N", "1", "check iterations per row, back to back, new inputs each (0: off)",
@@ -233,11 +307,15 @@ static const struct cb_optdesc optdescs[] = {
 	  set_string, FIELD(root), 0, 0 },
 	{ "skew", 0, "F", "0", "v-collectives: block k of P holds max(0, C*(1+F*(2k-P+1)/(P-1))) elements, C the mean (0..8; 0: balanced; >= 1: zero-size blocks)",
 	  set_skew, FIELD(skew), 0, 0 },
-	{ "per_iter_timing", 'I', "0|1", "0", "1: per-iteration columns i_min i_p50 i_p99 i_max (us), i_cv% and the straggler rank after each row",
+	{ "per_iter_timing", 'I', "0|1", "0", "1: per-iteration columns i_min i_p50 i_p95 i_p99 i_max (us), i_cv% and the straggler rank after each row; JSON/CSV keep every sample (times_us, rank_means_us)",
 	  set_long, FIELD(per_iter), 0, 1 },
-	{ "latency", 0, NULL, NULL, "OSU-like latency view: one line per row half with avg, min, max, p50, p99 in us",
+	{ "per_iter_skip", 'K', "N", "0", "with -I 1: leave the first N timed iterations out of the per-iteration statistics",
+	  set_long, FIELD(per_iter_skip), 0, 1L << 30 },
+	{ "latency", 0, NULL, NULL, "OSU-like latency view: one line per row half with avg, min, max, p50, p95, p99 in us",
 	  set_flag, FIELD(latency), 0, 0 },
 	{ "json", 'J', "FILE", NULL, "write every row with its statistics as JSON to FILE (-: stdout; the table then goes to stderr)",
+	  set_string, FIELD(json_path), 0, 0 },
+	{ "output_file", 0, "FILE", NULL, "nccl-tests' name of -J/--json",
 	  set_string, FIELD(json_path), 0, 0 },
 	{ "csv", 0, "FILE", NULL, "write every row with its statistics as CSV (RFC 4180) to FILE (-: stdout; the table then goes to stderr)",
 	  set_string, FIELD(csv_path), 0, 0 },
@@ -257,8 +335,25 @@ static const struct cb_optdesc optdescs[] = {
 	  set_long, FIELD(cycles), 0, 1L << 30 },
 	{ "duration", 0, "SECONDS", "0", "run each row half's timed loop for about SECONDS instead of -n iterations (0: off)",
 	  set_seconds, FIELD(duration), 0, 0 },
-	{ "report_timestamps", 'S', NULL, NULL, "timestamp column (local time, %Y-%m-%d %H:%M:%S) after each row",
-	  set_flag, FIELD(timestamps), 0, 0 },
+	{ "time-per-size", 0, "SECONDS", "0", "bound each row half's timed loop to about SECONDS: at most -n iterations, fewer where they take longer (0: off)",
+	  set_seconds, FIELD(time_per_size), 0, 0 },
+	{ "report_timestamps", 'S', "0|1", NULL, "timestamp column (local time, %Y-%m-%d %H:%M:%S) after each row; -S alone means -S 1",
+	  set_optbool, FIELD(timestamps), 0, 0 },
+	{ "report_cputime", 'C', "0|1", "0", "1: the time columns are headed cputime, JSON's nccl-tests key is cpu_time (on CPU ranks the time is CPU wall time either way)",
+	  set_long, FIELD(cputime), 0, 1 },
+	{ "memory", 'M', "0|1", "0", "1: a footer line with the buffer memory of the ranks (send, receive, scratch)",
+	  set_long, FIELD(memory_report), 0, 1 },
+	{ "unalign", 'u', "BYTES", "0", "nccl-tests' buffer misalignment; only 0 (rank windows are page-aligned; other values exit 5)",
+	  set_long, FIELD(unalign), 0, 1L << 20 },
+	{ "nccl-compat", 0, NULL, NULL, "the table exactly in nccl-tests' layout (no algo or roofline columns), one section per algorithm; -A defaults to auto",
+	  set_flag, FIELD(nccl_compat), 0, 0 },
+	GPU_ONLY("parallel_init", 'p', "-p"),
+	GPU_ONLY("stream_null", 'y', "-y"),
+	GPU_ONLY("cudagraph", 'G', "CUDA graph launches"),
+	GPU_ONLY("local_register", 'R', "buffer registration"),
+	GPU_ONLY("cta_policy", 'x', "CTA policy"),
+	GPU_ONLY("device_implementation", 'D', "device implementation"),
+	GPU_ONLY("device_cta_count", 'V', "device CTA count"),
 	{ "perf-ctl", 0, "CTL,ACK", NULL, "the FIFOs of perf stat's control option: perf counts the timed iterations only (see PROFILING in collbench(1))",
 	  set_perf_ctl, FIELD(perf_ctl), 0, 0 },
 	{ "counters", 0, "LIST", NULL, "per-rank perf_event_open counters, totals and per iteration: task-clock, context-switches, cpu-migrations, page-faults, cycles, instructions, cache-misses, branch-misses",
@@ -301,6 +396,13 @@ static const struct cb_optdesc optdescs[] = {
 
 #define NOPTS CB_ARRAY_LEN(optdescs)
 
+/* set_optbool's value is optional, and may also be the next argument when
+ * it is 0 or 1 (-S alone, and nccl-tests' -S 1). */
+static bool optval(const struct cb_optdesc *d)
+{
+	return d->set == set_optbool;
+}
+
 static void usage_error(const char *fmt, const char *a, const char *b)
 {
 	char msg[512];
@@ -330,10 +432,73 @@ static void apply(struct cb_options *o, const struct cb_optdesc *d, const char *
 		o->stepbytes_set = true;
 	if (d->off == FIELD(stepfactor))
 		o->stepfactor_set = true;
+	if (d->off == FIELD(minbytes))
+		o->minbytes_set = true;
+	if (d->off == FIELD(maxbytes))
+		o->maxbytes_set = true;
 	if (d->off == FIELD(bind))
 		o->bind_set = true;
 	if (d->off == FIELD(nranks))
 		o->nranks_set = true;
+	if (d->off == FIELD(algos))
+		o->algos_set = true;
+}
+
+static const struct cb_optdesc *desc_at(size_t off)
+{
+	for (size_t i = 0; i < NOPTS; i++)
+		if (optdescs[i].off == off && optdescs[i].set != set_gpu_only)
+			return &optdescs[i];
+	return NULL;
+}
+
+/* nccl-tests' meanings that combine options: -t multiplies the -g counts,
+ * NCCL_TESTS_MIN_BW is --min-busbw, --nccl-compat runs auto by default. */
+static void nccl_tests_rules(struct cb_options *o)
+{
+	const char *env = getenv("NCCL_TESTS_MIN_BW");
+	if (env && *env && !o->min_busbw_set)
+		apply(o, desc_at(FIELD(min_busbw)), env);
+	for (int i = 0; o->nthreads > 1 && i < o->nrank_counts; i++) {
+		char lim[16];
+		snprintf(lim, sizeof lim, "%d", CB_MAX_RANKS);
+		if (o->rank_counts[i] && o->rank_counts[i] * o->nthreads > CB_MAX_RANKS)
+			usage_error("-t/--nthreads x -g/--nranks is above %s ranks%s", lim, "");
+		o->rank_counts[i] *= (int)o->nthreads;
+	}
+	o->nranks = o->rank_counts[0];
+	if (o->nccl_compat && !o->algos_set)
+		o->algos = "auto";
+	if (o->per_iter_skip && !o->per_iter)
+		usage_error("-K/--per_iter_skip needs -I 1%s%s", "", "");
+	if (o->per_iter_skip >= o->iters)
+		usage_error("-K/--per_iter_skip must be below -n/--iters%s%s", "", "");
+	if (o->unalign)
+		cb_die(CB_EXIT_UNSUPPORTED, "-u/--unalign %ld: only 0 is supported (the ranks' windows "
+		       "are page-aligned and peers address them by offset)", o->unalign);
+	if (o->latency && o->nccl_compat)
+		usage_error("--latency and --nccl-compat are two different tables%s%s", "", "");
+}
+
+/* A size list stands for the whole sweep: no second bound, no step, and
+ * --duration's open-ended loop does not combine with a time bound. The
+ * bounds become the list's extremes for the checks that read them. */
+static void check_size_list(struct cb_options *o)
+{
+	if (o->time_per_size > 0 && o->duration > 0)
+		usage_error("--time-per-size and --duration exclude each other%s%s", "", "");
+	if (!o->nsizes)
+		return;
+	if (o->size_list == 'b' ? o->maxbytes_set : o->minbytes_set)
+		usage_error("a size list in %s takes no %s", o->size_list == 'b' ? "-b" : "-e",
+			    o->size_list == 'b' ? "-e" : "-b");
+	if (o->stepbytes_set || o->stepfactor_set)
+		usage_error("-i/-f do not apply to a size list%s%s", "", "");
+	o->minbytes = o->maxbytes = o->sizes[0];
+	for (int i = 1; i < o->nsizes; i++) {
+		o->minbytes = o->sizes[i] < o->minbytes ? o->sizes[i] : o->minbytes;
+		o->maxbytes = o->sizes[i] > o->maxbytes ? o->sizes[i] : o->maxbytes;
+	}
 }
 
 void cb_options_parse(struct cb_options *o, int argc, char **argv)
@@ -350,11 +515,13 @@ void cb_options_parse(struct cb_options *o, int argc, char **argv)
 	*sp++ = ':'; /* report a missing argument as ':' */
 	for (size_t i = 0; i < NOPTS; i++) {
 		const struct cb_optdesc *d = &optdescs[i];
-		lopts[i] = (struct option){ d->lname, d->metavar ? required_argument : no_argument,
-					    NULL, d->sname ? d->sname : 0x100 + (int)i };
+		int has = optval(d) ? optional_argument : d->metavar ? required_argument : no_argument;
+		lopts[i] = (struct option){ d->lname, has, NULL, d->sname ? d->sname : 0x100 + (int)i };
 		if (d->sname) {
 			*sp++ = (char)d->sname;
 			if (d->metavar)
+				*sp++ = ':';
+			if (optval(d))
 				*sp++ = ':';
 		}
 	}
@@ -376,10 +543,15 @@ void cb_options_parse(struct cb_options *o, int argc, char **argv)
 			usage_error("option '%s' requires an argument%s", bad, "");
 		for (size_t i = 0; i < NOPTS; i++) {
 			const struct cb_optdesc *d = &optdescs[i];
-			if (c == (d->sname ? d->sname : 0x100 + (int)i)) {
-				apply(o, d, optarg ? optarg : "");
-				break;
-			}
+			const char *arg = optarg ? optarg : "";
+			if (c != (d->sname ? d->sname : 0x100 + (int)i))
+				continue;
+			/* an optional value given as the next argument (-S 1) */
+			if (optval(d) && !optarg && optind < argc &&
+			    (!strcmp(argv[optind], "0") || !strcmp(argv[optind], "1")))
+				arg = argv[optind++];
+			apply(o, d, arg);
+			break;
 		}
 	}
 	if (optind < argc)
@@ -391,8 +563,10 @@ void cb_options_parse(struct cb_options *o, int argc, char **argv)
 		return;
 	if (!o->command)
 		usage_error("no collective given; try 'collbench list'%s%s", "", "");
+	nccl_tests_rules(o);
 	if (o->cpus && o->bind_set && o->bind == CB_BIND_NONE)
 		usage_error("--cpus %s conflicts with --bind none%s", o->cpus, "");
+	check_size_list(o);
 	if (o->minbytes > o->maxbytes)
 		usage_error("-b/--minbytes is larger than -e/--maxbytes%s%s", "", "");
 	if (o->json_path && o->csv_path && !strcmp(o->json_path, o->csv_path))
@@ -429,7 +603,7 @@ void cb_options_usage(FILE *f)
 		int n = d->sname ? snprintf(left, sizeof left, "  -%c, --%s", d->sname, d->lname)
 				 : snprintf(left, sizeof left, "      --%s", d->lname);
 		if (d->metavar)
-			snprintf(left + n, sizeof left - (size_t)n, " %s", d->metavar);
+			snprintf(left + n, sizeof left - (size_t)n, optval(d) ? " [%s]" : " %s", d->metavar);
 		fprintf(f, "%-28s %s", left, d->help);
 		if (d->def)
 			fprintf(f, " [%s]", d->def);

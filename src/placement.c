@@ -799,12 +799,15 @@ void cb_placement_print_map(FILE *f, const struct cb_placement *pl, const char *
 		const struct cb_rank_place *rp = &pl->ranks[r];
 		char dist[24] = "";
 		rank_status(st, sizeof st, pl, rp);
-		/* Several nodes: how far each rank's window is from its PU. */
+		/* nccl-tests' rank line up to its device (a rank thread's
+		 * index in this process; [cpu] where it prints the PCI id),
+		 * then collbench's PU and NUMA facts; with several nodes, how
+		 * far each rank's window is from its PU */
 		if (multi)
 			snprintf(dist, sizeof dist, "dist %2s ", num(d, sizeof d, rp->distance));
 		if (host)
-			fprintf(f, "#  Rank %2d Pid %6d on %10s PU %3s core %3s NUMA %2s window NUMA %-3s %s%s\n",
-				r, pid, host, num(a, sizeof a, rp->pu_os), num(b, sizeof b, rp->core),
+			fprintf(f, "#  Rank %2d Group %2d Pid %6d on %10s device %2d [cpu] PU %3s core %3s NUMA %2s window NUMA %-3s %s%s\n",
+				r, 0, pid, host, r, num(a, sizeof a, rp->pu_os), num(b, sizeof b, rp->core),
 				num(c, sizeof c, rp->numa), rp->window_nodes, dist, st);
 		else
 			fprintf(f, "#  Rank %2d PU %3s core %3s NUMA %2s window NUMA %-3s %s%s\n", r,

@@ -95,16 +95,24 @@ static void sizes_next(const struct cb_options *o, size_t *s)
 /* More sizes than anyone can read is a typo (-i 1 with -e 1G), not a plan. */
 #define MAX_SIZES 4096
 
-static void check_sweep(const struct cb_options *o)
+/* The sizes of the sweep into out[MAX_SIZES], in order: -b/-e's list as
+ * given (options.c checked it), or -b to -e by -i/-f. */
+static size_t sweep_sizes(const struct cb_options *o, size_t *out)
 {
 	size_t n = 0;
+	if (o->nsizes > 0) {
+		memcpy(out, o->sizes, (size_t)o->nsizes * sizeof *out);
+		return (size_t)o->nsizes;
+	}
 	for (size_t s = o->minbytes; s <= o->maxbytes; sizes_next(o, &s)) {
-		if (++n > MAX_SIZES)
+		if (n == MAX_SIZES)
 			cb_die(CB_EXIT_USAGE, "-b/-e/-i/-f give more than %d sizes; use a larger -i/--stepbytes or -f/--stepfactor",
 			       MAX_SIZES);
+		out[n++] = s;
 		if (s == SIZE_MAX)
 			break;
 	}
+	return n;
 }
 
 /* Algorithms whose in-place note the plan has (at most one note each). */
@@ -228,6 +236,48 @@ static size_t check_names(const struct cb_options *o, const struct cb_coll **col
 	return ncoll;
 }
 
+/* The points of one collective in sweep order (datatype, op, root, size,
+ * algorithm); only algorithm only_algo (an index into cb_algos) if >= 0. */
+static void add_points(struct cb_plan *pl, size_t *cap, struct noted *noted,
+		       const struct cb_options *o, const struct cb_coll *coll, int only_algo,
+		       int root_all, int root, int npus, const size_t *sizes, size_t nsizes)
+{
+	int reduces = !!(coll->flags & CB_COLL_REDUCE);
+	int rooted = !!(coll->flags & CB_COLL_ROOT);
+	int nranks = pl->nranks;
+	for (size_t di = 0; di < cb_ndtypes; di++) {
+		const struct cb_dtype *dt = &cb_dtypes[di];
+		if (!in_list(o->dtypes, dt->name))
+			continue;
+		for (size_t oi = 0; oi < (reduces ? cb_nredops : 1); oi++) {
+			const struct cb_redop *op = reduces ? &cb_redops[oi] : NULL;
+			if (op && !in_list(o->ops, op->name))
+				continue;
+			int r0 = rooted ? (root_all ? 0 : root) : -1;
+			int r1 = rooted ? (root_all ? nranks - 1 : root) : -1;
+			for (int rt = r0; rt <= r1; rt++) {
+				for (size_t si = 0; si < nsizes; si++) {
+					size_t s = sizes[si];
+					for (size_t ai = 0; ai < cb_nalgos; ai++) {
+						const struct cb_algo *a = cb_algos[ai];
+						struct cb_point pt = { .coll = coll, .algo = a, .dt = dt,
+								       .op = op, .root = rt };
+						if (a->coll != coll || !in_list(o->algos, a->name) ||
+						    (a->by_name && !strcmp(o->algos, "all")) ||
+						    (only_algo >= 0 && (int)ai != only_algo))
+							continue;
+						coll->counts(s, dt->size, nranks, &pt.n);
+						resolve(pl, &pt, npus, noted);
+						push(pl, cap, &pt);
+					}
+					if (coll->flags & CB_COLL_SIZELESS)
+						break;   /* no data: the first size only */
+				}
+			}
+		}
+	}
+}
+
 void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, int npus)
 {
 	const struct cb_coll *colls[64 + 1];
@@ -235,10 +285,12 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, i
 	struct noted noted = { { NULL }, 0 };
 	int root_all = 0;
 	long root = 0;
+	static size_t sizes[MAX_SIZES];   /* one plan at a time (main thread) */
+	size_t nsizes;
 
 	memset(pl, 0, sizeof *pl);
 	pl->nranks = nranks;
-	check_sweep(o);
+	nsizes = sweep_sizes(o, sizes);
 	ncoll = check_names(o, colls);
 	if (!strcmp(o->root, "all")) {
 		root_all = 1;
@@ -251,38 +303,11 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, i
 	}
 
 	for (size_t ci = 0; ci < ncoll; ci++) {
-		const struct cb_coll *coll = colls[ci];
-		int reduces = !!(coll->flags & CB_COLL_REDUCE);
-		int rooted = !!(coll->flags & CB_COLL_ROOT);
-		for (size_t di = 0; di < cb_ndtypes; di++) {
-			const struct cb_dtype *dt = &cb_dtypes[di];
-			if (!in_list(o->dtypes, dt->name))
-				continue;
-			for (size_t oi = 0; oi < (reduces ? cb_nredops : 1); oi++) {
-				const struct cb_redop *op = reduces ? &cb_redops[oi] : NULL;
-				if (op && !in_list(o->ops, op->name))
-					continue;
-				int r0 = rooted ? (root_all ? 0 : (int)root) : -1;
-				int r1 = rooted ? (root_all ? nranks - 1 : (int)root) : -1;
-				for (int rt = r0; rt <= r1; rt++) {
-					for (size_t s = o->minbytes; s <= o->maxbytes; sizes_next(o, &s)) {
-						for (size_t ai = 0; ai < cb_nalgos; ai++) {
-							const struct cb_algo *a = cb_algos[ai];
-							struct cb_point pt = { .coll = coll, .algo = a, .dt = dt,
-									       .op = op, .root = rt };
-							if (a->coll != coll || !in_list(o->algos, a->name) ||
-							    (a->by_name && !strcmp(o->algos, "all")))
-								continue;
-							coll->counts(s, dt->size, nranks, &pt.n);
-							resolve(pl, &pt, npus, &noted);
-							push(pl, &cap, &pt);
-						}
-						if (s == SIZE_MAX || (coll->flags & CB_COLL_SIZELESS))
-							break;
-					}
-				}
-			}
-		}
+		/* --nccl-compat: a section per algorithm, so the algorithm is
+		 * the outer loop; else the algorithms of a size are side by side */
+		for (size_t ai = 0; ai < (o->nccl_compat ? cb_nalgos : 1); ai++)
+			add_points(pl, &cap, &noted, o, colls[ci], o->nccl_compat ? (int)ai : -1,
+				   root_all, (int)root, npus, sizes, nsizes);
 	}
 	if (pl->npoints == 0)
 		cb_die(CB_EXIT_USAGE, "nothing to run: -A/--algo '%s' names no algorithm of '%s'",

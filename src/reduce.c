@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "collbench/dtype.h"
+#include "collbench/fp8.h"
 #include "collbench/half.h"
 
 #define BLOCK 64
@@ -143,8 +144,20 @@ FLOAT_KERNELS(double, double)
 H16_KERNELS(half, cb_half_to_float, cb_float_to_half)
 H16_KERNELS(bf16, cb_bf16_to_float, cb_float_to_bf16)
 
-/* [dtype id][op id]; avg reduces with sum. */
-#define ROW(N) { sum_##N, prod_##N, min_##N, max_##N, sum_##N }
+/* fp8 (fp8.h) as the 16-bit floats: widen, one float op, round once
+ * (saturating, as NCCL's fp8 arithmetic does). Float's 24 bits are far more
+ * than 2*4 + 2, so + and * round as a correctly rounded fp8 op would. */
+#define F8_KERNELS(N, TOF, FROMF)                                                       \
+	KERNEL(sum_##N, uint8_t, FROMF(TOF(x) + TOF(y)))                                \
+	KERNEL(prod_##N, uint8_t, FROMF(TOF(x) * TOF(y)))                               \
+	KERNEL(min_##N, uint8_t, (uint8_t)cb_sel32(TOF(x) < TOF(y), x, y))               \
+	KERNEL(max_##N, uint8_t, (uint8_t)cb_sel32(TOF(x) > TOF(y), x, y))
+
+F8_KERNELS(f8e4m3, cb_f8e4m3_to_float, cb_float_to_f8e4m3)
+F8_KERNELS(f8e5m2, cb_f8e5m2_to_float, cb_float_to_f8e5m2)
+
+/* [dtype id][op id]; avg and mulsum reduce with sum. */
+#define ROW(N) { sum_##N, prod_##N, min_##N, max_##N, sum_##N, sum_##N }
 static const cb_reduce_fn kernels[CB_NDTYPES][CB_NREDOPS] = {
 	[CB_INT8] = ROW(int8),
 	[CB_UINT8] = ROW(uint8),
@@ -156,6 +169,8 @@ static const cb_reduce_fn kernels[CB_NDTYPES][CB_NREDOPS] = {
 	[CB_FLOAT] = ROW(float),
 	[CB_DOUBLE] = ROW(double),
 	[CB_BFLOAT16] = ROW(bf16),
+	[CB_F8E4M3] = ROW(f8e4m3),
+	[CB_F8E5M2] = ROW(f8e5m2),
 };
 
 cb_reduce_fn cb_reduce_kernel(const struct cb_dtype *dt, const struct cb_redop *op)
@@ -165,9 +180,10 @@ cb_reduce_fn cb_reduce_kernel(const struct cb_dtype *dt, const struct cb_redop *
 	return kernels[dt->id][op->id];
 }
 
-/* avg: buf[i] = buf[i] / nranks, elementwise, so it can be applied to any
+/* MAP_LOOP: buf[i] = EXPR(buf[i]), elementwise, in blocks (vectorisable).
+ * avg: buf[i] = buf[i] / nranks, elementwise, so it can be applied to any
  * fully reduced part of a buffer (a whole output or one rank's chunk). */
-#define DIV_LOOP(T, EXPR)                                           \
+#define MAP_LOOP(T, EXPR)                                           \
 	do {                                                        \
 		T *__restrict d = buf;                              \
 		size_t i = 0;                                       \
@@ -189,16 +205,45 @@ void cb_reduce_finish(const struct cb_dtype *dt, const struct cb_redop *op,
 		return;
 	float pf = (float)nranks;
 	switch (dt->id) {
-	case CB_INT8: DIV_LOOP(int8_t, (int8_t)(x / nranks)); break;
-	case CB_UINT8: DIV_LOOP(uint8_t, (uint8_t)(x / nranks)); break;
-	case CB_INT32: DIV_LOOP(int32_t, x / (int32_t)nranks); break;
-	case CB_UINT32: DIV_LOOP(uint32_t, x / (uint32_t)nranks); break;
-	case CB_INT64: DIV_LOOP(int64_t, x / (int64_t)nranks); break;
-	case CB_UINT64: DIV_LOOP(uint64_t, x / (uint64_t)nranks); break;
-	case CB_HALF: DIV_LOOP(uint16_t, cb_float_to_half(cb_half_to_float(x) / pf)); break;
-	case CB_FLOAT: DIV_LOOP(float, x / pf); break;
-	case CB_DOUBLE: DIV_LOOP(double, x / (double)nranks); break;
-	case CB_BFLOAT16: DIV_LOOP(uint16_t, cb_float_to_bf16(cb_bf16_to_float(x) / pf)); break;
+	case CB_INT8: MAP_LOOP(int8_t, (int8_t)(x / nranks)); break;
+	case CB_UINT8: MAP_LOOP(uint8_t, (uint8_t)(x / nranks)); break;
+	case CB_INT32: MAP_LOOP(int32_t, x / (int32_t)nranks); break;
+	case CB_UINT32: MAP_LOOP(uint32_t, x / (uint32_t)nranks); break;
+	case CB_INT64: MAP_LOOP(int64_t, x / (int64_t)nranks); break;
+	case CB_UINT64: MAP_LOOP(uint64_t, x / (uint64_t)nranks); break;
+	case CB_HALF: MAP_LOOP(uint16_t, cb_float_to_half(cb_half_to_float(x) / pf)); break;
+	case CB_FLOAT: MAP_LOOP(float, x / pf); break;
+	case CB_DOUBLE: MAP_LOOP(double, x / (double)nranks); break;
+	case CB_BFLOAT16: MAP_LOOP(uint16_t, cb_float_to_bf16(cb_bf16_to_float(x) / pf)); break;
+	case CB_F8E4M3: MAP_LOOP(uint8_t, cb_float_to_f8e4m3(cb_f8e4m3_to_float(x) / pf)); break;
+	case CB_F8E5M2: MAP_LOOP(uint8_t, cb_float_to_f8e5m2(cb_f8e5m2_to_float(x) / pf)); break;
+	default: break;
+	}
+}
+
+/* mulsum's premultiplication: one pass over the rank's input before the
+ * reduction (NCCL fuses it into the reduction's loads; here it is a
+ * separate local pass, part of the timed call). The same loops as avg's
+ * finish, with the scalar in place of the divisor. */
+void cb_premul(const struct cb_dtype *dt, void *dst, const void *src, size_t n, int scalar)
+{
+	float sf = (float)scalar;
+	if (dst != src)
+		memcpy(dst, src, n * dt->size);
+	void *buf = dst;
+	switch (dt->id) {
+	case CB_INT8: MAP_LOOP(int8_t, (int8_t)(uint8_t)((uint8_t)x * (uint8_t)scalar)); break;
+	case CB_UINT8: MAP_LOOP(uint8_t, (uint8_t)(x * (unsigned)scalar)); break;
+	case CB_INT32: MAP_LOOP(int32_t, (int32_t)((uint32_t)x * (uint32_t)scalar)); break;
+	case CB_UINT32: MAP_LOOP(uint32_t, x * (uint32_t)scalar); break;
+	case CB_INT64: MAP_LOOP(int64_t, (int64_t)((uint64_t)x * (uint64_t)scalar)); break;
+	case CB_UINT64: MAP_LOOP(uint64_t, x * (uint64_t)scalar); break;
+	case CB_HALF: MAP_LOOP(uint16_t, cb_float_to_half(cb_half_to_float(x) * sf)); break;
+	case CB_FLOAT: MAP_LOOP(float, x * sf); break;
+	case CB_DOUBLE: MAP_LOOP(double, x * (double)scalar); break;
+	case CB_BFLOAT16: MAP_LOOP(uint16_t, cb_float_to_bf16(cb_bf16_to_float(x) * sf)); break;
+	case CB_F8E4M3: MAP_LOOP(uint8_t, cb_float_to_f8e4m3(cb_f8e4m3_to_float(x) * sf)); break;
+	case CB_F8E5M2: MAP_LOOP(uint8_t, cb_float_to_f8e5m2(cb_f8e5m2_to_float(x) * sf)); break;
 	default: break;
 	}
 }

@@ -15,6 +15,7 @@
 
 #include "collbench/fields.h"
 #include "collbench/report.h"
+#include "collbench/results.h"
 
 /* nccl-tests' getFloatStr: the widest precision that fits the column. */
 static const char *fmt_num(char *buf, size_t cap, int width, double v)
@@ -27,25 +28,52 @@ static const char *fmt_num(char *buf, size_t cap, int width, double v)
 	return buf;
 }
 
+/* The run's facts, once: collbench's own lines. Each section then starts
+ * with nccl-tests' lines (cb_report_start). */
 void cb_report_preamble(FILE *f, const struct cb_options *o, const int *counts, int ncounts)
 {
 	fprintf(f, "# collbench version %s hwloc %s libnuma %s\n", CB_VERSION,
 		cb_placement_hwloc_version(), cb_placement_numa_version());
-	fprintf(f, "# Collective test starting: %s\n", o->command);
 	fprintf(f, "# nRanks ");
 	for (int i = 0; i < ncounts; i++)
 		fprintf(f, "%s%d", i ? "," : "", counts[i]);
-	fprintf(f, " minBytes %zu maxBytes %zu step: ", o->minbytes, o->maxbytes);
-	if (o->stepfactor > 1)
-		fprintf(f, "%ld(factor)", o->stepfactor);
-	else
-		fprintf(f, "%zu(bytes)", o->stepbytes);
-	fprintf(f, " warmup iters: %ld iters: %ld validation: %ld average: %ld blocking: %ld timeout: %g\n",
-		o->warmup, o->iters, o->check, o->average, o->blocking, o->timeout);
+	fprintf(f, " (-t %ld) command: %s average: %ld blocking: %ld timeout: %g\n", o->nthreads,
+		o->command, o->average, o->blocking, o->timeout);
 	if (o->duration > 0 || o->cycles != 1 || o->perf_ctl || o->counters)
 		fprintf(f, "# duration: %g s (0: -n iterations) cycles: %ld (0: until interrupted) perf-ctl: %s counters: %s\n",
 			o->duration, o->cycles, o->perf_ctl ? "on" : "off",
 			o->counters ? o->counters : "none");
+	if (o->gpu_only[0])
+		fprintf(f, "# Not applicable on CPU ranks (nccl-tests GPU options, accepted, no effect): %s\n",
+			o->gpu_only);
+	if (o->cputime)
+		fprintf(f, "# -C 1: time columns headed cputime; on CPU ranks the time is CPU wall time either way\n");
+}
+
+/* nccl-tests' header line, token for token (its writeDeviceReport): parsers
+ * read nThread, nGpus, minBytes... from it. nGpus is ranks per thread of
+ * this process: the section's ranks / -t, and 1 with MPI (a rank per
+ * process, as mpirun -np N ... -t 1 -g 1). */
+void cb_report_start(FILE *f, const struct cb_options *o, const struct cb_coll *coll,
+		     int nranks, bool mpi)
+{
+	long ngpus = mpi ? 1 : nranks / (o->nthreads > 0 ? o->nthreads : 1);
+	fprintf(f, "# Collective test starting: %s\n", coll->nccl_test);
+	fprintf(f, "# nThread %ld nGpus %ld minBytes %zu maxBytes %zu step: ", o->nthreads, ngpus,
+		o->minbytes, o->maxbytes);
+	if (o->stepfactor > 1)
+		fprintf(f, "%ld(factor)", o->stepfactor);
+	else
+		fprintf(f, "%zu(bytes)", o->stepbytes);
+	fprintf(f, " warmup iters: %ld iters: %ld agg iters: %ld validation: %ld graph: 0 unalign: %ld\n",
+		o->warmup, o->iters, o->agg_iters, o->check, o->unalign);
+	if (o->per_iter)
+		fprintf(f, "# Per-Iteration Report: i_* over the iterations' times (latest rank)%s%ld\n",
+			"; summary skips first iterations: ", o->per_iter_skip);
+	if (coll->inplace == cb_inplace_none)
+		fprintf(f, "# %s has no in-place form: the in-place half does not run; its time, algbw and busbw print 0, #wrong N/A\n",
+			coll->name);
+	fflush(f);
 }
 
 void cb_report_header(FILE *f, const struct cb_options *o, const struct cb_placement *pl,
@@ -141,6 +169,7 @@ static bool shown(const struct cb_options *o, const struct cb_counter_set *ctrs,
 	case CB_FS_ROOF: case CB_FS_ROOF_HALF: return o->roofline;
 	case CB_FS_ITER: return o->per_iter;
 	case CB_FS_COUNTERS: return ctrs != NULL;
+	case CB_FS_LOOP: return o->time_per_size > 0;
 	case CB_FS_STAMP: return o->timestamps;
 	case CB_FS_NONE: return false;
 	default: return true;
@@ -152,11 +181,12 @@ static size_t table_cols(const struct cb_options *o, const struct cb_counter_set
 {
 	static const int group0[] = { [CB_FS_PREFIX] = -1, [CB_FS_MAIN] = 0, [CB_FS_ROOF] = 2,
 				      [CB_FS_ROOF_HALF] = 2, [CB_FS_ITER] = 3, [CB_FS_COUNTERS] = 5,
-				      [CB_FS_STAMP] = -1 };
+				      [CB_FS_LOOP] = -1, [CB_FS_STAMP] = -1 };
 	size_t n = 0;
 	for (int s = CB_FS_PREFIX; s < CB_FS_NONE; s++) {
 		bool per_half = s == CB_FS_MAIN || s == CB_FS_ROOF_HALF || s == CB_FS_ITER ||
-				s == CB_FS_COUNTERS;
+				s == CB_FS_COUNTERS || s == CB_FS_LOOP;
+		bool suffix = s == CB_FS_ROOF_HALF || s == CB_FS_LOOP;   /* E_out, iters_in */
 		if (!shown(o, ctrs, (enum cb_fsection)s))
 			continue;
 		for (int h = 0; h < (per_half ? 2 : 1); h++) {
@@ -176,8 +206,7 @@ static size_t table_cols(const struct cb_options *o, const struct cb_counter_set
 					continue;
 				x = &c[n++];
 				*x = (struct tcol){ f, per_half ? h : -1, 0, 0, "", f->unit, f->width, g };
-				/* E_out, E_in */
-				snprintf(x->head, sizeof x->head, s == CB_FS_ROOF_HALF ? "%s_%s" : "%s",
+				snprintf(x->head, sizeof x->head, suffix ? "%s_%s" : "%s",
 					 f->head, h ? "in" : "out");
 			}
 		}
@@ -202,7 +231,8 @@ static const struct col latency_cols[] = {
 	{ "size", "(B)", 12, -1 }, { "type", "", 8, -1 }, { "redop", "", 6, -1 },
 	{ "root", "", 6, -1 }, { "algo", "", 13, -1 }, { "place", "", 5, -1 },
 	{ "avg", "(us)", 9, 0 }, { "min", "(us)", 9, 0 }, { "max", "(us)", 9, 0 },
-	{ "p50", "(us)", 9, 0 }, { "p99", "(us)", 9, 0 }, { "iters", "", 8, -1 },
+	{ "p50", "(us)", 9, 0 }, { "p95", "(us)", 9, 0 }, { "p99", "(us)", 9, 0 },
+	{ "iters", "", 8, -1 },
 	{ "#wrong", "", 6, -1 },
 };
 
@@ -231,6 +261,10 @@ static void cell(FILE *f, const struct tcol *c, const struct cb_result *r, bool 
 		cb_field_value(c->f, r, c->h, &v);
 	else
 		cb_field_counter(r, c->h, c->k, c->t, &v);
+	/* nccl-tests prints numbers in time, algbw and busbw even for a half
+	 * that has no form (parsers float() them): 0 there, #wrong N/A */
+	if (v.null && c->f && c->f->section == CB_FS_MAIN && c->f->kind == CB_FK_NUM)
+		v = (struct cb_fval){ .d = 0 };
 	if (v.null)
 		txt = !c->f && r->half[c->h].present ? "n/a" : "N/A";
 	else if (c->f && c->f->kind == CB_FK_INT)
@@ -247,15 +281,16 @@ static void latency_row(FILE *f, const struct cb_options *o, const struct cb_res
 	const struct cb_point *pt = r->pt;
 	for (int h = 0; h < 2; h++) {
 		const struct cb_half *x = &r->half[h];
-		char v[5][32], label[96];
+		char v[6][32], label[96];
 		if (!x->present)
 			continue;
-		fprintf(f, "%12zu  %8s  %6s  %6d  %13s  %5s  %9s  %9s  %9s  %9s  %9s  %8ld", pt->n.bytes,
+		fprintf(f, "%12zu  %8s  %6s  %6d  %13s  %5s  %9s  %9s  %9s  %9s  %9s  %9s  %8ld", pt->n.bytes,
 			pt->dt->name, pt->op ? pt->op->name : "none", pt->root,
 			cb_point_label(pt, label, sizeof label),
 			h ? "in" : "out", fmt_num(v[0], 32, 9, x->time_us),
 			fmt_num(v[1], 32, 9, x->st.min_us), fmt_num(v[2], 32, 9, x->st.max_us),
-			fmt_num(v[3], 32, 9, x->st.p50_us), fmt_num(v[4], 32, 9, x->st.p99_us),
+			fmt_num(v[3], 32, 9, x->st.p50_us), fmt_num(v[5], 32, 9, x->st.p95_us),
+			fmt_num(v[4], 32, 9, x->st.p99_us),
 			x->iters);
 		if (x->wrong < 0)
 			fprintf(f, "  %6s", "N/A");
@@ -288,23 +323,39 @@ void cb_report_note(FILE *f, const struct cb_point *pt)
 	if (cb_point_skipped(pt))
 		fprintf(f, "# %s: not applicable %s\n", pt->algo->name, pt->why[0]);
 	else if (pt->note_inplace)
-		fprintf(f, "# %s: not applicable %s: in-place half N/A\n", pt->algo->name, pt->why[1]);
+		fprintf(f, "# %s: not applicable %s: in-place half not run (0, #wrong N/A)\n",
+			pt->algo->name, pt->why[1]);
 	else
 		return;
 	fflush(f);
 }
 
-void cb_report_footer(FILE *f, const struct cb_report *rep)
+/* nccl-tests' footer lines (its writeResultFooter). */
+static void oob_line(FILE *f, const char *label, long long oob)
+{
+	fprintf(f, "# %-20s : %lld %s\n", label, oob, oob ? "FAILED" : "OK");
+}
+
+static void busbw_line(FILE *f, const char *label, const struct cb_report *rep, double avg,
+		       bool gates)
+{
+	const struct cb_options *o = rep->o;
+	if (gates && o->min_busbw_set)
+		fprintf(f, "# %-20s : %g %s (--min-busbw %g)\n", label, avg,
+			rep->sum.min_busbw_failed ? "FAILED: below" : "OK: not below", o->min_busbw);
+	else
+		fprintf(f, "# %-20s : %g \n", label, avg);
+}
+
+/* The run's verdicts beyond nccl-tests' two lines. */
+static void gate_lines(FILE *f, const struct cb_report *rep)
 {
 	const struct cb_options *o = rep->o;
 	const struct cb_summary *s = &rep->sum;
-	fprintf(f, "# Out of bounds values : %lld %s\n", s->out_of_bounds,
-		s->out_of_bounds ? "FAILED" : "OK");
-	if (o->min_busbw_set)
-		fprintf(f, "# Avg bus bandwidth    : %g %s (--min-busbw %g)\n", s->avg_busbw,
-			s->min_busbw_failed ? "FAILED: below" : "OK: not below", o->min_busbw);
-	else
-		fprintf(f, "# Avg bus bandwidth    : %g \n", s->avg_busbw);
+	if (o->memory_report)
+		fprintf(f, "# %-20s : send %zu B | recv %zu B | scratch %zu B | Total %zu B\n",
+			"Host memory usage", rep->mem_send, rep->mem_recv, rep->mem_scratch,
+			rep->mem_send + rep->mem_recv + rep->mem_scratch);
 	if (o->baseline) {
 		fprintf(f, "# Baseline %s: %ld row halves compared, %zu slower by more than %g%%: %s\n",
 			o->baseline, s->baseline_compared, s->nregs, o->max_regression,
@@ -324,6 +375,41 @@ void cb_report_footer(FILE *f, const struct cb_report *rep)
 	if (s->interrupted)
 		fprintf(f, "# Interrupted          : %s after %zu rows (exit status %d)\n",
 			cb_signal_name(s->interrupted), rep->nrows, s->exit_status);
-	fprintf(f, "#\n# Collective test concluded: %s\n#\n", o->command);
+}
+
+void cb_report_section_end(FILE *f, const struct cb_report *rep, bool gates)
+{
+	long long oob;
+	double avg;
+	oob = rep->sec.oob;
+	avg = rep->sec.nbusbw ? rep->sec.busbw_sum / (double)rep->sec.nbusbw : 0;
+	oob_line(f, "Out of bounds values", oob);
+	busbw_line(f, "Avg bus bandwidth", rep, avg, gates);
+	if (gates)
+		gate_lines(f, rep);
+	fprintf(f, "#\n# Collective test concluded: %s\n#\n",
+		rep->sec.coll ? rep->sec.coll->nccl_test : rep->o->command);
+	fflush(f);
+}
+
+/* One section: its footer is the run's. Several (all, a -g sweep,
+ * --nccl-compat's algorithms): each had its own footer, and the run's
+ * verdict follows the last under labels of collbench's own, so that a
+ * parser that reads nccl-tests' footer lines reads each section's. */
+void cb_report_footer(FILE *f, const struct cb_report *rep)
+{
+	const struct cb_summary *s = &rep->sum;
+	if (rep->sec.count <= 1) {
+		cb_report_section_end(f, rep, true);
+		return;
+	}
+	if (rep->sec.open)
+		cb_report_section_end(f, rep, false);
+	fprintf(f, "# collbench %s: %u sections, %zu rows\n", rep->o->command, rep->sec.count,
+		rep->nrows);
+	oob_line(f, "Overall out of bounds", s->out_of_bounds);
+	busbw_line(f, "Overall avg busbw", rep, s->avg_busbw, true);
+	gate_lines(f, rep);
+	fprintf(f, "#\n");
 	fflush(f);
 }

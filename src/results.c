@@ -46,6 +46,11 @@ void cb_results_add(struct cb_report *rep, const struct cb_result *r)
 	}
 	if (rep->keep_rows)
 		rep->rows[rep->nrows] = *r;
+	else   /* printed and forgotten: -I 1's samples are the report's to free */
+		for (int h = 0; h < 2; h++) {
+			free(r->half[h].times_us);
+			free(r->half[h].rank_means_us);
+		}
 	rep->nrows++;
 	for (int h = 0; h < 2; h++) {
 		if (!r->half[h].present)
@@ -54,10 +59,28 @@ void cb_results_add(struct cb_report *rep, const struct cb_result *r)
 		s->yield_slow += r->half[h].yield_slow;
 		s->yield_paused += r->half[h].yield_paused;
 		s->nbusbw++;
-		if (r->half[h].wrong > 0)
+		rep->sec.busbw_sum += r->half[h].busbw;
+		rep->sec.nbusbw++;
+		if (r->half[h].wrong > 0) {
 			s->out_of_bounds++;
+			rep->sec.oob++;
+		}
 	}
 }
+
+void cb_results_memory(struct cb_report *rep, const struct cb_plan *plans, int n)
+{
+	for (int i = 0; i < n; i++) {
+		size_t p = (size_t)plans[i].nranks, s = plans[i].max_send_bytes * p,
+		       r = plans[i].max_recv_bytes * p, x = plans[i].max_scratch_bytes * p;
+		if (s + r + x > rep->mem_send + rep->mem_recv + rep->mem_scratch) {
+			rep->mem_send = s;
+			rep->mem_recv = r;
+			rep->mem_scratch = x;
+		}
+	}
+}
+
 
 /* A printer's lines captured as one string. */
 static char *capture(void (*print)(FILE *, const struct cb_placement *, bool, const char *),
@@ -136,6 +159,11 @@ void cb_results_free(struct cb_report *rep)
 	}
 	free(rep->places);
 	free(rep->machine);
+	for (size_t i = 0; rep->keep_rows && i < rep->nrows; i++)
+		for (int h = 0; h < 2; h++) {
+			free(rep->rows[i].half[h].times_us);
+			free(rep->rows[i].half[h].rank_means_us);
+		}
 	free(rep->rows);
 	free(rep->sum.regs);
 	memset(rep, 0, sizeof *rep);

@@ -1,16 +1,59 @@
-/* sink.c: the table sink (bench.h: struct cb_sink), where the runner hands
- * placements, points and finished records: the table on io->out through
- * report.c's printers, every record into the report (results.c) for the
- * footer, JSON and CSV after the run; the progress line is held while the
- * table is written. Moved out of bench.c so that the runner never calls a
- * printer. */
+/* sink.c: the table sinks (bench.h: struct cb_sink), where the runner hands
+ * placements, points and finished records: the table on io->out, every
+ * record into the report (results.c) for the footers, JSON and CSV after
+ * the run; the progress line is held while the table is written. Moved out
+ * of bench.c so that the runner never calls a printer.
+ *
+ * Both sinks cut the table into sections as nccl-tests' logs are cut: one
+ * per collective and rank count, and with --nccl-compat one per algorithm
+ * too (report.h: struct cb_section). They differ only in the column
+ * header and the rows: collbench's table (report.c) or nccl-tests' exact
+ * layout (report_nccl.c). */
 #include "collbench/bench.h"
 #include "collbench/results.h"
 
-static void placed(const struct cb_bench_io *io, const struct cb_options *o,
-		   const struct cb_placement *pl, bool mpi)
+struct style {
+	bool per_algo;
+	void (*head)(const struct cb_bench_io *io, const struct cb_options *o,
+		     const struct cb_point *pt, int nranks);
+	void (*row)(FILE *f, const struct cb_options *o, const struct cb_result *r);
+};
+
+static void end_section(const struct cb_bench_io *io)
+{
+	struct cb_section *sec = &io->rep->sec;
+	if (!sec->open)
+		return;
+	cb_report_section_end(io->out, io->rep, false);
+	sec->open = false;
+}
+
+static void open_section(const struct cb_bench_io *io, const struct style *sty,
+			 const struct cb_point *pt, int nranks)
+{
+	struct cb_section *sec = &io->rep->sec;
+	end_section(io);
+	sec->open = true;
+	sec->coll = pt->coll;
+	sec->algo = sty->per_algo ? pt->algo : NULL;
+	sec->nranks = nranks;
+	sec->oob = 0;
+	sec->busbw_sum = 0;
+	sec->nbusbw = 0;
+	sec->count++;
+	cb_report_start(io->out, io->rep->o, pt->coll, nranks, sec->mpi);
+}
+
+/* A new rank count starts a section with its first point's collective;
+ * the placement block follows nccl-tests' header lines as its device
+ * list does. */
+static void placed(const struct cb_bench_io *io, const struct style *sty,
+		   const struct cb_options *o, const struct cb_placement *pl, bool mpi,
+		   const struct cb_point *first)
 {
 	cb_progress_hold(io->prog);
+	io->rep->sec.mpi = mpi;
+	open_section(io, sty, first, pl->nranks);
 	if (mpi) {
 		/* rank 0's machine; the rank map is the block the MPI exchange
 		 * printed */
@@ -20,29 +63,93 @@ static void placed(const struct cb_bench_io *io, const struct cb_options *o,
 	} else {
 		cb_report_header(io->out, o, pl, io->count_index, io->ncounts);
 	}
+	sty->head(io, o, first, pl->nranks);
 	cb_progress_release(io->prog);
 	cb_results_place(io->rep, pl);
 }
 
-/* The section header when the collective changes, and the point's
- * not-applicable note. */
-static void point(const struct cb_bench_io *io, const struct cb_options *o,
-		  const struct cb_point *pt, const struct cb_coll *prev, int nranks)
+/* A new section when the collective (or algorithm) changes, and the
+ * point's not-applicable note. */
+static void point(const struct cb_bench_io *io, const struct style *sty,
+		  const struct cb_options *o, const struct cb_point *pt, int nranks)
 {
+	const struct cb_section *sec = &io->rep->sec;
 	cb_progress_hold(io->prog);
-	if (pt->coll != prev)
-		cb_report_section(io->out, o, pt->coll, nranks, io->ctrs);
+	if (pt->coll != sec->coll || (sty->per_algo && pt->algo != sec->algo)) {
+		open_section(io, sty, pt, nranks);
+		sty->head(io, o, pt, nranks);
+	}
 	cb_report_note(io->out, pt);
 	cb_progress_release(io->prog);
 }
 
-static void row(const struct cb_bench_io *io, const struct cb_options *o,
-		const struct cb_result *r)
+static void row(const struct cb_bench_io *io, const struct style *sty,
+		const struct cb_options *o, const struct cb_result *r)
 {
 	cb_results_add(io->rep, r);
 	cb_progress_hold(io->prog);
-	cb_report_row(io->out, o, r);
+	sty->row(io->out, o, r);
 	cb_progress_release(io->prog);
 }
 
-const struct cb_sink cb_table_sink = { placed, point, row };
+/* ---- collbench's table ---- */
+
+static void table_head(const struct cb_bench_io *io, const struct cb_options *o,
+		       const struct cb_point *pt, int nranks)
+{
+	cb_report_section(io->out, o, pt->coll, nranks, io->ctrs);
+}
+
+static const struct style table_style = { false, table_head, cb_report_row };
+
+static void table_placed(const struct cb_bench_io *io, const struct cb_options *o,
+			 const struct cb_placement *pl, bool mpi, const struct cb_point *first)
+{
+	placed(io, &table_style, o, pl, mpi, first);
+}
+
+static void table_point(const struct cb_bench_io *io, const struct cb_options *o,
+			const struct cb_point *pt, const struct cb_coll *prev, int nranks)
+{
+	(void)prev;
+	point(io, &table_style, o, pt, nranks);
+}
+
+static void table_row(const struct cb_bench_io *io, const struct cb_options *o,
+		      const struct cb_result *r)
+{
+	row(io, &table_style, o, r);
+}
+
+const struct cb_sink cb_table_sink = { table_placed, table_point, table_row };
+
+/* ---- --nccl-compat: nccl-tests' table, a section per algorithm ---- */
+
+static void nccl_head(const struct cb_bench_io *io, const struct cb_options *o,
+		      const struct cb_point *pt, int nranks)
+{
+	cb_nccl_head(io->out, o, pt, nranks);
+}
+
+static const struct style nccl_style = { true, nccl_head, cb_nccl_row };
+
+static void nccl_placed(const struct cb_bench_io *io, const struct cb_options *o,
+			const struct cb_placement *pl, bool mpi, const struct cb_point *first)
+{
+	placed(io, &nccl_style, o, pl, mpi, first);
+}
+
+static void nccl_point(const struct cb_bench_io *io, const struct cb_options *o,
+		       const struct cb_point *pt, const struct cb_coll *prev, int nranks)
+{
+	(void)prev;
+	point(io, &nccl_style, o, pt, nranks);
+}
+
+static void nccl_row(const struct cb_bench_io *io, const struct cb_options *o,
+		     const struct cb_result *r)
+{
+	row(io, &nccl_style, o, r);
+}
+
+const struct cb_sink cb_nccl_sink = { nccl_placed, nccl_point, nccl_row };

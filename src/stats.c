@@ -85,6 +85,7 @@ void cb_stats_compute(double *v, long n, struct cb_stats *out)
 	out->min_us = v[0];
 	out->max_us = v[n - 1];
 	out->p50_us = cb_percentile_sorted(v, n, 50);
+	out->p95_us = cb_percentile_sorted(v, n, 95);
 	out->p99_us = cb_percentile_sorted(v, n, 99);
 }
 

@@ -72,8 +72,9 @@ void cb_transport_start(const struct cb_options *o)
 	}
 	if (!mpi)
 		return;
-	/* The rank count is the launcher's: one rank per process. */
-	if (o->nranks_set)
+	/* The rank count is the launcher's: one rank per process; nccl-tests'
+	 * usual line (-t 1 -g 1, one rank per process) says just that. */
+	if (o->nranks_set && o->nranks != 1)
 		usage_once("-g/--nranks: with the MPI transport the rank count is mpirun's -np "
 			   "(one rank per process); drop -g");
 	if (o->bind_set || o->cpus)

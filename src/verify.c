@@ -10,7 +10,7 @@
  * double holds, since cb_value_in() returns one):
  *     int8 8, uint8 8, int32 32, uint32 32, int64 54 (|v| <= 2^53),
  *     uint64 53, half 12 (|v| <= 2^11), float 25 (2^24), double 54 (2^53),
- *     bfloat16 9 (2^8).
+ *     bfloat16 9 (2^8), f8e4m3 5 (2^4 = 16), f8e5m2 4 (2^3 = 8).
  * and L = 2^(B-1) for signed types, 2^B for unsigned ones: every integer in
  * [-L, L] (resp. [0, L]) is exact, and so is every sum of values of one sign
  * whose magnitudes add up to at most L, in any order.
@@ -46,13 +46,27 @@
  *   arithmetic). Floating types: s = o, the odd part of P (P = o*2^k), and
  *   L' = floor(L/o) when L/o >= 8: then sum = o*W and avg = W/2^k is exact
  *   (no rounding at all). Where L/o < 8 (bfloat16 with o > 32, half with
- *   o > 256) no useful multiple of o fits, so s = 1, L' = L, and the golden
+ *   o > 256; for the fp8 types, whose L is 16 and 8, the bound is 4, which
+ *   still leaves g = 2 and A = 2: f8e4m3 with o = 3, f8e5m2 only with o =
+ *   1) no useful multiple of o fits, so s = 1, L' = L, and the golden
  *   is computed exactly as cb_reduce_finish computes it: (float)sum /
  *   (float)P rounded once to the type (double: sum / P in double). Either
  *   way the golden is bit exact.
  *
+ * mulsum (each rank's input times s_r = 1 + (r & 1), nccl-tests' scalar,
+ * then summed): integers that wrap: the wrapping inputs above, and
+ *     mulsum = sum + sum over odd r of in_r
+ *            = sum + (P/2)*t*K1 + K2*(P/2)^2 + [t mod P odd] * t*(1 - P*K1)
+ *   (P/2 odd ranks, whose numbers add up to (P/2)^2; the slot-0 rank is
+ *   t mod P). Others: the bounded inputs with L' = L/2 (a product is at
+ *   most twice its input, so every partial sum of products stays <= L):
+ *     mulsum = sgn * (g*e + g(g-1)/2 + X),  X = sum of (e + j) over the
+ *   slots j < g whose rank (j + t) mod P is odd: for even P the j of one
+ *   parity, for odd P one parity below P - (t mod P) and the other from
+ *   there (where (j + t) wraps past P), each a closed form (par_sum).
+ *
  * min, max:
- *     M = power of two in [64, min(1024, 2^B)], >= 2P if that fits
+ *     M = power of two in [min(64, 2^B), min(1024, 2^B)], >= 2P if that fits
  *     W = min(P, M/2)
  *     x = (t + (r mod W)) mod M           W consecutive residues mod M
  *     in  = (x - M/2) * s   signed, s = max(1, 2^(B-1)/(M/2) - 1)
@@ -67,13 +81,15 @@
  *
  * prod (powers of two, nccl-tests style: few factors != 1):
  *     G = per type: int8 4, uint8 5, int32 20, uint32 21, int64 41,
- *         uint64 42, half 10, float 80, double 512, bfloat16 80
+ *         uint64 42, half 10, float 80, double 512, bfloat16 80, f8e4m3 5,
+ *         f8e5m2 10
  *     g = t mod (min(P, G) + 1)           ranks with a factor != 1
  *     in  = c_j * 2^(1 + (j & 1))  if j < g,   1 otherwise
  *     c_j = -1 if the type is signed and (j + t) mod 3 == 0, else +1
  *     prod = (-1)^N * 2^(g + floor(g/2)),  N = #{ j < g : (j + t) mod 3 == 0 }
  *   The exponent stays <= G + G/2: 6 for int8, 7 uint8, 30 int32, 31 uint32,
- *   61 int64, 63 uint64, 15 half, 120 float and bfloat16, 768 double, so
+ *   61 int64, 63 uint64, 15 half, 120 float and bfloat16, 768 double,
+ *   7 f8e4m3 (448 < 2^9), 15 f8e5m2 (57344 < 2^16), so
  *   every partial product is an exact power of two (integers multiply in
  *   the unsigned type: no signed overflow).
  *
@@ -88,6 +104,7 @@
  * unit_dtype checks them against cb_value_in/cb_value_reduced. */
 #include <string.h>
 
+#include "collbench/fp8.h"
 #include "collbench/half.h"
 #include "collbench/verify.h"
 
@@ -117,6 +134,8 @@ static const struct dtype_scheme schemes[CB_NDTYPES] = {
 	[CB_FLOAT] = { 25, 0, 80 },
 	[CB_DOUBLE] = { 54, 0, 512 },
 	[CB_BFLOAT16] = { 9, 0, 80 },
+	[CB_F8E4M3] = { 5, 0, 5 },
+	[CB_F8E5M2] = { 4, 0, 10 },
 };
 
 static uint64_t pow2_floor(uint64_t x)
@@ -163,17 +182,20 @@ void cb_values_init(struct cb_values *v, const struct cb_dtype *dt,
 	switch (op->id) {
 	case CB_OP_SUM:
 	case CB_OP_AVG:
+	case CB_OP_MULSUM:
 		if (s->wrap) {
 			v->family = FAM_WRAP;
 			v->span = 1ull << s->bits;
 			break;
 		}
 		v->family = FAM_BOUNDED;
+		if (op->id == CB_OP_MULSUM)
+			l /= 2;
 		if (op->id == CB_OP_AVG && dt->is_float) {
 			uint64_t o = p;
 			while (!(o & 1))
 				o /= 2;
-			if (l / o >= 8) {
+			if (l / o >= (s->bits < 8 ? 4u : 8u)) {
 				v->scale = o;
 				l /= o;
 				v->avg_exact = 1;
@@ -183,7 +205,7 @@ void cb_values_init(struct cb_values *v, const struct cb_dtype *dt,
 		break;
 	case CB_OP_MIN:
 	case CB_OP_MAX: {
-		uint64_t cap = s->bits >= 10 ? 1024 : 1ull << s->bits, m = 64;
+		uint64_t cap = s->bits >= 10 ? 1024 : 1ull << s->bits, m = cap < 64 ? cap : 64;
 		v->family = FAM_MINMAX;
 		while (m < 2 * p && m < cap)
 			m *= 2;
@@ -255,6 +277,8 @@ static double avg_of(const struct cb_values *v, double s)
 	switch (v->dt->id) {
 	case CB_HALF: return cb_half_to_float(cb_float_to_half((float)s / (float)p));
 	case CB_BFLOAT16: return cb_bf16_to_float(cb_float_to_bf16((float)s / (float)p));
+	case CB_F8E4M3: return cb_f8e4m3_to_float(cb_float_to_f8e4m3((float)s / (float)p));
+	case CB_F8E5M2: return cb_f8e5m2_to_float(cb_float_to_f8e5m2((float)s / (float)p));
 	case CB_FLOAT: return (float)s / (float)p;
 	case CB_DOUBLE: return s / (double)p;
 	case CB_UINT8: case CB_UINT32: case CB_UINT64:
@@ -312,14 +336,41 @@ double cb_value_in(const struct cb_values *v, int rank, size_t idx)
 	}
 }
 
+/* sum of (e + j) over the j in [0, x) with j mod 2 == q: c = #such j, and
+ * they are q, q+2, ..., so the j add up to c*q + c(c-1). */
+static uint64_t par_sum(uint64_t e, uint64_t x, uint64_t q)
+{
+	uint64_t c = (x + 1 - q) / 2;
+	return c * e + c * q + c * (c - 1);
+}
+
+/* mulsum, bounded: X, the inputs of the odd ranks among the g active slots. */
+static uint64_t odd_extra(const struct cb_values *v, uint64_t t, uint64_t e)
+{
+	uint64_t p = (uint64_t)v->nranks, g = v->active, tp = t % p, m;
+	if (!(p & 1))
+		return par_sum(e, g, (1 + tp) & 1);
+	m = g < p - tp ? g : p - tp;
+	return par_sum(e, m, (1 + tp) & 1) + par_sum(e, g, tp & 1) - par_sum(e, m, tp & 1);
+}
+
+static int is_mulsum(const struct cb_values *v)
+{
+	return v->op && v->op->id == CB_OP_MULSUM;
+}
+
 static double sum_value(const struct cb_values *v, uint64_t t)
 {
-	uint64_t p = (uint64_t)v->nranks, g = v->active;
-	double w;
-	if (v->family == FAM_WRAP)
-		return wrap_to_value(v, t + K2 * (p * (p - 1) / 2));
-	w = (double)(v->scale * (g * ((t * K1) & (v->span - 1)) + g * (g - 1) / 2));
-	return v->neg && (t & 1) ? -w : w;
+	uint64_t p = (uint64_t)v->nranks, g = v->active, e, w;
+	if (v->family == FAM_WRAP) {
+		uint64_t h = t + K2 * (p * (p - 1) / 2);
+		if (is_mulsum(v))
+			h += (p / 2) * t * K1 + K2 * (p / 2) * (p / 2) + ((t % p) & 1 ? t * wrap_fix(p) : 0);
+		return wrap_to_value(v, h);
+	}
+	e = (t * K1) & (v->span - 1);
+	w = v->scale * (g * e + g * (g - 1) / 2) + (is_mulsum(v) ? odd_extra(v, t, e) : 0);
+	return v->neg && (t & 1) ? -(double)w : (double)w;
 }
 
 double cb_value_reduced(const struct cb_values *v, size_t idx)
@@ -457,6 +508,8 @@ static void store_block(const struct cb_dtype *dt, void *buf, size_t off,
 	case CB_FLOAT: STORE(float, (float)src[i]); break;
 	case CB_DOUBLE: STORE(double, src[i]); break;
 	case CB_BFLOAT16: STORE(uint16_t, cb_float_to_bf16((float)src[i])); break;
+	case CB_F8E4M3: STORE(uint8_t, cb_float_to_f8e4m3((float)src[i])); break;
+	case CB_F8E5M2: STORE(uint8_t, cb_float_to_f8e5m2((float)src[i])); break;
 	default:
 		for (size_t i = 0; i < n; i++)
 			dt->store(buf, off + i, src[i]);

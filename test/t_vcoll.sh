@@ -129,7 +129,9 @@ got=$(python3 -c 'import json, sys; print(" ".join("%s:%d" % (r["algo"], r["size
 expect_grep "all: barrier section" "^# Collective: barrier " "$TMPD/all.out"
 
 # ---- reduce_local: out = A op B on every rank alone ----
-grep -qx "reduce_local local" "$TMPD/pairs" && ok "list: reduce_local local" || notok "list: reduce_local local"
+for a in local auto; do
+	grep -qx "reduce_local $a" "$TMPD/pairs" && ok "list: reduce_local $a" || notok "list: reduce_local $a"
+done
 for p in 1 3; do
 	expect_status "reduce_local -g $p every dtype x op" 0 $B reduce_local -g $p -b 8 -e 64K -f 8 -d all -o all $FAST
 	expect_zero_wrong "reduce_local -g $p every dtype x op: 0 wrong" "$TMPD/out"

@@ -5,6 +5,7 @@
  * summed (unavailable on one rank: unavailable), E. Three ranks, four
  * samples, numbers worked out by hand below. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "collbench/coll.h"
@@ -51,7 +52,7 @@ static void setup(void)
 
 static struct cb_combine in(long average, long blocking)
 {
-	return (struct cb_combine){ P, average, blocking, true, NULL, slots, samples, NS, comb, means };
+	return (struct cb_combine){ P, average, blocking, true, NULL, slots, samples, NS, comb, means, 1, 0, false };
 }
 
 static void test_average(void)
@@ -85,9 +86,22 @@ static void test_row(void)
 	      "wrong 0, iterations %ld, yields summed (%lld, %lld)", h.iters, h.yield_slow,
 	      h.yield_paused);
 	CHECK(h.has_eff && near(h.eff, 1e6 / (3e3 * 100)), "E = min bytes / (t x copy bw): %g", h.eff);
+	CHECK(h.times_us == NULL && h.rank_means_us == NULL, "without -I 1 no samples are kept");
 	h = (struct cb_half){ 0 };
 	cb_combine_half(&c, 0, &pt, 1e6, 0, &h);
 	CHECK(!h.has_eff, "no copy bandwidth: no E");
+	/* -I 1: the times in iteration order (not sorted), each rank's mean */
+	h = (struct cb_half){ 0 };
+	c.keep_times = true;
+	cb_combine_half(&c, 0, &pt, 1e6, 100, &h);
+	CHECK(h.times_us && near(h.times_us[0], 1.3) && near(h.times_us[1], 1.1) &&
+	      near(h.times_us[2], 0.9) && near(h.times_us[3], 1.0),
+	      "-I 1: times_us 1.3 1.1 0.9 1.0 in iteration order");
+	CHECK(h.rank_means_us && h.rank_means_us[0] == 2 && h.rank_means_us[1] == 4 &&
+	      h.rank_means_us[2] == 3, "-I 1: rank_means_us 2 4 3");
+	CHECK(near(h.st.p95_us, 1.3), "p95 of 4 samples is the max, 1.3 (got %g)", h.st.p95_us);
+	free(h.times_us);
+	free(h.rank_means_us);
 }
 
 static void test_blocking3(void)

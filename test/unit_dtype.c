@@ -6,7 +6,8 @@
  *    searches the sorted 16-bit values;
  *  - every kernel (dtype x op) on hand-written vectors (the expected values
  *    were computed independently with Python integers, struct 'e' and
- *    Fractions), at lengths that are and are not multiples of the vector
+ *    Fractions; fp8 with Fractions over the enumerated values), mulsum's
+ *    premultiplication, at lengths that are and are not multiples of the vector
  *    width and the block, with dst separate, dst == a, dst == b, dst == a == b;
  *    avg's finish;
  *  - the value scheme, for every dtype x op (and op == NULL) and P in
@@ -20,6 +21,7 @@
 #include <string.h>
 
 #include "collbench/dtype.h"
+#include "collbench/fp8.h"
 #include "collbench/half.h"
 #include "collbench/verify.h"
 #include "unit.h"
@@ -85,6 +87,20 @@ static uint16_t ref_round16(double x, double (*val)(uint16_t), uint16_t maxfin, 
 }
 static uint16_t ref_half(double x) { return ref_round16(x, half_val, 0x7bff, 65520.0); }
 static uint16_t ref_bf16(double x) { return ref_round16(x, bf16_val, 0x7f7f, ldexp_(255.5, 120)); }
+
+/* Round x (finite, |x| <= max) to nearest even among the 8-bit patterns
+ * 0..maxfin (monotonic), by search. */
+static uint8_t ref_f8(double x, float (*val)(uint8_t), uint8_t maxfin)
+{
+	uint8_t sign = signbit(x) ? 0x80 : 0, lo = 0;
+	double a = fabs_(x);
+	while (lo < maxfin && val((uint8_t)(lo + 1)) <= a)
+		lo++;
+	if (val(lo) == a || lo == maxfin)
+		return sign | lo;
+	double d0 = a - val(lo), d1 = val((uint8_t)(lo + 1)) - a;
+	return sign | (d0 < d1 || (d0 == d1 && !(lo & 1)) ? lo : (uint8_t)(lo + 1));
+}
 
 static int same16(uint16_t a, uint16_t b, int is_bf16)
 {
@@ -277,16 +293,37 @@ static const double double_min[8] = { 0x1.0000000000000p+0, -0x1.4000000000000p+
 static const double double_max[8] = { 0x1.0000000000000p+1, 0x1.4000000000000p+0, 0x1.fffffffffffffp+1023, 0x1.0000000000000p+53, 0x1.0000000000000p-1022, 0x0.0000000000001p-1022, 0x1.999999999999ap-3, 0x1.8000000000000p+1 };
 static const double double_avg3[8] = { 0x1.0000000000000p+0, -0x1.aaaaaaaaaaaabp-2, INFINITY, 0x1.5555555555555p+51, 0x0.5555555555555p-1022, 0x0.0000000000001p-1022, 0x1.999999999999bp-4, 0x1.aaaaaaaaaaaabp-1 };
 
+/* fp8 (values computed independently with Python Fractions: every finite
+ * value enumerated, round to nearest even, saturation at the largest finite;
+ * avg3: the float quotient rounded to float32 first, as the finish does) */
+/* f8e4m3: a = [1, -2.5, 448, 0.3125, 2^-6, 2^-9, 16, 3], b = [2, 1.25, 32, 3, -2^-9, 2^-9, 1, 2^-6] */
+static const uint8_t f8e4m3_a[8] = { 0x38, 0xc2, 0x7e, 0x2a, 0x08, 0x01, 0x58, 0x44 };
+static const uint8_t f8e4m3_b[8] = { 0x40, 0x3a, 0x60, 0x44, 0x81, 0x01, 0x38, 0x08 };
+static const uint8_t f8e4m3_sum[8] = { 0x44, 0xba, 0x7e, 0x45, 0x07, 0x02, 0x58, 0x44 };
+static const uint8_t f8e4m3_prod[8] = { 0x40, 0xc4, 0x7e, 0x37, 0x80, 0x00, 0x58, 0x14 };
+static const uint8_t f8e4m3_min[8] = { 0x38, 0xc2, 0x60, 0x2a, 0x81, 0x01, 0x38, 0x08 };
+static const uint8_t f8e4m3_max[8] = { 0x40, 0x3a, 0x7e, 0x44, 0x08, 0x01, 0x58, 0x44 };
+static const uint8_t f8e4m3_avg3[8] = { 0x38, 0xad, 0x71, 0x39, 0x02, 0x01, 0x4b, 0x38 };
+/* f8e5m2: a = [1, -2.5, 57344, 0.3125, 2^-14, 2^-16, 8, 3], b = [2, 1.25, 4096, 3, -2^-16, 2^-16, 1, 2^-14] */
+static const uint8_t f8e5m2_a[8] = { 0x3c, 0xc1, 0x7b, 0x35, 0x04, 0x01, 0x48, 0x42 };
+static const uint8_t f8e5m2_b[8] = { 0x40, 0x3d, 0x6c, 0x42, 0x81, 0x01, 0x3c, 0x04 };
+static const uint8_t f8e5m2_sum[8] = { 0x42, 0xbd, 0x7b, 0x43, 0x03, 0x02, 0x48, 0x42 };
+static const uint8_t f8e5m2_prod[8] = { 0x40, 0xc2, 0x7b, 0x3c, 0x80, 0x00, 0x48, 0x0a };
+static const uint8_t f8e5m2_min[8] = { 0x3c, 0xc1, 0x6c, 0x35, 0x81, 0x01, 0x3c, 0x04 };
+static const uint8_t f8e5m2_max[8] = { 0x40, 0x3d, 0x7b, 0x42, 0x04, 0x01, 0x48, 0x42 };
+static const uint8_t f8e5m2_avg3[8] = { 0x3c, 0xb7, 0x75, 0x3d, 0x01, 0x01, 0x41, 0x3c };
+
 
 struct kcase {
 	const char *dtype;
 	const void *a, *b, *exp[CB_NREDOPS], *avg3;
 };
-#define KC(NAME, P) { NAME, P##_a, P##_b, { P##_sum, P##_prod, P##_min, P##_max, P##_sum }, P##_avg3 }
+/* avg and mulsum reduce with sum's kernel */
+#define KC(NAME, P) { NAME, P##_a, P##_b, { P##_sum, P##_prod, P##_min, P##_max, P##_sum, P##_sum }, P##_avg3 }
 static const struct kcase kcases[] = {
 	KC("int8", int8), KC("uint8", uint8), KC("int32", int32), KC("uint32", uint32),
 	KC("int64", int64), KC("uint64", uint64), KC("half", half), KC("float", float),
-	KC("double", double), KC("bfloat16", bf16),
+	KC("double", double), KC("bfloat16", bf16), KC("f8e4m3", f8e4m3), KC("f8e5m2", f8e5m2),
 };
 
 /* element i of a long vector uses hand-written case (5i + i/8) mod 8 */
@@ -302,7 +339,7 @@ static void test_kernels(void)
 	enum { MAXN = 1031 };
 	static unsigned char a[MAXN * 8], b[MAXN * 8], d[MAXN * 8 + 8], e[MAXN * 8], a2[MAXN * 8];
 
-	CHECK(cb_ndtypes == 10 && cb_nredops == 5, "10 datatypes, 5 ops");
+	CHECK(cb_ndtypes == 12 && cb_nredops == 6, "12 datatypes, 6 ops");
 	for (size_t t = 0; t < cb_ndtypes; t++) {
 		const struct cb_dtype *dt = &cb_dtypes[t];
 		const struct kcase *kc = &kcases[t];
@@ -358,6 +395,15 @@ static void test_kernels(void)
 			for (size_t o = 0; o < cb_nredops; o++) {
 				if (o == CB_OP_AVG)
 					continue;
+				/* mulsum's premultiplication: by 1 a copy, by 2 a + a */
+				cb_premul(dt, a2, kc->a, 8, 1);
+				ok &= !memcmp(a2, kc->a, 8 * es);
+				spread(a, kc->a, es, n);
+				cb_premul(dt, d, a, n, 2);
+				cb_reduce_kernel(dt, &cb_redops[CB_OP_SUM])(e, a, a, n);
+				ok &= !memcmp(d, e, n * es);
+				cb_premul(dt, a, a, n, 2);
+				ok &= !memcmp(a, e, n * es);
 				spread(d, kc->exp[CB_OP_SUM], es, n);
 				cb_reduce_finish(dt, &cb_redops[o], d, n, 3);
 				spread(e, kc->exp[CB_OP_SUM], es, n);
@@ -366,7 +412,7 @@ static void test_kernels(void)
 			cb_reduce_finish(dt, avg, d, n, 1);
 			ok &= !memcmp(d, e, n * es);
 			ok &= cb_reduce_kernel(dt, avg) == cb_reduce_kernel(dt, cb_redop_find("sum"));
-			CHECK(ok, "%s avg: kernel is sum; finish divides by P (hand-written), in two parts; other ops and P=1 untouched",
+			CHECK(ok, "%s avg: kernel is sum; finish divides by P (hand-written), in two parts; other ops and P=1 untouched; premul by 1 and 2 (in place too)",
 			      dt->name);
 		}
 	}
@@ -383,6 +429,8 @@ static double int_limit(const struct cb_dtype *dt)
 	switch (dt->id) {
 	case CB_HALF: return 2048;
 	case CB_BFLOAT16: return 256;
+	case CB_F8E4M3: return 16;
+	case CB_F8E5M2: return 8;
 	case CB_FLOAT: return 16777216.0;
 	case CB_DOUBLE: return 9007199254740992.0;
 	case CB_INT8: return 127;
@@ -397,6 +445,8 @@ static int exp_limit(const struct cb_dtype *dt)
 {
 	switch (dt->id) {
 	case CB_HALF: return 15;
+	case CB_F8E4M3: return 8;
+	case CB_F8E5M2: return 15;
 	case CB_BFLOAT16: case CB_FLOAT: return 127;
 	case CB_DOUBLE: return 1023;
 	case CB_INT8: return 6;
@@ -460,18 +510,25 @@ static int check_element(const struct cb_values *v, size_t idx, int *exact_avg)
 		}
 	if (!v->op) {
 		want = cb_value_in(v, 0, idx);
-	} else if (v->op->id == CB_OP_SUM || v->op->id == CB_OP_AVG) {
+	} else if (v->op->id == CB_OP_SUM || v->op->id == CB_OP_AVG || v->op->id == CB_OP_MULSUM) {
+		/* mulsum: nccl-tests' scalar, 1 on even and 2 on odd ranks */
+		int mul = v->op->id == CB_OP_MULSUM;
 		if (wraps(dt)) {
 			uint64_t s = 0;
 			for (int r = 0; r < p; r++)
-				s += (uint64_t)(int64_t)cb_value_in(v, r, idx);
+				s += (uint64_t)(int64_t)cb_value_in(v, r, idx) * (mul ? 1 + (r % 2) : 1);
 			want = wrap_int(dt, s);
 		} else {
 			/* exact in int64 (|values| <= 2^53, P <= 512 would still fit
 			 * 2^62); every order is exact when sum |v| <= limit */
 			int64_t s = 0, mag = 0;
 			for (int r = 0; r < p; r++) {
-				double x = cb_value_in(v, r, idx);
+				double x = cb_value_in(v, r, idx) * (mul ? 1 + (r % 2) : 1);
+				if (!representable(dt, x)) {
+					printf("# %s mulsum P=%d idx=%zu rank %d: product %.17g not exact\n",
+					       dt->name, p, idx, r, x);
+					return 0;
+				}
 				s += (int64_t)x;
 				mag += (int64_t)fabs_(x);
 			}
@@ -491,11 +548,14 @@ static int check_element(const struct cb_values *v, size_t idx, int *exact_avg)
 				switch (dt->id) {
 				case CB_HALF: want = half_val(ref_half(q)); break;
 				case CB_BFLOAT16: want = bf16_val(ref_bf16(q)); break;
+				case CB_F8E4M3: want = cb_f8e4m3_to_float(ref_f8(q, cb_f8e4m3_to_float, 0x7e)); break;
+				case CB_F8E5M2: want = cb_f8e5m2_to_float(ref_f8(q, cb_f8e5m2_to_float, 0x7b)); break;
 				case CB_FLOAT: want = (float)q; break;
 				default: want = q; break;
 				}
-				/* exact by construction wherever L/odd(P) >= 8 */
-				if (int_limit(dt) / odd_part(p) >= 8) {
+				/* exact by construction wherever L/odd(P) >= 8 (>= 4
+				 * for the fp8 types) */
+				if (int_limit(dt) / odd_part(p) >= (dt->size == 1 ? 4 : 8)) {
 					if (!(representable(dt, q) && (int64_t)s % odd_part(p) == 0)) {
 						printf("# %s avg P=%d idx=%zu: quotient %.17g/%d not exact\n",
 						       dt->name, p, idx, s, p);

@@ -30,6 +30,7 @@ static void test_percentiles(void)
 	      "one sample: every percentile is that sample");
 	CHECK(cb_percentile_sorted(s100, 100, 99) == 99, "p99 of 1..100 is 99");
 	CHECK(cb_percentile_sorted(s100, 100, 50) == 50, "p50 of 1..100 is 50");
+	CHECK(cb_percentile_sorted(s100, 100, 95) == 95, "p95 of 1..100 is 95");
 	/* Wikipedia's nearest-rank examples */
 	CHECK(cb_percentile_sorted(s4, 4, 5) == 15 && cb_percentile_sorted(s4, 4, 30) == 20 &&
 	      cb_percentile_sorted(s4, 4, 40) == 20 && cb_percentile_sorted(s4, 4, 50) == 20 &&
@@ -52,6 +53,7 @@ static void test_compute(void)
 	CHECK(near(st.mean_us, 5) && near(st.stdev_us, 2) && near(st.cv_pct, 40),
 	      "mean 5, population stdev 2, cv 40%% (got %g %g %g)", st.mean_us, st.stdev_us, st.cv_pct);
 	CHECK(st.p50_us == 4 && st.p99_us == 9, "p50 4, p99 9 (got %g %g)", st.p50_us, st.p99_us);
+	CHECK(st.p95_us == 9, "p95 of 8 samples is the 8th (ceil 7.6), 9 (got %g)", st.p95_us);
 	CHECK(st.straggler == 1, "compute keeps the straggler");
 	cb_stats_compute(v, 0, &st);
 	CHECK(st.n == 0 && st.mean_us == 0 && st.cv_pct == 0, "no samples: zeros, no NaN");

@@ -51,7 +51,7 @@ static inline int cb_ring_rs_chunk(int rank, int step, int nranks)
  * --inject ring-off-by-one. */
 static inline int cb_ring_rs_chunk_of(const struct cb_rank *rk, int step)
 {
-	int shift = (rk->faults & CB_FAULT_RING_OFF_BY_ONE) ? 1 : 0;
+	int shift = cb_fault_chunk_shift(rk);
 	return cb_mod(cb_ring_rs_chunk(rk->rank, step, rk->nranks) + shift, rk->nranks);
 }
 

@@ -21,9 +21,10 @@ struct cb_bench_io;
  * line held meanwhile). */
 struct cb_sink {
 	/* this rank count's placement is final (threads: verified by each
-	 * rank; MPI: the ranks' block is printed, pl->ranks filled in) */
+	 * rank; MPI: the ranks' block is printed, pl->ranks filled in);
+	 * first: the plan's first point (its section opens here) */
 	void (*placed)(const struct cb_bench_io *io, const struct cb_options *o,
-		       const struct cb_placement *pl, bool mpi);
+		       const struct cb_placement *pl, bool mpi, const struct cb_point *first);
 	/* before point pt's row, or in its place when it is skipped (plan.c);
 	 * prev: the previous point's collective, NULL at the first */
 	void (*point)(const struct cb_bench_io *io, const struct cb_options *o,
@@ -33,6 +34,8 @@ struct cb_sink {
 		    const struct cb_result *r);
 };
 extern const struct cb_sink cb_table_sink;
+/* --nccl-compat: nccl-tests' table layout, one section per algorithm */
+extern const struct cb_sink cb_nccl_sink;
 
 /* Where one rank count's run reports. */
 struct cb_bench_io {

@@ -52,6 +52,9 @@ enum cb_traffic {
 struct cb_coll {
 	const char *name;
 	const char *alias;      /* NULL or a second accepted name */
+	/* nccl-tests' binary of this collective (all_reduce_perf): the name on
+	 * the table's "Collective test starting" line, which parsers key on */
+	const char *nccl_test;
 	const char *summary;
 	unsigned flags;
 	enum cb_traffic traffic;
@@ -149,7 +152,7 @@ const struct cb_algo *cb_algo_resolve(const struct cb_algo *a, const struct cb_w
 	X(scatterv, pull) X(scatterv, push) X(scatterv, auto)                  \
 	X(reduce_scatterv, pull) X(reduce_scatterv, push) X(reduce_scatterv, auto) \
 	X(barrier, mesh) X(barrier, dissemination) X(barrier, central) X(barrier, auto) \
-	X(reduce_local, local)
+	X(reduce_local, local) X(reduce_local, auto)
 
 #define CB_COLL_EXTERN(C) extern const struct cb_coll cb_coll_##C;
 #define CB_ALGO_EXTERN(C, A) extern const struct cb_algo cb_algo_##C##_##A;

@@ -39,6 +39,9 @@ struct cb_combine {
 				* durations under -z 3 */
 	long nsamples;
 	double *comb, *means;  /* scratch: [nsamples], [nranks] */
+	long agg;              /* -m: calls per timed iteration (0 taken as 1) */
+	long skip;             /* -K: leading samples left out of the statistics */
+	bool keep_times;       /* -I 1: copy the per-iteration times into the half */
 };
 
 /* Half h of a row: time (per -a), bandwidths, #wrong (the wrong elements

@@ -193,6 +193,52 @@ struct cb_rank {
 	struct cb_rank_state *state;
 };
 
+/* Fault hooks: where each deliberate fault (--inject, enum cb_fault) enters
+ * the protocols. comm.c and the algorithms call these and test no fault
+ * bits themselves; without its fault each hook is the identity (or false).
+ * They are the only code that reads rk->faults outside the bench. */
+void comm_fault_stall(struct cb_rank *rk);
+
+/* stale-epoch: the epoch a wait compares against. */
+static inline uint64_t cb_fault_epoch(const struct cb_rank *rk, uint64_t want)
+{
+	return (rk->faults & CB_FAULT_STALE_EPOCH) ? 1 : want;
+}
+
+/* drop-notify: true when this notify is to be skipped (counts it down). */
+static inline int cb_fault_drop_notify(struct cb_rank *rk)
+{
+	if (rk->drop_notifies <= 0)
+		return 0;
+	rk->drop_notifies--;
+	return 1;
+}
+
+/* no-double-buffer: the buffer (scratch half, LL slot) a call uses. */
+static inline uint64_t cb_fault_parity(const struct cb_rank *rk, uint64_t parity)
+{
+	return (rk->faults & CB_FAULT_SINGLE_BUFFER) ? 0 : parity;
+}
+
+/* ring-off-by-one: the shift added to a ring's reduce-scatter chunk. */
+static inline int cb_fault_chunk_shift(const struct cb_rank *rk)
+{
+	return (rk->faults & CB_FAULT_RING_OFF_BY_ONE) ? 1 : 0;
+}
+
+/* no-ack: true when a barrier-free sender skips its wait for acks. */
+static inline int cb_fault_skip_acks(const struct cb_rank *rk)
+{
+	return (rk->faults & CB_FAULT_NO_ACK) != 0;
+}
+
+/* The slow-reader schedule: a message or a barrier has just let me go. */
+static inline void cb_fault_arrived(struct cb_rank *rk)
+{
+	if (rk->stall_pending)
+		comm_fault_stall(rk);
+}
+
 /* Layout of every window for nranks ranks and data area of 2*half_bytes. */
 void comm_init(struct cb_comm *c, int nranks, size_t half_bytes, int npus);
 void comm_destroy(struct cb_comm *c);
@@ -244,7 +290,7 @@ static inline void comm_begin_call(struct cb_rank *rk)
  * finished reading the half (each algorithm's comment says which barrier). */
 static inline void *comm_scratch(const struct cb_rank *rk)
 {
-	uint64_t half = (rk->faults & CB_FAULT_SINGLE_BUFFER) ? 0 : (rk->call_seq & 1);
+	uint64_t half = cb_fault_parity(rk, rk->call_seq & 1);
 	return rk->win + rk->comm->data_off + half * rk->comm->half_bytes;
 }
 
@@ -281,9 +327,6 @@ void comm_notify(struct cb_rank *rk, int peer, enum cb_row row);
  * the next expected epoch (acquire). */
 void comm_wait(struct cb_rank *rk, int peer, enum cb_row row);
 /* Barrier over all ranks (mesh for few ranks, dissemination for many). */
-/* The fault schedules' stall (CB_FAULT_SLOW_READER/WRITER): sleep
- * CB_FAULT_STALL_NS and clear stall_pending. */
-void comm_fault_stall(struct cb_rank *rk);
 void comm_barrier(struct cb_rank *rk);
 /* One barrier of the given kind, whatever --barrier says (the barrier
  * collective's algorithms); kinds may alternate between calls: each kind

@@ -17,7 +17,9 @@
 
 #include "collbench/report.h"
 
-enum cb_fkind { CB_FK_INT, CB_FK_NUM, CB_FK_STR };
+/* CB_FK_NUMS: an array of numbers (JSON array; CSV one field, the numbers
+ * separated by spaces; never a table column). */
+enum cb_fkind { CB_FK_INT, CB_FK_NUM, CB_FK_STR, CB_FK_NUMS };
 
 /* Formats a field appears in. */
 enum {
@@ -38,17 +40,20 @@ enum cb_fsection {
 	CB_FS_ROOF_HALF, /* --roofline, per half: E_out E_in */
 	CB_FS_ITER,      /* -I 1, per half */
 	CB_FS_COUNTERS,  /* --counters, per half */
+	CB_FS_LOOP,      /* --time-per-size, per half: iterations run */
 	CB_FS_STAMP,     /* -S */
 	CB_FS_NONE,      /* not in the table */
 };
 
 /* A field's value: null (JSON null, empty CSV field, N/A in the table) or
- * one of i, d, s by the field's kind. */
+ * one of i, d, s, (a, n) by the field's kind. */
 struct cb_fval {
 	bool null;
 	long long i;
 	double d;
 	const char *s;
+	const double *a;   /* CB_FK_NUMS: n numbers */
+	long n;
 	char buf[96];   /* storage for s when it is computed */
 };
 

@@ -21,6 +21,8 @@ void cb_jw_num(struct cb_jw *w, const char *key, double v);        /* not finite
 void cb_jw_int(struct cb_jw *w, const char *key, long long v);
 void cb_jw_bool(struct cb_jw *w, const char *key, bool v);
 void cb_jw_null(struct cb_jw *w, const char *key);
+/* An array of n numbers on one line (not finite: null). */
+void cb_jw_nums(struct cb_jw *w, const char *key, const double *v, long n);
 /* A string as a JSON string literal (also for CSV's needs): to f. */
 void cb_json_quote(FILE *f, const char *s);
 /* Shortest round-trip-safe text of a finite number: "%.10g" style. */

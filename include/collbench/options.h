@@ -21,6 +21,17 @@ struct cb_options {
 	size_t minbytes, maxbytes, stepbytes;
 	long stepfactor;
 	bool stepbytes_set, stepfactor_set;
+	/* -b or -e as a comma list (-b 8,1K,1M): the sizes in the order given,
+	 * none twice, none 0; nsizes 0: the -b..-e sweep. size_list: which of
+	 * -b/-e held it ('b', 'e'); maxbytes_set: -e given. */
+#define CB_MAX_SIZE_LIST 256
+	size_t sizes[CB_MAX_SIZE_LIST];
+	int nsizes;
+	char size_list;
+	bool minbytes_set, maxbytes_set;
+	/* --time-per-size: seconds that bound each row half's timed loop (it
+	 * stops at the checkpoint after, or at -n iterations); 0: off */
+	double time_per_size;
 	long iters, warmup, check, average, blocking;
 	double timeout;
 	const char *algos, *dtypes, *ops, *root;
@@ -58,6 +69,18 @@ struct cb_options {
 	long cycles;           /* -N: sweeps to run, 0: until interrupted */
 	double duration;       /* --duration: seconds per timed loop, 0: -n iterations */
 	bool timestamps;       /* -S: timestamp column */
+	/* nccl-tests' command line (man page, NCCL-TESTS COMPATIBILITY) */
+	long nthreads;         /* -t: ranks = t x each -g count */
+	long agg_iters;        /* -m: calls per timed iteration */
+	long per_iter_skip;    /* -K: leading samples left out of -I's statistics */
+	long cputime;          /* -C: time column named cputime (CPU ranks: always CPU time) */
+	long memory_report;    /* -M: buffer memory line in the footer */
+	long unalign;          /* -u: buffers start this many bytes past alignment */
+	bool nccl_compat;      /* --nccl-compat: nccl-tests' table (sink_nccl.c) */
+	bool algos_set;        /* -A given (--nccl-compat's default is auto) */
+	/* GPU-only options given (-p -y -G -R -x -D -V): "-p 0 -G 1", noted
+	 * once in the header as not applicable on CPU ranks */
+	char gpu_only[160];
 	bool help, version;
 };
 

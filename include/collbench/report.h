@@ -33,6 +33,12 @@ struct cb_half {
 	 * because those paused the yield stage. */
 	long long yield_slow, yield_paused;
 	struct cb_stats st; /* per-iteration statistics and the straggler */
+	/* -I 1: every sample, owned by the record (cb_results_free): the
+	 * collective's per-iteration times (us per call, iteration order, -K's
+	 * skipped ones included; ntimes of them) and each rank's mean time per
+	 * iteration (nranks of them); NULL otherwise. */
+	double *times_us, *rank_means_us;
+	long ntimes;
 	bool has_eff;       /* eff valid (roofline measured, time > 0) */
 	double eff;         /* E = min_bytes / (time x copy_bw) */
 	/* --counters (cb_result.ctrs): over the timed iterations, summed over
@@ -87,6 +93,25 @@ struct cb_summary {
  * footer and the JSON name it (results.c). */
 const char *cb_signal_name(int sig);
 
+/* The table's open section (sink.c). A section is what one nccl-tests run
+ * prints: its "Collective test starting" line, header, table, footer and
+ * "concluded" line; one per collective and rank count (and, with
+ * --nccl-compat, per algorithm), so that parsers that split a log on those
+ * lines find one test in each. */
+struct cb_section {
+	bool open;
+	const struct cb_coll *coll;
+	const struct cb_algo *algo;   /* --nccl-compat only, else NULL */
+	int nranks;
+	bool mpi;
+	/* Its footer's figures, summed as rows arrive (cb_results_add; rows
+	 * themselves are kept only for -J, --csv and --baseline). */
+	long long oob;                /* row halves with a wrong element */
+	double busbw_sum;
+	long nbusbw;
+	unsigned count;               /* sections opened so far */
+};
+
 /* Everything one invocation produced. */
 struct cb_report {
 	const struct cb_options *o;
@@ -107,6 +132,9 @@ struct cb_report {
 	long cycle;         /* -N: the sweep now running (placements kept from 0 only) */
 	const struct cb_counter_set *ctrs; /* --counters (CSV header), NULL: none */
 	struct cb_summary sum;
+	struct cb_section sec;
+	/* -M: the largest buffer memory of any rank count, all ranks (main.c) */
+	size_t mem_send, mem_recv, mem_scratch;
 };
 
 /* The table (stdout, or stderr when JSON/CSV go to stdout). */
@@ -114,6 +142,17 @@ void cb_report_preamble(FILE *f, const struct cb_options *o, const int *counts, 
 /* Per rank count: topology and rank map (count k of n). */
 void cb_report_header(FILE *f, const struct cb_options *o, const struct cb_placement *pl,
 		      int k, int n);
+/* A section's first lines: nccl-tests' start line with its test name
+ * (all_reduce_perf) and its header tokens (nThread .. unalign). */
+void cb_report_start(FILE *f, const struct cb_options *o, const struct cb_coll *coll,
+		     int nranks, bool mpi);
+/* The open section's footer (its rows' out-of-bounds count and average
+ * busbw) and "concluded" line; gates is true for the run's only section,
+ * whose footer carries the run's verdicts. */
+void cb_report_section_end(FILE *f, const struct cb_report *rep, bool gates);
+/* --nccl-compat (report_nccl.c): nccl-tests' column header and rows. */
+void cb_nccl_head(FILE *f, const struct cb_options *o, const struct cb_point *pt, int nranks);
+void cb_nccl_row(FILE *f, const struct cb_options *o, const struct cb_result *r);
 /* ctrs: --counters (extra columns), NULL: none. */
 void cb_report_section(FILE *f, const struct cb_options *o, const struct cb_coll *coll,
 		       int nranks, const struct cb_counter_set *ctrs);
@@ -122,7 +161,16 @@ void cb_report_row(FILE *f, const struct cb_options *o, const struct cb_result *
  * not-applicable part ("# ll: not applicable at 1048576 B (at most 448 B)"),
  * nothing when everything applies. */
 void cb_report_note(FILE *f, const struct cb_point *pt);
+/* The last section's footer; after several sections, the run's verdict. */
 void cb_report_footer(FILE *f, const struct cb_report *rep);
+
+/* json_nccl.c: nccl-tests' v3 keys inside collbench's -J object (the
+ * half's members, the row's, config's, the top level's). */
+struct cb_jw;
+void cb_json_nccl_half(struct cb_jw *w, const struct cb_options *o, const struct cb_half *x);
+void cb_json_nccl_row(struct cb_jw *w, const struct cb_options *o, const struct cb_result *r);
+void cb_json_nccl_config(struct cb_jw *w, const struct cb_report *rep);
+void cb_json_nccl_top(struct cb_jw *w, const struct cb_report *rep);
 
 /* Machine-readable renderings of the same records. */
 void cb_report_json(FILE *f, const struct cb_report *rep);

@@ -12,6 +12,8 @@ void cb_results_add(struct cb_report *rep, const struct cb_result *r);
 /* Keep the machine summary (once) and the placement of this rank count. */
 void cb_results_place(struct cb_report *rep, const struct cb_placement *pl);
 void cb_results_free(struct cb_report *rep);
+/* -M: the largest buffer bytes of any plan, over all its ranks. */
+void cb_results_memory(struct cb_report *rep, const struct cb_plan *plans, int n);
 
 /* Minimum bytes one call must read plus write over all ranks, STREAM
  * convention (man page, STATISTICS): every input byte the outputs depend on

@@ -17,7 +17,7 @@
 
 struct cb_stats {
 	long n;               /* samples used (the first min(-n, cap) iterations) */
-	double min_us, p50_us, p99_us, max_us;
+	double min_us, p50_us, p95_us, p99_us, max_us;
 	double mean_us;       /* mean of the per-iteration times */
 	double stdev_us;      /* population standard deviation */
 	double cv_pct;        /* stdev / mean x 100; 0 if the mean is 0 */

@@ -26,7 +26,7 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 {
 	size_t es = c->dt->size, n = c->n->count, bytes = n * es;
 	int p = rk->nranks, r = rk->rank;
-	unsigned slot = (rk->faults & CB_FAULT_SINGLE_BUFFER) ? 0 : (unsigned)(rk->call_seq & 1);
+	unsigned slot = (unsigned)cb_fault_parity(rk, rk->call_seq & 1);
 	cb_reduce_fn fn;
 	unsigned char in[CB_LL_BYTES] __attribute__((aligned(64)));
 	const void *acc = c->send;

@@ -103,6 +103,8 @@ VRULES(allgatherv)
 VRULES(gatherv)
 VRULES(scatterv)
 VRULES(reduce_scatterv)
+/* One algorithm: auto is there so that "-A auto" covers every collective. */
+static const struct rule reduce_local_rules[] = { { ANY, ANY, &cb_algo_reduce_local_local } };
 
 static const struct cb_algo *pick(const struct rule *rules, size_t nrules, const struct cb_where *w)
 {
@@ -155,3 +157,4 @@ AUTO(allgatherv)
 AUTO(gatherv)
 AUTO(scatterv)
 AUTO(reduce_scatterv)
+AUTO(reduce_local)

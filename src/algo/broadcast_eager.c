@@ -43,7 +43,7 @@ static void run(struct cb_rank *rk, const struct cb_call *c)
 	if (r == root) {
 		for (int i = 1; i < p; i++) {
 			int d = (r + i) % p;
-			if (m >= NSLOT && !(rk->faults & CB_FAULT_NO_ACK))
+			if (m >= NSLOT && !cb_fault_skip_acks(rk))
 				comm_wait_acks(rk, d, (m - NSLOT + ACK_EVERY) / ACK_EVERY);
 			comm_ll_send(rk, d, slot, c->send, b);
 		}

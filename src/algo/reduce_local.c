@@ -7,6 +7,8 @@
  * seed hazard 3 cannot arise); ranks run concurrently and contend only for
  * memory bandwidth, which is what the row measures. The row's time is the
  * ranks' combined mean as for every collective (-a). */
+#include <stdio.h>
+
 #include "collbench/algo.h"
 
 static void local(struct cb_rank *rk, const struct cb_call *c)
@@ -26,9 +28,15 @@ static size_t no_scratch(const struct cb_counts *n, size_t es, int p)
 	return 0;
 }
 
-static bool everywhere(const struct cb_where *w, char *why, size_t cap)
+/* mulsum premultiplies each rank's whole input by the rank's scalar (the
+ * bench does, as part of the call): here both operands are one rank's, so
+ * the result would be s*(A+B), not the scheme's 1*A + 2*B. */
+static bool not_mulsum(const struct cb_where *w, char *why, size_t cap)
 {
-	(void)w, (void)why, (void)cap;
+	if (w->op && w->op->id == CB_OP_MULSUM) {
+		snprintf(why, cap, "with mulsum (a per-rank premultiplication; both operands are one rank's)");
+		return false;
+	}
 	return true;
 }
 
@@ -37,6 +45,6 @@ const struct cb_algo cb_algo_reduce_local_local = {
 	.coll = &cb_coll_reduce_local,
 	.summary = "every rank: recv = A op B with the reduction kernel, no communication",
 	.scratch_bytes = no_scratch,
-	.applies = everywhere,
+	.applies = not_mulsum,
 	.run = local,
 };

@@ -15,6 +15,7 @@ static size_t fill_expected(const struct cb_call *c, const struct cb_values *v, 
 const struct cb_coll cb_coll_allgather = {
 	.name = "allgather",
 	.alias = "all_gather",
+	.nccl_test = "all_gather_perf",
 	.summary = "every rank gets every rank's block, in rank order",
 	.flags = 0,
 	.busbw_factor = cb_busbw_nm1_over_n,

@@ -12,6 +12,7 @@ static size_t fill_expected(const struct cb_call *c, const struct cb_values *v, 
 const struct cb_coll cb_coll_allreduce = {
 	.name = "allreduce",
 	.alias = "all_reduce",
+	.nccl_test = "all_reduce_perf",
 	.summary = "every rank gets the reduction of all inputs",
 	.flags = CB_COLL_REDUCE,
 	.busbw_factor = cb_busbw_allreduce,

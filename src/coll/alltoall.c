@@ -15,6 +15,7 @@ static size_t fill_expected(const struct cb_call *c, const struct cb_values *v, 
 const struct cb_coll cb_coll_alltoall = {
 	.name = "alltoall",
 	.alias = "all_to_all",
+	.nccl_test = "alltoall_perf",
 	.summary = "block d of every rank's input goes to rank d",
 	.flags = 0,
 	.busbw_factor = cb_busbw_nm1_over_n,

@@ -14,6 +14,7 @@ static size_t fill_expected(const struct cb_call *c, const struct cb_values *v, 
 const struct cb_coll cb_coll_broadcast = {
 	.name = "broadcast",
 	.alias = "bcast",
+	.nccl_test = "broadcast_perf",
 	.summary = "every rank gets the root's buffer",
 	.flags = CB_COLL_ROOT,
 	.traffic = CB_TRAFFIC_ROOT_INPUT,

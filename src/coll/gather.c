@@ -18,6 +18,7 @@ static size_t fill_expected(const struct cb_call *c, const struct cb_values *v, 
 const struct cb_coll cb_coll_gather = {
 	.name = "gather",
 	.alias = NULL,
+	.nccl_test = "gather_perf",
 	.summary = "the root gets every rank's block, in rank order",
 	.flags = CB_COLL_ROOT,
 	.traffic = CB_TRAFFIC_ROOT_OUTPUT,

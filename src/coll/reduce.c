@@ -15,6 +15,7 @@ static size_t fill_expected(const struct cb_call *c, const struct cb_values *v, 
 const struct cb_coll cb_coll_reduce = {
 	.name = "reduce",
 	.alias = NULL,
+	.nccl_test = "reduce_perf",
 	.summary = "the root gets the reduction of all inputs",
 	.flags = CB_COLL_ROOT | CB_COLL_REDUCE,
 	.traffic = CB_TRAFFIC_ROOT_OUTPUT,

@@ -45,6 +45,7 @@ static size_t fill_expected(const struct cb_call *c, const struct cb_values *v, 
 const struct cb_coll cb_coll_reduce_local = {
 	.name = "reduce_local",
 	.alias = NULL,
+	.nccl_test = "reduce_local_perf",   /* nccl-tests has none: named alike */
 	.summary = "every rank alone: out = A op B (the reduction kernel's throughput)",
 	.flags = CB_COLL_REDUCE,
 	.busbw_factor = cb_busbw_one,

@@ -14,6 +14,7 @@ static size_t fill_expected(const struct cb_call *c, const struct cb_values *v, 
 const struct cb_coll cb_coll_reduce_scatter = {
 	.name = "reduce_scatter",
 	.alias = "reducescatter",
+	.nccl_test = "reduce_scatter_perf",
 	.summary = "rank d gets block d of the reduction of all inputs",
 	.flags = CB_COLL_REDUCE,
 	.busbw_factor = cb_busbw_nm1_over_n,

@@ -14,6 +14,7 @@ static size_t fill_expected(const struct cb_call *c, const struct cb_values *v, 
 const struct cb_coll cb_coll_scatter = {
 	.name = "scatter",
 	.alias = NULL,
+	.nccl_test = "scatter_perf",
 	.summary = "rank d gets block d of the root's buffer",
 	.flags = CB_COLL_ROOT,
 	.traffic = CB_TRAFFIC_ROOT_INPUT,

@@ -13,6 +13,7 @@ static size_t fill_expected(const struct cb_call *c, const struct cb_values *v, 
 const struct cb_coll cb_coll_sendrecv = {
 	.name = "sendrecv",
 	.alias = NULL,
+	.nccl_test = "sendrecv_perf",
 	.summary = "rank r sends to r+1 and receives from r-1 (a ring shift)",
 	.flags = 0,
 	.busbw_factor = cb_busbw_one,

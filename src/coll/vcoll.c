@@ -109,6 +109,7 @@ static size_t exp_alltoallv(const struct cb_call *c, const struct cb_values *v, 
 #define VCOLL(NAME, SUMMARY, FLAGS, TRAFFIC, COUNTS)            \
 	const struct cb_coll cb_coll_##NAME = {                 \
 		.name = #NAME,                                  \
+		.nccl_test = #NAME "_perf",                     \
 		.summary = SUMMARY,                             \
 		.flags = FLAGS,                                 \
 		.traffic = TRAFFIC,                             \
