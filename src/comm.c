@@ -476,7 +476,7 @@ static void barrier_central(struct cb_rank *rk)
 	char *hw = c->win[host];
 	struct cb_cell *arrive = cell_at(c, hw, c->central_cell0);
 	struct cb_central *rel = (struct cb_central *)cell_at(c, hw, c->central_cell0 + 1);
-	uint64_t epoch = ++rk->barrier_epoch;
+	uint64_t epoch = ++rk->central_epoch;
 
 	if (cb_fault_drop_notify(rk)) {
 		/* the arrival is lost: everyone waits on the release cell */
@@ -501,6 +501,11 @@ void comm_fault_stall(struct cb_rank *rk)
 
 void comm_barrier(struct cb_rank *rk)
 {
+	comm_barrier_kind(rk, rk->comm->barrier);
+}
+
+void comm_barrier_kind(struct cb_rank *rk, enum cb_barrier_kind kind)
+{
 	if (rk->nranks == 1)
 		return;
 	/* Only this rank writes its state: a plain increment is enough. */
@@ -508,10 +513,10 @@ void comm_barrier(struct cb_rank *rk)
 			      atomic_load_explicit(&rk->state->barrier, memory_order_relaxed) + 1,
 			      memory_order_relaxed);
 	comm_jitter(rk);
-	if (rk->comm->barrier == CB_BARRIER_CENTRAL && !rk->comm->ops)
+	if (kind == CB_BARRIER_CENTRAL && !rk->comm->ops)
 		barrier_central(rk);
-	else if (rk->comm->barrier == CB_BARRIER_MESH ||
-		 (rk->comm->barrier == CB_BARRIER_CENTRAL && rk->nranks <= MESH_BARRIER_MAX_RANKS))
+	else if (kind == CB_BARRIER_MESH ||
+		 (kind == CB_BARRIER_CENTRAL && rk->nranks <= MESH_BARRIER_MAX_RANKS))
 		barrier_mesh(rk);
 	else
 		barrier_dissemination(rk);

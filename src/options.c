@@ -14,6 +14,7 @@
 #include "collbench/perf.h"
 #include "collbench/plan.h"
 #include "collbench/placement.h"
+#include "collbench/vcoll.h"
 
 struct cb_optdesc;
 typedef const char *(*cb_setter)(struct cb_options *o, const char *arg,
@@ -133,6 +134,17 @@ static const char *set_min_busbw(struct cb_options *o, const char *arg, const st
 	if (!why)
 		o->min_busbw_set = true;
 	return why;
+}
+
+/* --skew: also the count pattern's global (vcoll.h), which the collective
+ * descriptors read; every process parses the same command line. */
+static const char *set_skew(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	const char *why;
+	if (cb_parse_double(arg, CB_SKEW_MAX, AT(o, d, double), &why))
+		return why;
+	cb_skew_milli = (long)(o->skew * 1000 + 0.5);
+	return NULL;
 }
 
 /* The default arrives as d->def itself: only a user's value counts as given. */
@@ -293,6 +305,8 @@ static const struct cb_optdesc optdescs[] = {
 	  set_string, FIELD(ops), 0, 0 },
 	{ "root", 'r', "ROOT", "0", "root rank of rooted collectives, or all",
 	  set_string, FIELD(root), 0, 0 },
+	{ "skew", 0, "F", "0", "v-collectives: block k of P holds max(0, C*(1+F*(2k-P+1)/(P-1))) elements, C the mean (0..8; 0: balanced; >= 1: zero-size blocks)",
+	  set_skew, FIELD(skew), 0, 0 },
 	{ "per_iter_timing", 'I', "0|1", "0", "1: per-iteration columns i_min i_p50 i_p95 i_p99 i_max (us), i_cv% and the straggler rank after each row; JSON/CSV keep every sample (times_us, rank_means_us)",
 	  set_long, FIELD(per_iter), 0, 1 },
 	{ "per_iter_skip", 'K', "N", "0", "with -I 1: leave the first N timed iterations out of the per-iteration statistics",

@@ -270,6 +270,8 @@ static void add_points(struct cb_plan *pl, size_t *cap, struct noted *noted,
 						resolve(pl, &pt, npus, noted);
 						push(pl, cap, &pt);
 					}
+					if (coll->flags & CB_COLL_SIZELESS)
+						break;   /* no data: the first size only */
 				}
 			}
 		}

@@ -41,7 +41,9 @@ timed() {
 		notok "$name: ended in $dt s (limit $limit)"
 }
 
-csv_keys() { tail -n +2 "$1" | awk -F, "$CSV_KEYS"; }
+# (barrier central needs the threads' mapped windows: not applicable over
+# MPI, so its thread rows have no MPI counterpart.)
+csv_keys() { tail -n +2 "$1" | grep -v '^[0-9]*,barrier,central,' | awk -F, "$CSV_KEYS"; }
 
 # flavour NAME BINARY "LAUNCHER" RMA_NPS
 flavour() {
@@ -151,9 +153,13 @@ sys.exit(0 if len(rs) == 3 and all(r["host"] and r["pid"] > 0 and r["ran_on"] >=
 	expect_zero_wrong "$fl SIGINT mid-loop: the interrupted row, 0 wrong" "$TMPD/sig.out"
 	expect_grep "$fl SIGINT mid-loop: footer says interrupted" \
 		"^# Interrupted +: SIG(INT|TERM) after 1 rows" "$TMPD/sig.out"
-	# The issue's command.
 	t0=$(date +%s)
-	expect_status "$fl: -np 4 all -b 8 -e 1M" 0 timeout 300 $run -np 4 $bin all -b 8 -e 1M -q
+	# The issue's command as typed under Open MPI. MPICH's ranks poll
+	# without yielding, so oversubscribed (4 ranks, 2 PUs) its default 20
+	# timed iterations of 16 collectives take about 100 s: there the same
+	# rows, the same checks, 2 timed iterations.
+	if [ "$fl" = MPICH ]; then iters="-n 2 -w 1"; else iters=; fi
+	expect_status "$fl: -np 4 all -b 8 -e 1M $iters" 0 timeout 300 $run -np 4 $bin all -b 8 -e 1M $iters -q
 	expect_zero_wrong "$fl: -np 4 all -b 8 -e 1M: 0 wrong ($(($(date +%s) - t0)) s)" "$TMPD/out"
 }
 

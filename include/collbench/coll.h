@@ -38,6 +38,7 @@ struct cb_call {
 enum cb_coll_flags {
 	CB_COLL_ROOT = 1 << 0,   /* takes -r */
 	CB_COLL_REDUCE = 1 << 1, /* takes -o */
+	CB_COLL_SIZELESS = 1 << 2, /* no data (barrier): one row, at the first size */
 };
 
 /* Compulsory memory traffic of one call (the roofline's numerator): by
@@ -124,7 +125,9 @@ const struct cb_algo *cb_algo_resolve(const struct cb_algo *a, const struct cb_w
  * registry.c are generated from these lists. */
 #define CB_COLL_LIST(X) \
 	X(allreduce) X(broadcast) X(reduce) X(allgather) X(reduce_scatter) \
-	X(alltoall) X(gather) X(scatter) X(sendrecv)
+	X(alltoall) X(gather) X(scatter) X(sendrecv) \
+	X(alltoallv) X(allgatherv) X(gatherv) X(scatterv) X(reduce_scatterv) X(barrier) \
+	X(reduce_local)
 
 #define CB_ALGO_LIST(X)                                                        \
 	X(allreduce, mesh) X(allreduce, twophase) X(allreduce, ring)           \
@@ -142,7 +145,14 @@ const struct cb_algo *cb_algo_resolve(const struct cb_algo *a, const struct cb_w
 	X(alltoall, direct) X(alltoall, auto)                                  \
 	X(gather, pull) X(gather, push) X(gather, auto)                        \
 	X(scatter, pull) X(scatter, push) X(scatter, auto)                     \
-	X(sendrecv, pull) X(sendrecv, push) X(sendrecv, auto)
+	X(sendrecv, pull) X(sendrecv, push) X(sendrecv, auto)                  \
+	X(alltoallv, pull) X(alltoallv, push) X(alltoallv, auto)               \
+	X(allgatherv, pull) X(allgatherv, push) X(allgatherv, auto)            \
+	X(gatherv, pull) X(gatherv, push) X(gatherv, auto)                     \
+	X(scatterv, pull) X(scatterv, push) X(scatterv, auto)                  \
+	X(reduce_scatterv, pull) X(reduce_scatterv, push) X(reduce_scatterv, auto) \
+	X(barrier, mesh) X(barrier, dissemination) X(barrier, central) X(barrier, auto) \
+	X(reduce_local, local) X(reduce_local, auto)
 
 #define CB_COLL_EXTERN(C) extern const struct cb_coll cb_coll_##C;
 #define CB_ALGO_EXTERN(C, A) extern const struct cb_algo cb_algo_##C##_##A;

@@ -178,7 +178,9 @@ struct cb_rank {
 	uint64_t *ll_sent;            /* [nranks * CB_LL_SLOTS] LL messages sent */
 	uint64_t *ll_root_calls;      /* [nranks] calls of barrier-free rooted LL
 				       * algorithms per root (the same on every rank) */
-	uint64_t barrier_epoch;       /* dissemination and central barriers entered */
+	uint64_t barrier_epoch;       /* dissemination barriers entered */
+	uint64_t central_epoch;       /* central barriers entered (their own count, so
+				       * that kinds may alternate: the barrier collective) */
 	uint64_t call_seq;            /* collective calls started */
 	int drop_notifies;            /* fault injection: notifies left to skip */
 	unsigned faults;              /* enum cb_fault bits */
@@ -326,6 +328,11 @@ void comm_notify(struct cb_rank *rk, int peer, enum cb_row row);
 void comm_wait(struct cb_rank *rk, int peer, enum cb_row row);
 /* Barrier over all ranks (mesh for few ranks, dissemination for many). */
 void comm_barrier(struct cb_rank *rk);
+/* One barrier of the given kind, whatever --barrier says (the barrier
+ * collective's algorithms); kinds may alternate between calls: each kind
+ * keeps its own cells and epoch. central without mapped windows runs as
+ * comm_barrier would (mesh up to 8 ranks, else dissemination). */
+void comm_barrier_kind(struct cb_rank *rk, enum cb_barrier_kind kind);
 
 /* LL messages (see CB_LL_SLOTS). comm_ll_send: n <= CB_LL_BYTES bytes into
  * my slot of peer's window, each line published by its own counter; the

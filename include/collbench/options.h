@@ -35,6 +35,7 @@ struct cb_options {
 	long iters, warmup, check, average, blocking;
 	double timeout;
 	const char *algos, *dtypes, *ops, *root;
+	double skew;           /* --skew: the v-collectives' count pattern (vcoll.h) */
 	const char *inject;
 	long jitter_us, seed;
 	const char *wait;      /* --wait auto|spin|yield|futex (comm.h enum cb_wait) */

@@ -93,6 +93,18 @@ static const struct rule reduce_rules[] = { { ANY, ANY, &cb_algo_reduce_pull } }
 static const struct rule gather_rules[] = { { ANY, ANY, &cb_algo_gather_pull } };
 static const struct rule scatter_rules[] = { { ANY, ANY, &cb_algo_scatter_pull } };
 static const struct rule sendrecv_rules[] = { { ANY, ANY, &cb_algo_sendrecv_pull } };
+/* The v-collectives (vcoll.h): push up to 2 KiB with a PU per rank, else
+ * pull, as their plain counterparts choose between these two (no direct
+ * v-algorithm yet); not measured separately. */
+#define VRULES(C) static const struct rule C##_rules[] = { \
+	{ 2048, 0, &cb_algo_##C##_push }, { ANY, ANY, &cb_algo_##C##_pull } };
+VRULES(alltoallv)
+VRULES(allgatherv)
+VRULES(gatherv)
+VRULES(scatterv)
+VRULES(reduce_scatterv)
+/* One algorithm: auto is there so that "-A auto" covers every collective. */
+static const struct rule reduce_local_rules[] = { { ANY, ANY, &cb_algo_reduce_local_local } };
 
 static const struct cb_algo *pick(const struct rule *rules, size_t nrules, const struct cb_where *w)
 {
@@ -140,3 +152,9 @@ AUTO(reduce)
 AUTO(gather)
 AUTO(scatter)
 AUTO(sendrecv)
+AUTO(alltoallv)
+AUTO(allgatherv)
+AUTO(gatherv)
+AUTO(scatterv)
+AUTO(reduce_scatterv)
+AUTO(reduce_local)

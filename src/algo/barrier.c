@@ -1,0 +1,82 @@
+/* barrier algorithms: the barrier kinds of comm.c (--barrier), one per
+ * algorithm, whatever --barrier says for the rest of the run.
+ *
+ * "mesh": every rank notifies every other, then waits for every other.
+ * "dissemination": ceil(log2 P) rounds of one notify and one wait.
+ * "central": one arrival counter on rank P-1, the last arrival releases
+ *   all (needs mapped windows: not over MPI, where it does not apply
+ *   rather than run as another kind).
+ * "auto": comm_barrier, the kind --barrier picked (its auto rule: central
+ *   from 4 ranks per PU, else mesh up to 8 ranks, dissemination above).
+ *
+ * Why it is safe: the call is one barrier and touches no scratch, so the
+ * parity rule (algo.h) has nothing to protect, and back-to-back calls of
+ * any mix of kinds cannot confuse each other: each kind counts on its own
+ * cells and epochs (mesh: the barrier row's per-peer counters; dissemination:
+ * its round cells and barrier_epoch; central: its arrival and release cells
+ * and central_epoch), and every rank runs the same kind in the same call
+ * (the plan is the same everywhere), so every counter still advances by
+ * exactly one per barrier of its kind on every rank. */
+#include <stdio.h>
+
+#include "collbench/algo.h"
+
+static void mesh(struct cb_rank *rk, const struct cb_call *c)
+{
+	(void)c;
+	comm_barrier_kind(rk, CB_BARRIER_MESH);
+}
+
+static void dissemination(struct cb_rank *rk, const struct cb_call *c)
+{
+	(void)c;
+	comm_barrier_kind(rk, CB_BARRIER_DISSEMINATION);
+}
+
+static void central(struct cb_rank *rk, const struct cb_call *c)
+{
+	(void)c;
+	comm_barrier_kind(rk, CB_BARRIER_CENTRAL);
+}
+
+static void chosen(struct cb_rank *rk, const struct cb_call *c)
+{
+	(void)c;
+	comm_barrier(rk);
+}
+
+static size_t no_scratch(const struct cb_counts *n, size_t es, int p)
+{
+	(void)n, (void)es, (void)p;
+	return 0;
+}
+
+static bool everywhere(const struct cb_where *w, char *why, size_t cap)
+{
+	(void)w, (void)why, (void)cap;
+	return true;
+}
+
+static bool mapped(const struct cb_where *w, char *why, size_t cap)
+{
+	if (w->mpi) {
+		snprintf(why, cap, "over MPI (central needs the threads' mapped windows)");
+		return false;
+	}
+	return true;
+}
+
+#define BARRIER(NAME, FN, APPLIES, SUMMARY)                 \
+	const struct cb_algo cb_algo_barrier_##NAME = {     \
+		.name = #NAME,                              \
+		.coll = &cb_coll_barrier,                   \
+		.summary = SUMMARY,                         \
+		.scratch_bytes = no_scratch,                \
+		.applies = APPLIES,                         \
+		.run = FN,                                  \
+	};
+
+BARRIER(mesh, mesh, everywhere, "every rank notifies and waits for every other")
+BARRIER(dissemination, dissemination, everywhere, "ceil(log2 P) rounds: notify r+2^k, wait for r-2^k")
+BARRIER(central, central, mapped, "one arrival counter, the last arrival releases all")
+BARRIER(auto, chosen, everywhere, "the kind --barrier picks (auto: central from 4 ranks per PU, else mesh up to 8, dissemination above)")

@@ -1,0 +1,117 @@
+/* allgatherv, gatherv and scatterv algorithms. c(k), pre(k) and T are the
+ * count pattern of vcoll.h (block k has c(k) elements at element pre(k) of
+ * the concatenated vector); es = element size. Every algorithm here runs
+ * exactly one comm_barrier per call (also at P = 1, where it is free), so
+ * across back-to-back calls the parity rule of algo.h holds (seed hazard 3:
+ * a put or staging write into a half in call k+2 cannot overtake a peer's
+ * reads of that half in call k). Zero-size blocks move nothing: puts and
+ * copies of 0 bytes are skipped, the barrier is not.
+ *
+ * allgatherv "pull": stage my c(r) into my scratch, barrier, copy c(k) from
+ *   rank k's scratch into recv at pre(k), for every k starting with me.
+ *   Within a call: scratch written before the barrier, only read after.
+ * allgatherv "push": put my c(r) into slot pre(r) of every rank's scratch,
+ *   barrier, copy my T scratch elements to recv, locally. Slots are
+ *   disjoint (pre is strictly a prefix sum): one writer each; every put
+ *   into a window precedes its owner's copy-out through the barrier, and
+ *   follows the owner's copy-out of the same half two calls ago (done
+ *   before the owner arrived at the previous call's barrier).
+ * gatherv "pull"/"push": the same with the root as the only reader.
+ * scatterv "pull": the root stages its T input elements, barrier, rank k
+ *   copies c(k) at pre(k) out of the root's scratch.
+ * scatterv "push": the root puts block k into slot 0 of rank k's scratch,
+ *   barrier, each rank copies c(r) from its own scratch. One writer (the
+ *   root) per slot; the same barrier argument as above. */
+#include "collbench/algo.h"
+#include "collbench/vcoll.h"
+
+static void gather_pull(struct cb_rank *rk, const struct cb_call *c, int all)
+{
+	size_t C = c->n->count, es = c->dt->size;
+	int p = rk->nranks, r = rk->rank;
+	char *s = comm_scratch(rk);
+
+	cb_copy(s, c->send, cb_vcount(C, r, p) * es);
+	comm_barrier(rk);
+	if (!all && r != c->root)
+		return;
+	for (int i = 0; i < p; i++) {
+		int k = (r + i) % p;
+		size_t b = cb_vcount(C, k, p) * es;
+		if (b)
+			cb_copy((char *)c->recv + cb_vprefix(C, k, p) * es,
+				comm_get(rk, s, k, b), b);
+	}
+}
+
+static void gather_push(struct cb_rank *rk, const struct cb_call *c, int all)
+{
+	size_t C = c->n->count, es = c->dt->size;
+	int p = rk->nranks, r = rk->rank;
+	size_t b = cb_vcount(C, r, p) * es, off = cb_vprefix(C, r, p) * es;
+	char *s = comm_scratch(rk);
+
+	for (int i = 0; b && i < p; i++) {
+		int d = (r + i) % p;
+		if (all || d == c->root)
+			comm_put(rk, d, s + off, c->send, b);
+	}
+	comm_barrier(rk);
+	if (all || r == c->root)
+		cb_copy(c->recv, s, cb_vprefix(C, p, p) * es);
+}
+
+static void allgatherv_pull(struct cb_rank *rk, const struct cb_call *c) { gather_pull(rk, c, 1); }
+static void allgatherv_push(struct cb_rank *rk, const struct cb_call *c) { gather_push(rk, c, 1); }
+static void gatherv_pull(struct cb_rank *rk, const struct cb_call *c) { gather_pull(rk, c, 0); }
+static void gatherv_push(struct cb_rank *rk, const struct cb_call *c) { gather_push(rk, c, 0); }
+
+static void scatterv_pull(struct cb_rank *rk, const struct cb_call *c)
+{
+	size_t C = c->n->count, es = c->dt->size;
+	int p = rk->nranks, r = rk->rank;
+	size_t b = cb_vcount(C, r, p) * es;
+	char *s = comm_scratch(rk);
+
+	if (r == c->root)
+		cb_copy(s, c->send, cb_vprefix(C, p, p) * es);
+	comm_barrier(rk);
+	if (b)
+		cb_copy(c->recv, comm_get(rk, s + cb_vprefix(C, r, p) * es, c->root, b), b);
+}
+
+static void scatterv_push(struct cb_rank *rk, const struct cb_call *c)
+{
+	size_t C = c->n->count, es = c->dt->size;
+	int p = rk->nranks, r = rk->rank;
+	char *s = comm_scratch(rk);
+
+	if (r == c->root) {
+		size_t off = 0;
+		for (int k = 0; k < p; k++) {
+			size_t b = cb_vcount(C, k, p) * es;
+			if (b)
+				comm_put(rk, k, s, (const char *)c->send + off, b);
+			off += b;
+		}
+	}
+	comm_barrier(rk);
+	cb_copy(c->recv, s, cb_vcount(C, r, p) * es);
+}
+
+#define VALGO(COLL, NAME, SUMMARY, SCRATCH)                 \
+	const struct cb_algo cb_algo_##COLL##_##NAME = {    \
+		.name = #NAME,                              \
+		.coll = &cb_coll_##COLL,                    \
+		.summary = SUMMARY,                         \
+		.scratch_bytes = SCRATCH,                   \
+		.applies = cb_vcoll_applies,                \
+		.run = COLL##_##NAME,                       \
+	};
+
+VALGO(allgatherv, pull, "stage my block, barrier, read block k from every rank k", cb_scratch_send)
+VALGO(allgatherv, push, "put my block at pre(r) of every rank, barrier, local copy-out", cb_scratch_recv)
+VALGO(gatherv, pull, "stage my block, barrier, the root reads every rank's block", cb_scratch_send)
+VALGO(gatherv, push, "put my block at pre(r) of the root, barrier, root copies out", cb_scratch_recv)
+VALGO(scatterv, pull, "root stages its input, barrier, rank k reads block k", cb_scratch_send)
+VALGO(scatterv, push, "root puts block k into rank k, barrier, local copy-out", cb_scratch_recv)
