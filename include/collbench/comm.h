@@ -249,10 +249,13 @@ void comm_destroy(struct cb_comm *c);
  * staging it through scratch. */
 void comm_reserve_user(struct cb_comm *c, size_t bytes);
 /* Whether [p, p+n) lies in my window's user area, so that the same offset
- * in a peer's window holds the peer's buffer of the same role. */
+ * in a peer's window holds the peer's buffer of the same role. An empty
+ * range addresses nothing: always (-b 0 plans reserve no user area). */
 static inline int comm_in_window(const struct cb_rank *rk, const void *p, size_t n)
 {
 	const char *q = p, *u = rk->win + rk->comm->user_off;
+	if (n == 0)
+		return 1;
 	return rk->comm->user_bytes && q >= u && n <= rk->comm->user_bytes &&
 	       (size_t)(q - u) <= rk->comm->user_bytes - n;
 }
