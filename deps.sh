@@ -16,13 +16,15 @@
 #         busybox-static and linux-image-amd64 (test/t_vm.sh boots QEMU
 #         guests with real multi-node NUMA kernels: the kernel image and a
 #         busybox initramfs around collbench), chromium (test/t_plot.sh
-#         renders collbench's SVG and HTML figures in a real browser).
+#         renders collbench's SVG and HTML figures in a real browser),
+#         iproute2 (test/t_hosts.sh makes namespaced hosts with ip netns
+#         and veth pairs).
 #
 # The Makefile's `make deps` (main) and `make deps-test` (test) call it.
 set -eu
 MAIN="make gcc libc6-dev pkg-config libhwloc-dev libnuma-dev"
 TEST="$MAIN python3 procps spin openmpi-bin libopenmpi-dev mpich libmpich-dev linux-perf
-	qemu-system-x86 busybox-static linux-image-amd64 chromium"
+	qemu-system-x86 busybox-static linux-image-amd64 chromium iproute2"
 
 which=${1:-main}
 case $which in
