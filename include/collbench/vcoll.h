@@ -42,4 +42,16 @@ size_t cb_vprefix(size_t C, int k, int nranks);
  * the in-place half does not apply ("in place"). */
 bool cb_vcoll_applies(const struct cb_where *w, char *why, size_t cap);
 
+/* The descriptor of v-algorithm NAME of COLL, whose run function is
+ * COLL_NAME (shared by the algorithm files, src/algo/vcoll_*.c). */
+#define VALGO(COLL, NAME, SUMMARY, SCRATCH)                 \
+	const struct cb_algo cb_algo_##COLL##_##NAME = {    \
+		.name = #NAME,                              \
+		.coll = &cb_coll_##COLL,                    \
+		.summary = SUMMARY,                         \
+		.scratch_bytes = SCRATCH,                   \
+		.applies = cb_vcoll_applies,                \
+		.run = COLL##_##NAME,                       \
+	};
+
 #endif

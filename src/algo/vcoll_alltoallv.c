@@ -100,16 +100,6 @@ static size_t scratch_slots(const struct cb_counts *n, size_t es, int p)
 	return (size_t)p * n->recv * es;
 }
 
-#define VALGO(COLL, NAME, SUMMARY, SCRATCH)                 \
-	const struct cb_algo cb_algo_##COLL##_##NAME = {    \
-		.name = #NAME,                              \
-		.coll = &cb_coll_##COLL,                    \
-		.summary = SUMMARY,                         \
-		.scratch_bytes = SCRATCH,                   \
-		.applies = cb_vcoll_applies,                \
-		.run = COLL##_##NAME,                       \
-	};
-
 VALGO(alltoallv, pull, "stage by destination, barrier, read my block from every rank", cb_scratch_send)
 VALGO(alltoallv, push, "put block d into slot r of rank d, barrier, local copy-out", cb_scratch_recv)
 VALGO(reduce_scatterv, pull, "stage all blocks, barrier, reduce my block from every rank", cb_scratch_send)

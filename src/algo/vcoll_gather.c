@@ -99,16 +99,6 @@ static void scatterv_push(struct cb_rank *rk, const struct cb_call *c)
 	cb_copy(c->recv, s, cb_vcount(C, r, p) * es);
 }
 
-#define VALGO(COLL, NAME, SUMMARY, SCRATCH)                 \
-	const struct cb_algo cb_algo_##COLL##_##NAME = {    \
-		.name = #NAME,                              \
-		.coll = &cb_coll_##COLL,                    \
-		.summary = SUMMARY,                         \
-		.scratch_bytes = SCRATCH,                   \
-		.applies = cb_vcoll_applies,                \
-		.run = COLL##_##NAME,                       \
-	};
-
 VALGO(allgatherv, pull, "stage my block, barrier, read block k from every rank k", cb_scratch_send)
 VALGO(allgatherv, push, "put my block at pre(r) of every rank, barrier, local copy-out", cb_scratch_recv)
 VALGO(gatherv, pull, "stage my block, barrier, the root reads every rank's block", cb_scratch_send)
