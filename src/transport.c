@@ -3,6 +3,7 @@
  * false). */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "collbench/common.h"
 #include "collbench/options.h"
@@ -115,6 +116,9 @@ static void no_mpi(void)
 }
 void cb_mpi_init(int window) { (void)window; no_mpi(); }
 int cb_mpi_finish(int status) { return status; }
+void cb_mpi_leave_init(void) {}
+void cb_mpi_leave(int status) { _exit(status); }
+void cb_mpi_leave_finalized(void) {}
 char *cb_mpi_win_create(struct cb_comm *c, int rank) { (void)c; (void)rank; no_mpi(); return NULL; }
 void cb_mpi_win_destroy(struct cb_comm *c) { (void)c; }
 void cb_mpi_barrier(void) {}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "collbench/common.h"
+#include "collbench/transport.h"
 #include "collbench/watchdog.h"
 
 static double now_us(void)
@@ -159,7 +160,10 @@ void cb_watchdog(const struct cb_watch *w, void (*hook)(void))
 			if (hook)
 				hook();
 			/* Rank threads may be blocked forever: leave without joining
-			 * (MPI: the launcher then ends the other processes). */
+			 * (MPI: the launcher then ends the other processes; leaving
+			 * PMI first keeps MPICH's proxy from reporting 1 for 4). */
+			if (w->mpi)
+				cb_mpi_leave(CB_EXIT_TIMEOUT);
 			_exit(CB_EXIT_TIMEOUT);
 		}
 		cb_progress_tick(w->prog, w->plan,

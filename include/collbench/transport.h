@@ -58,6 +58,14 @@ int cb_transport_finish(int status);
 /* ---- MPI module (src/mpi/transport_mpi.c); only called when cb_xport.mpi ---- */
 void cb_mpi_init(int window);
 int cb_mpi_finish(int status);
+/* src/mpi/mpi_leave.c. Before MPI_Init: note hydra's PMI socket (PMI_FD)
+ * and register the leave for exit(). cb_mpi_leave: a rank leaving before
+ * MPI_Finalize (a hang, a finalize that did not return) first says PMI
+ * "finalize" (so MPICH's proxy keeps its real status) and then _exit()s
+ * with status. After MPI_Finalize: cb_mpi_leave_finalized (PMI is done). */
+void cb_mpi_leave_init(void);
+void cb_mpi_leave(int status) __attribute__((noreturn));
+void cb_mpi_leave_finalized(void);
 /* Collective: allocate this rank's window of c->win_bytes (zeroed) and set
  * up c for it: peers' windows (shared) or the RMA operations. Returns my
  * window's base. */

@@ -153,9 +153,12 @@ static void library_name(char *out, size_t cap)
  * openmpi-mca-params.conf excludes every one-sided component that works
  * over TCP, died in MPI_Win_allocate with "MPI_ERR_WIN" and exit 53).
  * collbench's communicator and window raise errors through this handler
- * instead: one line naming the call's MPI error, exit 2 (the launcher then
- * ends the other processes). The calls whose failure collbench explains
- * itself (window allocation) run under MPI_ERRORS_RETURN. */
+ * instead: one line naming the call's MPI error, exit 4 (the launcher then
+ * ends the other processes). 4, a hang's status: an MPI call fails during
+ * a run mostly because a peer has left (its watchdog declared a hang, 4,
+ * or it died), and MPICH's mpiexec ORs the ranks' statuses, so a 2 beside
+ * the peers' 4 would be reported as 6. The calls whose failure collbench
+ * explains itself (window allocation) run under MPI_ERRORS_RETURN. */
 static void mpi_error(int code)
 {
 	char msg[MPI_MAX_ERROR_STRING];
@@ -163,7 +166,7 @@ static void mpi_error(int code)
 	if (MPI_Error_string(code, msg, &len) != MPI_SUCCESS)
 		len = snprintf(msg, sizeof msg, "code %d", code);
 	msg[len < (int)sizeof msg ? len : (int)sizeof msg - 1] = '\0';
-	cb_die(CB_EXIT_RESOURCE, "MPI rank %d: MPI error: %s", cb_xport.rank, msg);
+	cb_die(CB_EXIT_TIMEOUT, "MPI rank %d: MPI error: %s", cb_xport.rank, msg);
 }
 
 static void comm_error(MPI_Comm *comm, int *code, ...)
@@ -203,6 +206,7 @@ void cb_mpi_init(int window)
 	int provided = 0, nodesize = 0, leader, nhosts = 0;
 	MPI_Comm node;
 
+	cb_mpi_leave_init();
 	if (MPI_Init_thread(NULL, NULL, MPI_THREAD_SERIALIZED, &provided) != MPI_SUCCESS)
 		cb_die(CB_EXIT_RESOURCE, "MPI_Init_thread failed");
 	MPI_Comm_rank(MPI_COMM_WORLD, &cb_xport.rank);
@@ -257,8 +261,8 @@ static void *finalize_guard(void *arg)
 	n = snprintf(msg, sizeof msg, "collbench: MPI rank %d: MPI_Finalize did not return within "
 		     "%g s; exiting with status %d\n", cb_xport.rank, cb_xport.finalize_s, st);
 	if (write(STDERR_FILENO, msg, (size_t)n) < 0)
-		_exit(st);
-	_exit(st);
+		cb_mpi_leave(st);
+	cb_mpi_leave(st);
 }
 
 int cb_mpi_finish(int status)
@@ -277,6 +281,7 @@ int cb_mpi_finish(int status)
 	MPI_Allreduce(&status, &agreed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
 	atomic_store(&end_status, agreed);
 	MPI_Finalize();
+	cb_mpi_leave_finalized();
 	return agreed;
 }
 
