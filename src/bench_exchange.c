@@ -1,7 +1,9 @@
 /* bench_exchange.c: how rank 0 learns the ranks' results and the ranks
  * learn rank 0's decisions (struct exchange: rank threads share memory, MPI
  * processes use collectives), and the MPI placement block; moved from
- * bench.c unchanged. */
+ * bench.c. While a rank is in an exchange its phase says "exchange": a
+ * rank stuck there (a peer gone, a lost broadcast) was reported in the
+ * phase of the row before, as if the row itself hung. */
 #define _GNU_SOURCE
 #include <sched.h>
 #include <stdlib.h>
@@ -10,6 +12,18 @@
 #include "bench_run.h"
 #include "collbench/transport.h"
 
+static int enter(struct cb_rank *rk)
+{
+	int ph = atomic_load_explicit(&rk->state->phase, memory_order_relaxed);
+	atomic_store_explicit(&rk->state->phase, CB_PHASE_EXCHANGE, memory_order_relaxed);
+	return ph;
+}
+
+static void leave(struct cb_rank *rk, int ph)
+{
+	atomic_store_explicit(&rk->state->phase, ph, memory_order_relaxed);
+}
+
 static void th_setup(struct run *run)
 {
 	pthread_barrier_wait(&run->setup);
@@ -17,23 +31,29 @@ static void th_setup(struct run *run)
 
 static void th_row(struct run *run, struct cb_rank *rk, int inplace_ok)
 {
+	int ph = enter(rk);
 	(void)run;
 	(void)inplace_ok;
 	comm_barrier(rk);   /* slots complete before rank 0 reads them */
+	leave(rk, ph);
 }
 
 static void th_decide(struct run *run, struct cb_rank *rk, void *buf, size_t len)
 {
+	int ph = enter(rk);
 	(void)run;
 	(void)buf;
 	(void)len;
 	comm_barrier(rk);   /* rank 0 wrote buf before it */
+	leave(rk, ph);
 }
 
 static void th_copy_times(struct run *run, struct cb_rank *rk)
 {
+	int ph = enter(rk);
 	(void)run;
 	comm_barrier(rk);
+	leave(rk, ph);
 }
 
 const struct exchange bench_threads_exchange = { th_setup, th_row, th_decide, th_copy_times };
@@ -48,25 +68,29 @@ static void mpi_setup(struct run *run)
  * iterations actually timed (the same count on every rank), per half. */
 static void mpi_row(struct run *run, struct cb_rank *rk, int inplace_ok)
 {
+	int ph = enter(rk);
 	cb_mpi_gather(run->slots, 2 * sizeof *run->slots);
 	for (int h = 0; h <= (inplace_ok ? 1 : 0); h++) {
 		long it = run->slots[2 * rk->rank + h].iters;
 		cb_mpi_gather_doubles(run->samples, 2 * run->nsamples, h * run->nsamples,
 				      it < run->nsamples ? it : run->nsamples);
 	}
+	leave(rk, ph);
 }
 
 static void mpi_decide(struct run *run, struct cb_rank *rk, void *buf, size_t len)
 {
+	int ph = enter(rk);
 	(void)run;
-	(void)rk;
 	cb_mpi_bcast(buf, len);
+	leave(rk, ph);
 }
 
 static void mpi_copy_times(struct run *run, struct cb_rank *rk)
 {
-	(void)rk;
+	int ph = enter(rk);
 	cb_mpi_gather(run->cp_t, 2 * sizeof *run->cp_t);
+	leave(rk, ph);
 }
 
 const struct exchange bench_mpi_exchange = { mpi_setup, mpi_row, mpi_decide, mpi_copy_times };

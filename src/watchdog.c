@@ -22,7 +22,8 @@ static double now_us(void)
 
 static const char *phase_name(int ph)
 {
-	static const char *const names[] = { "setup", "warmup", "timed", "check", "done" };
+	static const char *const names[] = { "setup", "warmup", "timed", "check", "done",
+						     "exchange" };
 	return ph >= 0 && ph < (int)CB_ARRAY_LEN(names) ? names[ph] : "?";
 }
 

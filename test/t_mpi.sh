@@ -50,7 +50,7 @@ flavour() {
 	fl=$1 bin=$2 run=$3 rma_nps=$4
 	if [ ! -x "$bin" ] || ! command -v ${run%% *} >/dev/null; then
 		for part in "matrix" "-J placement" "rma matrix" "same results as threads" "corrupt" "dying rank" \
-			"hang" "slow proxy reaper" "-g" "-t 1 -g 1" "-t 1 -g 1 header" "SIGINT" "issue command"; do
+			"hang" "slow proxy reaper" "exchange hang" "-g" "-t 1 -g 1" "-t 1 -g 1 header" "SIGINT" "issue command"; do
 			skip "$fl: $part" "$fl not built or ${run%% *} missing"
 		done
 		return
@@ -133,6 +133,19 @@ sys.exit(0 if len(rs) == 3 and all(r["host"] and r["pid"] > 0 and r["ran_on"] >=
 			notok "$fl: build test/hosts/slow_reap.c"
 			sed 's/^/#   /' "$TMPD/cc.err" | head -3
 		fi
+	fi
+	# A hang in the exchange after a row: rank 0 never returns from its
+	# first MPI_Bcast (test/hosts/hang_bcast.c), so every rank waits in the
+	# exchange; each report says so (before: the row's stale "timed").
+	if ${CC:-cc} -shared -fPIC -o "$TMPD/hang_bcast.so" test/hosts/hang_bcast.c -ldl 2>"$TMPD/cc.err"; then
+		timed "$fl np=2 hang in the exchange -T 3" 40 4 env LD_PRELOAD="$TMPD/hang_bcast.so" \
+			timeout -k 5 60 $run -np 2 $bin allreduce -b 8 -e 8 -n 2 -q -T 3
+		[ "$(grep -Ec '^collbench:   rank [01]: allreduce/[a-z]+ size 8 phase exchange ' "$TMPD/err")" = 2 ] &&
+			ok "$fl hang in the exchange: both ranks report phase exchange" ||
+			{ notok "$fl hang in the exchange: both ranks report phase exchange"; grep '  rank' "$TMPD/err" | sed 's/^/#   /'; }
+	else
+		notok "$fl: build test/hosts/hang_bcast.c"
+		sed 's/^/#   /' "$TMPD/cc.err" | head -3
 	fi
 	# -g: the rank count is mpirun's -np.
 	expect_status "$fl -g under MPI: exit 6" 6 timeout 60 $run -np 2 $bin allreduce -g 2

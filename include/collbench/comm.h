@@ -52,7 +52,10 @@ struct cb_rank_state {
 				       * (cbp_phase), NULL at every call's start */
 } __attribute__((aligned(CB_CACHELINE)));
 
-enum cb_phase { CB_PHASE_SETUP, CB_PHASE_WARMUP, CB_PHASE_TIMED, CB_PHASE_CHECK, CB_PHASE_DONE };
+/* EXCHANGE: in the results/decisions exchange with rank 0 (bench_exchange.c:
+ * after a row, at a checkpoint); the phase before it is restored after. */
+enum cb_phase { CB_PHASE_SETUP, CB_PHASE_WARMUP, CB_PHASE_TIMED, CB_PHASE_CHECK, CB_PHASE_DONE,
+		CB_PHASE_EXCHANGE };
 
 /* --barrier. mesh: every rank notifies every other (the seed's; the default
  * up to 8 ranks); dissemination: log2 P rounds (above 8); central: every
