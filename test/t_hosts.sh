@@ -6,10 +6,14 @@
 # rank: every collective and algorithm with -c 3, 0 wrong; the placement
 # block and JSON name both hosts and the rma window; the run's transport,
 # library, host count and window in the header, JSON and CSV; --inject
-# corrupt exits 7; -T 5 --inject drop-notify gives a hang report with whole
-# lines and exits 4; SIGINT to the launcher ends the job with partial output
-# and the interrupted row. Open MPI as Debian configures it (no one-sided
-# component over TCP) gives collbench's own message and exit 2.
+# corrupt exits 7; -T 3 --inject drop-notify gives a hang report with whole
+# lines and exits 4; a rank process killed (SIGKILL) mid-run ends the job,
+# non-zero, in bounded time; SIGINT to the launcher ends the job. Open MPI as
+# Debian configures it (no one-sided component over TCP) gives collbench's
+# own message, once, and exit 2. Open MPI, 3 hosts x 1 rank: every
+# collective and algorithm, 0 wrong, three hosts in the placement block.
+# (The shapes are few on purpose: each launch across the namespaces costs
+# seconds; t_mpi covers the matrix over 2-4 processes on one host.)
 # Performance over veth means nothing: no figure here is judged.
 # Needs root (namespaces), iproute2 and util-linux; without them every case
 # is a visible SKIP. Every launch runs under timeout -k.
@@ -20,7 +24,7 @@ HOSTS="sh $PWD/test/hosts/hosts.sh"
 export CBH_DIR=$TMPD/hosts CBH_TAG=$$
 NET=10.231.77.0/24
 SMALL="-b 8 -e 256 -f 8 -n 2 -w 1 -c 3"
-CASES="open-default matrix placement json csv shared-window corrupt drop-notify sigint"
+CASES="open-default matrix placement json csv shared-window corrupt drop-notify killed-rank sigint"
 
 cleanup() { $HOSTS down; }
 trap cleanup EXIT
@@ -30,28 +34,55 @@ why=
 [ "$(id -u)" = 0 ] || why="not root: cannot create namespaces"
 [ -z "$why" ] && ! command -v ip >/dev/null && why="ip not installed (iproute2)"
 [ -z "$why" ] && ! command -v unshare >/dev/null && why="unshare not installed (util-linux)"
-if [ -z "$why" ] && ! $HOSTS up 2 2>"$TMPD/up.err"; then
+if [ -z "$why" ] && ! $HOSTS up 3 2>"$TMPD/up.err"; then
 	why="cannot create namespaced hosts: $(head -1 "$TMPD/up.err")"
 fi
 if [ -z "$why" ] && [ "$($HOSTS exec 2 hostname 2>/dev/null)" != cbhost2 ]; then
 	why="cannot enter namespaced host 2"
 fi
 
-# ompi/mpich SECONDS BIN ARGS...: the launcher in host 1, 2 hosts x 1 rank.
+# ompi/mpich SECONDS BIN ARGS...: the launcher in host 1, $NP hosts x 1
+# rank (cbhost1..cbhost$NP).
+NP=2
+hostlist() { seq -s, -f 'cbhost%g' "$NP"; }
 ompi() {
 	t=$1
 	shift
-	timeout -k 5 "$t" $HOSTS exec 1 mpirun.openmpi --bind-to none -np 2 \
-		--host cbhost1,cbhost2 --mca plm_rsh_agent "$CBH_DIR/agent" \
+	timeout -k 5 "$t" $HOSTS exec 1 mpirun.openmpi --bind-to none -np $NP \
+		--host "$(hostlist)" --mca plm_rsh_agent "$CBH_DIR/agent" \
 		--mca oob_tcp_if_include $NET --mca btl tcp,self --mca btl_tcp_if_include $NET \
 		$OSC "$@"
 }
 mpich() {
 	t=$1
 	shift
-	timeout -k 5 "$t" $HOSTS exec 1 mpiexec.mpich -np 2 -hosts cbhost1,cbhost2 \
+	timeout -k 5 "$t" $HOSTS exec 1 mpiexec.mpich -np $NP -hosts "$(hostlist)" \
 		-launcher ssh -launcher-exec "$CBH_DIR/agent" -genv UCX_NET_DEVICES eth0 "$@"
 }
+
+# long_run LAUNCHER BIN: a row of many iterations of ~0.1 ms in the
+# background ($tpid), once rank 0 has printed the placement block.
+long_run() {
+	$1 60 "$2" allreduce -b 8 -e 8 -A ring -n 1000000000 -w 3 -q >"$TMPD/out" 2>"$TMPD/err" &
+	tpid=$!
+	for _ in $(seq 100); do
+		grep -q '^#  Rank  1 ' "$TMPD/out" && break
+		sleep 0.2
+	done
+}
+
+# ended NAME STATUS SECONDS: the job ended by itself (not by the 60 s
+# timeout: 124, or 137 from its -k), non-zero, within 30 s.
+ended() {
+	if [ "$2" -gt 0 ] 2>/dev/null && [ "$2" != 124 ] && awk "BEGIN { exit !($3 < 30) }"; then
+		ok "$1 (exit $2 after $3 s)"
+	else
+		notok "$1 (exit $2 after $3 s)"
+		tail -3 "$TMPD/err" | sed 's/^/#   /'
+	fi
+}
+
+since() { awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $1 }"; }
 
 # timed NAME WANT cmd...: expect_status, and say how long it took
 timed() {
@@ -77,6 +108,9 @@ flavour() {
 		timed "$fl 2x1: Debian's osc setting: exit 2" 2 ompi 60 "$bin" allreduce -b 8 -e 8 -n 1
 		expect_grep "$fl 2x1: Debian's osc setting: collbench names the remedy" \
 			"^collbench: MPI_Win_allocate .* failed .*--mca osc pt2pt" "$TMPD/err"
+		n=$(grep -c '^collbench: MPI_Win_allocate' "$TMPD/err")
+		[ "$n" = 1 ] && ok "$fl 2x1: Debian's osc setting: said once" ||
+			notok "$fl 2x1: Debian's osc setting: said once (not per rank: $n)"
 		OSC="--mca osc pt2pt"
 	fi
 	timed "$fl 2x1: all -A all -c 3" 0 $run 120 "$bin" all -A all $SMALL \
@@ -125,34 +159,41 @@ sys.exit(0 if ok else 1)' "$TMPD/$run.csv" "${fl%% *}" 2>"$TMPD/py.err"; then
 	[ "$n" = 1 ] && ok "$fl 2x1: --mpi-window shared: one message" ||
 		notok "$fl 2x1: --mpi-window shared: one message ($n)"
 	timed "$fl 2x1: --inject corrupt: exit 7" 7 $run 60 "$bin" allreduce -b 64 -e 4K -f 8 -n 2 -q --inject corrupt
-	timed "$fl 2x1: -T 5 --inject drop-notify: exit 4" 4 $run 60 "$bin" allreduce -b 64 -e 64 -n 2 -q -T 5 --inject drop-notify
+	timed "$fl 2x1: -T 3 --inject drop-notify: exit 4" 4 $run 60 "$bin" allreduce -b 64 -e 64 -n 2 -q -T 3 --inject drop-notify
 	expect_grep "$fl 2x1: drop-notify: a hang report" "^collbench: timeout: MPI rank [01] .* made no progress" "$TMPD/err"
 	# Both ranks report at once: each line whole (no line holds two
 	# reports' pieces).
-	bad=$(grep 'collbench' "$TMPD/err" | grep -Ev '^collbench: (timeout: MPI rank [01] \(pid [0-9]+\) made no progress for 5 s|  rank [01]: [a-z]+/[a-z:-]+ size [0-9]+ phase [a-z]+ iteration [0-9]+.*)$' | head -3)
+	bad=$(grep 'collbench' "$TMPD/err" | grep -Ev '^collbench: (timeout: MPI rank [01] \(pid [0-9]+\) made no progress for 3 s|  rank [01]: [a-z]+/[a-z:-]+ size [0-9]+ phase [a-z]+ iteration [0-9]+.*)$' | head -3)
 	[ -z "$bad" ] && ok "$fl 2x1: drop-notify: every hang-report line whole" ||
 		{ notok "$fl 2x1: drop-notify: every hang-report line whole"; echo "$bad" | sed 's/^/#   /'; }
 
-	# SIGINT to the launcher mid-row (a row of many iterations of ~0.1 ms).
-	$run 60 "$bin" allreduce -b 8 -e 8 -A ring -n 1000000000 -w 3 -q >"$TMPD/out" 2>"$TMPD/err" &
-	tpid=$!
-	for _ in $(seq 100); do
-		grep -q '^# Transport' "$TMPD/out" && break
-		sleep 0.2
-	done
-	sleep 2
+	# A rank process killed mid-row (rank 1, on host 2: the namespaces
+	# share this machine's pids): the launcher ends the job.
+	long_run $run "$bin"
+	pid=$(sed -n 's/^#  Rank  1 Group  0 Pid *\([0-9]*\) .*/\1/p' "$TMPD/out")
+	sleep 1
+	t0=$(date +%s.%N)
+	[ -n "$pid" ] && kill -KILL "$pid"
+	wait $tpid
+	st=$?
+	[ -n "$pid" ] || st=none
+	ended "$fl 2x1: rank 1 killed (SIGKILL) mid-row: the job ends, non-zero" "$st" "$(since "$t0")"
+
+	# SIGINT to the launcher mid-row.
+	long_run $run "$bin"
+	sleep 1
 	t0=$(date +%s.%N)
 	lpid=$(pgrep -P $tpid | head -1)
 	[ -n "$lpid" ] && kill -INT "$lpid"
 	wait $tpid
 	st=$?
-	dt=$(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $t0 }")
+	dt=$(since "$t0")
 	echo "# $fl 2x1: SIGINT: launcher exit $st after $dt s"
-	grep -E '^(#| +[0-9])' "$TMPD/out" >"$TMPD/sig.out"
 	# Ended by the signal, not by the 60 s timeout (124, or 137 from its
 	# -k after 5 s more): hydra's launcher itself has ended with 137 a
-	# few seconds after the signal.
-	if [ -n "$lpid" ] && [ "$st" != 124 ] && awk "BEGIN { exit !($dt < 60) }"; then
+	# few seconds after the signal, and MPICH's mpiexec returns 0 at times
+	# (see t_mpi).
+	if [ -n "$lpid" ] && [ "$st" != 124 ] && awk "BEGIN { exit !($dt < 30) }"; then
 		ok "$fl 2x1: SIGINT to the launcher ends the job (exit $st after $dt s)"
 	else
 		notok "$fl 2x1: SIGINT to the launcher ends the job (exit $st after $dt s)"
@@ -166,6 +207,20 @@ sys.exit(0 if ok else 1)' "$TMPD/$run.csv" "${fl%% *}" 2>"$TMPD/py.err"; then
 }
 
 flavour "Open MPI" "${OMPI_COLLBENCH:-}" ompi mpirun.openmpi
+
+# Open MPI, 3 hosts x 1 rank: the matrix at one size, 0 wrong, three
+# hosts in the placement block.
+if [ -n "$why" ] || [ ! -x "${OMPI_COLLBENCH:-}" ] || ! command -v mpirun.openmpi >/dev/null; then
+	skip "Open MPI 3x1: all -A all -c 3" "${why:-Open MPI not built or mpirun.openmpi missing}"
+else
+	NP=3 OSC="--mca osc pt2pt"
+	timed "Open MPI 3x1: all -A all -c 3" 0 ompi 300 "$OMPI_COLLBENCH" all -A all -b 64 -e 64 -n 1 -w 1 -c 3
+	expect_zero_wrong "Open MPI 3x1: 0 wrong" "$TMPD/out"
+	expect_grep "Open MPI 3x1: 3 processes on 3 hosts, rank 2 on cbhost3" \
+		'^#  Rank  2 .* on +cbhost3 ' "$TMPD/out"
+	expect_grep "Open MPI 3x1: the header says 3 hosts" '^# Transport: MPI .* 3 processes on 3 hosts, rma' "$TMPD/out"
+	NP=2
+fi
 flavour "MPICH" "${MPICH_COLLBENCH:-}" mpich mpiexec.mpich
 
 done_testing

@@ -191,6 +191,12 @@ static void win_alloc_failed(int code, size_t bytes)
 	int len = 0;
 	MPI_Error_string(code, msg, &len);
 	msg[len < (int)sizeof msg ? len : (int)sizeof msg - 1] = '\0';
+	/* The allocation is collective and fails alike on every rank (no
+	 * component for the network): rank 0 says it, the others leave with
+	 * the same status silently (it was printed once per rank). Were rank 0
+	 * to succeed alone, its next call would fail and say so. */
+	if (cb_xport.rank != 0)
+		exit(CB_EXIT_RESOURCE);
 	if (strstr(cb_xport.library, "Open MPI"))
 		cb_die(CB_EXIT_RESOURCE, "MPI_Win_allocate of %zu bytes failed (%s): no one-sided "
 		       "(osc) component of Open MPI can make this window; Debian's "
