@@ -34,6 +34,8 @@
 #define ACK_WAIT_MS 2000
 
 static int pmi_fd = -1;          /* hydra's PMI socket; -1: none, or already left */
+static struct stat pmi_sock;     /* its identity: the library may close the fd
+				  * in MPI_Finalize and the number be reused */
 static pthread_mutex_t leave_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static long long now_ms(void)
@@ -99,8 +101,8 @@ static void pmi_finalize(void)
 	static const char cmd[] = "cmd=finalize\n";
 	struct stat sb;
 	pthread_mutex_lock(&leave_lock);
-	if (pmi_fd >= 0 && !fstat(pmi_fd, &sb) && S_ISSOCK(sb.st_mode) &&
-	    write_all(pmi_fd, cmd, sizeof cmd - 1))
+	if (pmi_fd >= 0 && !fstat(pmi_fd, &sb) && sb.st_dev == pmi_sock.st_dev &&
+	    sb.st_ino == pmi_sock.st_ino && write_all(pmi_fd, cmd, sizeof cmd - 1))
 		await_ack(pmi_fd);
 	pmi_fd = -1;
 	pthread_mutex_unlock(&leave_lock);
@@ -121,7 +123,8 @@ void cb_mpi_leave_init(void)
 		return;
 	errno = 0;
 	fd = strtol(v, &end, 10);
-	if (errno || *end || fd < 0 || fd > INT_MAX)
+	if (errno || *end || fd < 0 || fd > INT_MAX || fstat((int)fd, &pmi_sock) ||
+	    !S_ISSOCK(pmi_sock.st_mode))
 		return;
 	pmi_fd = (int)fd;
 	/* exit() after MPI_Init (cb_die, a usage error found late, the
