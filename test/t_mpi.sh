@@ -83,7 +83,7 @@ sys.exit(0 if len(rs) == 3 and all(r["host"] and r["pid"] > 0 and r["ran_on"] >=
 	# RMA windows (the across-machines path), forced on one node.
 	for np in $rma_nps; do
 		expect_status "$fl np=$np all -A all (rma windows)" 0 \
-			timeout 60 $run -np $np $bin all -A all $SMALL -q --mpi-window rma --csv "$TMPD/$fl-rma-$np.csv"
+			timeout 180 $run -np $np $bin all -A all $SMALL -q --mpi-window rma --csv "$TMPD/$fl-rma-$np.csv"
 		expect_zero_wrong "$fl np=$np rma: 0 wrong" "$TMPD/out"
 		expect_grep "$fl np=$np: rma windows" "^# Transport: MPI .* rma \(MPI_Win_allocate\)" "$TMPD/out"
 	done
