@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "bench_run.h"
+#include "collbench/coldcache.h"
 #include "collbench/memplace.h"
 #include "collbench/results.h"
 #include "collbench/stats.h"
@@ -53,7 +54,8 @@ static size_t user_bytes(const struct cb_plan *p, size_t *send_len, size_t *recv
 		*recv_len = r;
 	if (premul_len)
 		*premul_len = m;
-	return PAGE_UP(s) + PAGE_UP(r) + PAGE_UP(m);
+	/* then --cold-cache's sets and --split's group cells (plan.h) */
+	return PAGE_UP(s) + PAGE_UP(r) + PAGE_UP(m) + p->cold_bytes + p->split_bytes;
 }
 
 /* First touch in steps of 4 MiB, each one progress for the watchdog:
@@ -79,6 +81,7 @@ static void bufs_alloc(struct run *run, int r, struct rank_bufs *b)
 	b->send = b->win + run->comm.user_off;
 	b->recv = b->send + PAGE_UP(b->send_len);
 	b->premul = b->recv + PAGE_UP(b->recv_len);
+	b->cold = b->premul + PAGE_UP(b->premul_len);
 	b->exp = cb_placement_alloc(run->pl, r, b->exp_len);
 	touch(run, r, b->win, b->win_len);
 	touch(run, r, b->exp, b->exp_len);
@@ -125,6 +128,8 @@ static void combine(struct run *run, size_t pi, int inplace_ok)
 	for (int h = 0; h < 2; h++)
 		if (h == 0 || inplace_ok)
 			cb_combine_half(&comb, h, pt, res.min_bytes, res.copy_bw, &res.half[h]);
+	bench_split_row(run, &res);
+	cb_cold_row(o, pt, &res.cold_slots, &res.cold_bytes);
 	run->sink->row(run->io, o, &res);
 }
 
@@ -169,6 +174,7 @@ static void *rank_main(void *arg)
 	comm_rank_init(&rk, &run->comm, r, b.win);
 	comm_jitter_seed(&rk, (uint64_t)run->o->seed, (unsigned)run->o->jitter_us);
 	run->comm.win[r] = b.win;
+	bench_split_rank_init(run, &rk);
 	/* comm_rank_init published this rank's window for the hang report
 	 * (comm_cell_value). MPI: this process's thread also filled in its
 	 * peers' bases (cb_mpi_win_create), which no other thread writes. */
@@ -228,6 +234,7 @@ static void *rank_main(void *arg)
 		atomic_store_explicit(&cb_bench_stop, stop, memory_order_relaxed);
 	}
 	comm_publish_win(&run->comm, r, NULL);
+	bench_split_rank_fini(run, &rk);
 	comm_rank_destroy(&rk);
 	bufs_free(run, &b);
 	atomic_fetch_add_explicit(&run->finished, 1, memory_order_release);
@@ -283,6 +290,7 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 	if (!run.mpi)
 		cb_mem_check_free(pl, run.comm.win_bytes + plan->max_recv_bytes);
 	comm_set_barrier_name(&run.comm, o->barrier);
+	bench_split_setup(&run);
 	run.slots = cb_xcalloc((size_t)p * 2, sizeof *run.slots);
 	run.base_ns = now_ns();
 	/* --duration: the count is not known; calloc'ed pages that are never
@@ -336,6 +344,7 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 	for (int i = 0; i < run.nlocal; i++)
 		pthread_join(tids[i], NULL);
 	pthread_barrier_destroy(&run.setup);
+	bench_split_free(&run);
 	comm_destroy(&run.comm);
 	free(run.slots);
 	free(run.samples);

@@ -32,6 +32,7 @@ struct checkpoint {
 };
 
 struct run;
+struct split_run;
 
 /* How rank 0 learns the ranks' results and every rank learns rank 0's
  * decisions. Rank threads share the run's arrays: a barrier is the whole
@@ -76,6 +77,7 @@ struct run {
 	struct checkpoint ck[2];   /* timed-loop checkpoints (--duration, signals) */
 	_Atomic int stop;          /* rank 0 at a row boundary: SIGINT/SIGTERM seen (the signal) */
 	_Atomic int finished;
+	struct split_run *split;   /* --split's groups (bench_split.c), NULL: none */
 };
 
 /* A rank thread's own profiling state. */
@@ -107,6 +109,7 @@ static inline int64_t now_ns(void)
 struct rank_bufs {
 	char *win, *send, *recv, *exp;
 	char *premul;   /* mulsum: the premultiplied send buffer (window) */
+	char *cold;     /* --cold-cache: set 0 of the rotation (coldcache.h) */
 	size_t win_len, send_len, recv_len, exp_len, premul_len;
 };
 
@@ -122,6 +125,20 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
  * start), and the measurement on every rank (rank 0 gets cp_bw). */
 void bench_roofline_plan(struct run *run);
 void bench_roofline(struct run *run, struct cb_rank *rk, const struct rank_bufs *b);
+
+/* bench_split.c (--split; each a no-op without groups): the group views
+ * (cb_bench_run, after the run's comm is set up), each rank's view (its
+ * thread, after comm_rank_init; fini before its window is freed), the
+ * rank an algorithm call runs as (the view, or rk itself), whether
+ * --inject corrupt strikes this rank's group, and the row as groups see it
+ * (rank 0, after combining). */
+void bench_split_setup(struct run *run);
+void bench_split_rank_init(struct run *run, struct cb_rank *rk);
+struct cb_rank *bench_split_rank(struct run *run, struct cb_rank *rk);
+bool bench_split_corrupts(const struct run *run, const struct cb_rank *rk);
+void bench_split_rank_fini(struct run *run, struct cb_rank *rk);
+void bench_split_free(struct run *run);
+void bench_split_row(const struct run *run, struct cb_result *res);
 
 /* bench_exchange.c */
 extern const struct exchange bench_threads_exchange, bench_mpi_exchange;

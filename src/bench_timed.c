@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "bench_run.h"
+#include "collbench/coldcache.h"
 
 static void corrupt_one(const struct cb_call *c, size_t n)
 {
@@ -120,6 +121,36 @@ static inline void call_once(struct cb_rank *rk, const struct cb_algo *algo,
 	algo->run(rk, a);
 }
 
+/* --cold-cache: call number k on buffer set k mod K (coldcache.h), else the
+ * ordinary buffers; one predictable branch when off. */
+static inline void call_at(struct cb_rank *rk, const struct cb_algo *algo, const struct cb_call *a,
+			   const void *premul_src, const struct cb_cold *cc, long k)
+{
+	struct cb_call t;
+	long j;
+	if (!cc->slots) {
+		call_once(rk, algo, a, premul_src);
+		return;
+	}
+	j = k % cc->slots;
+	t = *a;
+	t.send = cb_cold_map(cc, j, a->send);
+	t.recv = cb_cold_map(cc, j, a->recv);
+	call_once(rk, algo, &t, cb_cold_map(cc, j, premul_src));
+}
+
+/* Every set gets the half's input (coldcache.c says why). */
+static void cold_fill(const struct cb_cold *cc, const struct cb_point *pt, const struct cb_call *c,
+		      const struct cb_values *v)
+{
+	for (long j = 0; j < cc->slots; j++) {
+		struct cb_call t = *c;
+		t.send = cb_cold_map(cc, j, c->send);
+		t.recv = cb_cold_map(cc, j, c->recv);
+		cb_coll_fill_input(pt->coll, &t, v);
+	}
+}
+
 /* mulsum's call: the in-place half premultiplies its input where it is (the
  * call overwrites it anyway); out of place, the send buffer stays the
  * user's and the product goes to the window's premul area, which peers
@@ -136,8 +167,10 @@ static const void *premul_setup(const struct cb_point *pt, const struct rank_buf
 }
 
 /* Check iterations run back to back with fresh inputs; each rank checks
- * its own output and remembers its first failing iteration. */
-static void check_half(struct run *run, struct cb_rank *rk, const struct cb_point *pt,
+ * its own output and remembers its first failing iteration. rk: the rank
+ * in its group (--split), grk: in the run. */
+static void check_half(struct run *run, struct cb_rank *rk, struct cb_rank *grk,
+		       const struct cb_point *pt,
 		       const struct rank_bufs *b, const struct cb_algo *algo, struct cb_call *cp,
 		       struct cb_half_slot *slot)
 {
@@ -161,7 +194,7 @@ static void check_half(struct run *run, struct cb_rank *rk, const struct cb_poin
 		size_t n, bad;
 		atomic_store_explicit(&st->iteration, (uint64_t)it, memory_order_relaxed);
 		if (run->inject == CB_INJECT_ZERO_SIGNAL && rk->rank == rk->nranks - 1 &&
-		    rk->rank > 0 && !run->zeroed) {
+		    rk->rank > 0 && !run->zeroed && bench_split_corrupts(run, grk)) {
 			run->zeroed = 1;  /* only this rank's thread touches it */
 			comm_zero_own_signals(rk);
 		}
@@ -172,7 +205,8 @@ static void check_half(struct run *run, struct cb_rank *rk, const struct cb_poin
 		n = pt->coll->fill_expected(&c, &v, b->exp);
 		/* The root's output is the one rooted collectives define. */
 		if (run->inject == CB_INJECT_CORRUPT && it == 0 && n &&
-		    rk->rank == (pt->root >= 0 ? pt->root : rk->nranks - 1))
+		    rk->rank == (pt->root >= 0 ? pt->root : rk->nranks - 1) &&
+		    bench_split_corrupts(run, grk))
 			corrupt_one(&c, n);
 		bad = cb_values_compare(&v, c.recv, b->exp, n);
 		if (bad && slot->first_bad < 0) {
@@ -195,8 +229,13 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 	const struct cb_options *o = run->o;
 	struct cb_rank_state *st = rk->state;
 	size_t soff = 0, roff = 0;
+	/* what calls run as: the rank in its --split group, else rk; rk
+	 * itself for the run's start, checkpoints and samples */
+	struct cb_rank *ark = bench_split_rank(run, rk);
 	struct cb_call c = { b->send, b->recv, &pt->n, pt->dt, pt->op, pt->root,
-			     rk->rank, rk->nranks };
+			     ark->rank, ark->nranks };
+	struct cb_cold cc;
+	long rot = 0;   /* calls so far: the next buffer set */
 	struct cb_call a;   /* what the algorithm is called with (mulsum) */
 	const void *premul;
 	struct cb_values v;
@@ -208,18 +247,20 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 	long i, next_ck;
 
 	if (inplace) {
-		pt->coll->inplace(&pt->n, rk->rank, rk->nranks, &soff, &roff);
+		pt->coll->inplace(&pt->n, ark->rank, ark->nranks, &soff, &roff);
 		c.send = b->recv + soff * pt->dt->size;
 		c.recv = b->recv + roff * pt->dt->size;
 	}
-	cb_values_init(&v, pt->dt, pt->op, rk->nranks, 0);
+	cb_values_init(&v, pt->dt, pt->op, ark->nranks, 0);
 	cb_coll_fill_input(pt->coll, &c, &v);
 	premul = premul_setup(pt, b, &c, &a, inplace);
+	cb_cold_init(&cc, o, pt, b->cold, b->send, b->recv, b->premul, b->cold);
+	cold_fill(&cc, pt, &c, &v);
 
 	atomic_store_explicit(&st->phase, CB_PHASE_WARMUP, memory_order_relaxed);
 	t0 = now_ns();
 	for (long i = 0; i < o->warmup; i++)
-		call_once(rk, algo, &a, premul);
+		call_at(ark, algo, &a, premul, &cc, rot++);
 
 	/* Rank 0 publishes the first checkpoint, then a synchronised start; -z 3
 	 * re-synchronises before every call and times only the call. */
@@ -233,8 +274,8 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 	}
 	comm_barrier(rk);   /* the start (an MPI broadcast above is no barrier) */
 	if (run->inject == CB_INJECT_DROP_NOTIFY && rk->rank == rk->nranks - 1 &&
-	    rk->call_seq == (uint64_t)o->warmup)
-		rk->drop_notifies = 1;  /* only in the first row half */
+	    ark->call_seq == (uint64_t)o->warmup)
+		ark->drop_notifies = 1;  /* only in the first row half */
 	/* --perf-ctl: perf counts from here (rank 0 has its ack before any
 	 * rank passes the barrier) ... */
 	if (run->io->pctl) {
@@ -274,15 +315,15 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 			_exit(9);
 		}
 		if (o->blocking == 3) {
-			comm_barrier(rk);
+			comm_barrier(ark);
 			ti = now_ns();
 		}
 		/* -m: agg calls make one timed iteration (nccl-tests' -z 1
 		 * barrier follows each of them) */
 		for (long m = 0; m < o->agg_iters; m++) {
-			call_once(rk, algo, &a, premul);
+			call_at(ark, algo, &a, premul, &cc, rot++);
 			if (o->blocking == 1)
-				comm_barrier(rk);
+				comm_barrier(ark);
 		}
 		te = now_ns();
 		if (o->blocking == 3)
@@ -307,5 +348,5 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 	slot->yield_paused = rk->yield_paused - paused0;
 	slot->mean_us = (double)total / 1e3 / (double)i / (double)o->agg_iters;
 
-	check_half(run, rk, pt, b, algo, &c, slot);
+	check_half(run, ark, rk, pt, b, algo, &c, slot);
 }

@@ -36,6 +36,14 @@ GET(get_min_bytes, v->d = r->min_bytes)
 GET(get_copy_bytes, v->i = (long long)r->copy_bytes; v->null = !(r->copy_bw > 0))
 GET(get_copy_bw, v->d = r->copy_bw; v->null = !(r->copy_bw > 0))
 GET(get_ran, v->s = cb_point_ran(r->pt, v->buf, sizeof v->buf))
+/* --split (split.h): 1 group of nranks without one; split null then */
+GET(get_groups, v->i = r->groups)
+GET(get_group_ranks, v->i = r->group_ranks)
+GET(get_split, v->s = r->split; v->null = !r->split[0])
+/* --cold-cache (coldcache.h): slots and bytes null when off */
+GET(get_cold, v->i = r->cold_slots > 0)
+GET(get_cold_slots, v->i = r->cold_slots; v->null = r->cold_slots <= 0)
+GET(get_cold_bytes, v->i = (long long)r->cold_bytes; v->null = r->cold_slots <= 0)
 
 /* ---- half fields ---- */
 
@@ -88,6 +96,12 @@ const struct cb_field cb_fields[] = {
 	{ "copy_bytes",       INT, ROW,  CB_FMT_DATA,   EARLY, CB_FS_NONE,      NULL,     NULL,          0, get_copy_bytes },
 	{ "copy_bw",          NUM, ROW,  CB_FMT_ALL,    EARLY, CB_FS_ROOF,      "copybw", "(GB/s)",      7, get_copy_bw },
 	{ "ran",              STR, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_ran },
+	{ "groups",           INT, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_groups },
+	{ "group_ranks",      INT, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_group_ranks },
+	{ "split",            STR, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_split },
+	{ "cold_cache",       INT, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_cold },
+	{ "cold_slots",       INT, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_cold_slots },
+	{ "cold_bytes",       INT, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_cold_bytes },
 	{ "time_us",          NUM, HALF, CB_FMT_ALL,    EARLY, CB_FS_MAIN,      "time",   "(us)",        7, get_time },
 	{ "algbw",            NUM, HALF, CB_FMT_ALL,    EARLY, CB_FS_MAIN,      "algbw",  "(GB/s)",      6, get_algbw },
 	{ "busbw",            NUM, HALF, CB_FMT_ALL,    EARLY, CB_FS_MAIN,      "busbw",  "(GB/s)",      6, get_busbw },

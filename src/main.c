@@ -13,6 +13,7 @@
 #include "collbench/common.h"
 #include "collbench/compare.h"
 #include "collbench/inject.h"
+#include "collbench/coldcache.h"
 #include "collbench/memcheck.h"
 #include "collbench/options.h"
 #include "collbench/outfile.h"
@@ -240,6 +241,8 @@ int main(int argc, char **argv)
 	silent = cb_xport.mpi && cb_xport.rank != 0;
 
 	cb_placement_init(&pl, &o);
+	if (o.cold_cache && !o.cache_size)   /* before plans: they size the buffer sets */
+		o.cache_size = cb_cold_llc(pl.topo) ? cb_cold_llc(pl.topo) : CB_COLD_DEFAULT_LLC;
 	ncounts = o.nrank_counts;
 	for (int i = 0; i < ncounts; i++) {
 		counts[i] = o.rank_counts[i] ? o.rank_counts[i] : pl.npus;

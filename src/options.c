@@ -14,6 +14,7 @@
 #include "collbench/perf.h"
 #include "collbench/plan.h"
 #include "collbench/placement.h"
+#include "collbench/split.h"
 #include "collbench/vcoll.h"
 
 struct cb_optdesc;
@@ -144,6 +145,25 @@ static const char *set_skew(struct cb_options *o, const char *arg, const struct 
 	if (cb_parse_double(arg, CB_SKEW_MAX, AT(o, d, double), &why))
 		return why;
 	cb_skew_milli = (long)(o->skew * 1000 + 0.5);
+	return NULL;
+}
+
+/* --cache-size: a size above 0. */
+static const char *set_cache_size(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	const char *why = set_size(o, arg, d);
+	return why ? why : o->cache_size == 0 ? "must be above 0" : NULL;
+}
+
+/* --split: the grammar of split.h. */
+static const char *set_split(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	struct cb_split_expr e;
+	const char *why;
+	(void)d;
+	if (cb_split_parse(arg, &e, &why))
+		return why;
+	o->split = arg;
 	return NULL;
 }
 
@@ -366,6 +386,14 @@ static const struct cb_optdesc optdescs[] = {
 	  set_string, FIELD(wait), 0, 0 },
 	{ "barrier", 0, "KIND", "auto", "barrier algorithm: auto (central from 4 ranks per PU, else mesh up to 8 ranks, dissemination above), mesh, dissemination, central",
 	  set_string, FIELD(barrier), 0, 0 },
+	{ "split", 0, "EXPR", NULL, "concurrent groups as nccl-tests' NCCL_TESTS_SPLIT: rank r joins group r OP n (AND n, OR n, MOD n, DIV n, or &n |n %n /n); every group runs the collective at once, a row's time is the slowest group's (else NCCL_TESTS_SPLIT_MASK=hex, NCCL_TESTS_SPLIT)",
+	  set_split, FIELD(split), 0, 0 },
+	{ "cold-cache", 0, NULL, NULL, "each timed iteration uses the next of a rotating set of buffers that together exceed twice the last-level cache (IMB's -off_cache)",
+	  set_flag, FIELD(cold_cache), 0, 0 },
+	{ "off-cache", 0, NULL, NULL, "IMB's name of --cold-cache",
+	  set_flag, FIELD(cold_cache), 0, 0 },
+	{ "cache-size", 0, "BYTES", NULL, "with --cold-cache: the last-level cache size to defeat (K, M, G; default: the largest cache hwloc reports)",
+	  set_cache_size, FIELD(cache_size), 0, 0 },
 	{ "inject", 0, "KIND", NULL, "break a run on purpose to show the checker catching it (kinds: collbench list)",
 	  set_string, FIELD(inject), 0, 0 },
 	{ "transport", 0, "MODE", "auto", "how ranks run: threads (-g rank threads in this process), mpi (one rank per MPI process; the rank count is mpirun's -np; make MPI=1), auto (mpi when built with MPI and started by mpirun, else threads)",
@@ -564,6 +592,12 @@ void cb_options_parse(struct cb_options *o, int argc, char **argv)
 	if (!o->command)
 		usage_error("no collective given; try 'collbench list'%s%s", "", "");
 	nccl_tests_rules(o);
+	{
+		struct cb_split_expr e;
+		(void)cb_split_resolve(o, &e);   /* NCCL_TESTS_SPLIT*: exit 6 now */
+	}
+	if (o->cache_size && !o->cold_cache)
+		usage_error("--cache-size needs --cold-cache%s%s", "", "");
 	if (o->cpus && o->bind_set && o->bind == CB_BIND_NONE)
 		usage_error("--cpus %s conflicts with --bind none%s", o->cpus, "");
 	check_size_list(o);

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "collbench/common.h"
+#include "collbench/coldcache.h"
 #include "collbench/plan.h"
+#include "collbench/split.h"
 #include "collbench/transport.h"
 
 static void push(struct cb_plan *pl, size_t *cap, const struct cb_point *pt)
@@ -126,9 +128,9 @@ struct noted {
 static void resolve(struct cb_plan *pl, struct cb_point *pt, int npus, struct noted *nt)
 {
 	size_t so, ro, es = pt->dt->size;
-	struct cb_where w = { &pt->n, es, pl->nranks, false, pl->nranks > npus, cb_xport.mpi,
+	struct cb_where w = { &pt->n, es, pl->group_ranks, false, pl->nranks > npus, cb_xport.mpi,
 			      pt->dt, pt->op };
-	bool has_ip = pt->coll->inplace(&pt->n, 0, pl->nranks, &so, &ro);
+	bool has_ip = pt->coll->inplace(&pt->n, 0, pl->group_ranks, &so, &ro);
 
 	pt->ran[0] = cb_algo_resolve(pt->algo, &w, pt->why[0], sizeof pt->why[0]);
 	w.inplace = true;
@@ -147,7 +149,7 @@ static void resolve(struct cb_plan *pl, struct cb_point *pt, int npus, struct no
 			nt->algo[nt->n++] = pt->algo;
 	}
 	for (int h = 0; h < 2; h++) {
-		size_t scratch = pt->ran[h] ? pt->ran[h]->scratch_bytes(&pt->n, es, pl->nranks) : 0;
+		size_t scratch = pt->ran[h] ? pt->ran[h]->scratch_bytes(&pt->n, es, pl->group_ranks) : 0;
 		if (scratch > pl->max_scratch_bytes)
 			pl->max_scratch_bytes = scratch;
 	}
@@ -244,7 +246,7 @@ static void add_points(struct cb_plan *pl, size_t *cap, struct noted *noted,
 {
 	int reduces = !!(coll->flags & CB_COLL_REDUCE);
 	int rooted = !!(coll->flags & CB_COLL_ROOT);
-	int nranks = pl->nranks;
+	int nranks = pl->group_ranks;   /* a collective runs in each group */
 	for (size_t di = 0; di < cb_ndtypes; di++) {
 		const struct cb_dtype *dt = &cb_dtypes[di];
 		if (!in_list(o->dtypes, dt->name))
@@ -290,6 +292,7 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, i
 
 	memset(pl, 0, sizeof *pl);
 	pl->nranks = nranks;
+	pl->group_ranks = cb_split_plan(o, nranks, &pl->ngroups);
 	nsizes = sweep_sizes(o, sizes);
 	ncoll = check_names(o, colls);
 	if (!strcmp(o->root, "all")) {
@@ -297,9 +300,9 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, i
 	} else {
 		char *end;
 		root = strtol(o->root, &end, 10);
-		if (*end || end == o->root || root < 0 || root >= nranks)
-			cb_die(CB_EXIT_USAGE, "invalid value '%s' for -r/--root: expected a rank in 0..%d or all",
-			       o->root, nranks - 1);
+		if (*end || end == o->root || root < 0 || root >= pl->group_ranks)
+			cb_die(CB_EXIT_USAGE, "invalid value '%s' for -r/--root: expected a rank in 0..%d or all%s",
+			       o->root, pl->group_ranks - 1, pl->ngroups > 1 ? " (a rank of each --split group)" : "");
 	}
 
 	for (size_t ci = 0; ci < ncoll; ci++) {
@@ -309,6 +312,8 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, i
 			add_points(pl, &cap, &noted, o, colls[ci], o->nccl_compat ? (int)ai : -1,
 				   root_all, (int)root, npus, sizes, nsizes);
 	}
+	pl->split_bytes = pl->ngroups > 1 ? cb_split_cells_bytes(pl->group_ranks, npus) : 0;
+	pl->cold_bytes = cb_cold_plan_bytes(o, pl);
 	if (pl->npoints == 0)
 		cb_die(CB_EXIT_USAGE, "nothing to run: -A/--algo '%s' names no algorithm of '%s'",
 		       o->algos, o->command);

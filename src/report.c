@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "collbench/fields.h"
+#include "collbench/split.h"
 #include "collbench/report.h"
 #include "collbench/results.h"
 #include "collbench/transport.h"
@@ -247,7 +248,9 @@ void cb_report_section(FILE *f, const struct cb_options *o, const struct cb_coll
 {
 	static const char *const lat_groups[] = { "latency per call" };
 	/* "$3" of this line is the collective's name (scripts read it). */
-	fprintf(f, "# Collective: %s (%d rank%s)\n", coll->name, nranks, nranks == 1 ? "" : "s");
+	char groups[96];
+	fprintf(f, "# Collective: %s (%d rank%s%s)\n", coll->name, nranks, nranks == 1 ? "" : "s",
+		cb_split_describe(o, nranks, groups, sizeof groups));
 	if (o->latency)
 		head_cols(f, latency_cols, CB_ARRAY_LEN(latency_cols), lat_groups, 1);
 	else

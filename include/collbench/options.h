@@ -40,6 +40,9 @@ struct cb_options {
 	long jitter_us, seed;
 	const char *wait;      /* --wait auto|spin|yield|futex (comm.h enum cb_wait) */
 	const char *barrier;   /* --barrier auto|mesh|dissemination|central */
+	const char *split;     /* --split EXPR (split.h), NULL: the environment's or none */
+	bool cold_cache;       /* --cold-cache/--off-cache (coldcache.h) */
+	size_t cache_size;     /* --cache-size; 0: the LLC's (main sets it from hwloc) */
 	/* placement (placement.h) */
 	int bind;              /* enum cb_bind */
 	bool bind_set;         /* --bind given (else --cpus LIST means ordered) */

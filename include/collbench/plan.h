@@ -42,6 +42,13 @@ const char *cb_point_label(const struct cb_point *pt, char *buf, size_t cap);
 
 struct cb_plan {
 	int nranks;
+	/* --split (split.h): points are planned for groups of group_ranks
+	 * (counts, roots, applicability, scratch); ngroups of them run at
+	 * once. Without a split: nranks and 1. */
+	int group_ranks, ngroups;
+	/* Bytes at the end of every window's user area: --cold-cache's
+	 * rotating buffer sets (coldcache.h), then the groups' signal cells. */
+	size_t cold_bytes, split_bytes;
 	struct cb_point *points;
 	size_t npoints;   /* skipped points included (cb_point_skipped) */
 	size_t nskipped;

@@ -57,6 +57,14 @@ struct cb_result {
 	struct cb_half half[2]; /* 0 out-of-place, 1 in-place */
 	const struct cb_counter_set *ctrs; /* --counters, NULL: none */
 	long cycle;         /* -N: sweep number, from 0 */
+	/* --split (split.h): groups that ran at once, ranks in each, the
+	 * expression ("%2"; "" without one) */
+	int groups, group_ranks;
+	char split[32];
+	/* --cold-cache (coldcache.h): buffer sets rotated over, and the bytes
+	 * they span per rank; 0: off */
+	long cold_slots;
+	size_t cold_bytes;
 	char stamp[24];     /* local time the row finished, %Y-%m-%d %H:%M:%S */
 };
 
