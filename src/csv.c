@@ -5,7 +5,7 @@
  * first layout (the row's, then oop_ and ip_ half fields), the run's
  * metadata (repeated in every record so that each stands alone), the
  * schema's later fields (csv_late: cycle, timestamp, ran, oop_/ip_
- * slow_yields and paused_yield_waits), and with --counters
+ * slow_yields and paused_yield_waits, then groups .. cold_bytes), and with --counters
  * oop_/ip_<counter>_total and _per_iter. Empty field: null (not measured,
  * not checked, no in-place form or not applicable, counter unavailable). */
 #include <stdlib.h>
@@ -96,16 +96,23 @@ static void value(struct csv *c, const struct cb_field *f, const struct cb_fval 
 }
 
 /* The schema's CSV fields of one layout part (late or not): the row's,
- * then each half's; header names with r NULL. */
+ * then each half's, then the row fields the schema lists after the halves'
+ * (added later still: the columns before keep their positions); header
+ * names with r NULL. */
 static void part(struct csv *c, const struct cb_result *r, bool late)
 {
-	for (int pass = 0; pass < 3; pass++)
+	unsigned first_half = 0;
+	while (first_half < cb_nfields && !cb_fields[first_half].half)
+		first_half++;
+	for (int pass = 0; pass < 4; pass++)
 		for (unsigned i = 0; i < cb_nfields; i++) {
 			const struct cb_field *f = &cb_fields[i];
 			int h = pass - 1;
 			struct cb_fval v;
 			char name[64];
-			if (!(f->formats & CB_FMT_CSV) || f->csv_late != late || f->half != (pass > 0))
+			bool row_pass = pass == 0 || pass == 3;
+			if (!(f->formats & CB_FMT_CSV) || f->csv_late != late || f->half == row_pass ||
+			    (row_pass && (i > first_half) != (pass == 3)))
 				continue;
 			if (!r) {
 				snprintf(name, sizeof name, "%s%s", f->half ? cb_half_prefix(h) : "", f->name);

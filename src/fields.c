@@ -96,12 +96,6 @@ const struct cb_field cb_fields[] = {
 	{ "copy_bytes",       INT, ROW,  CB_FMT_DATA,   EARLY, CB_FS_NONE,      NULL,     NULL,          0, get_copy_bytes },
 	{ "copy_bw",          NUM, ROW,  CB_FMT_ALL,    EARLY, CB_FS_ROOF,      "copybw", "(GB/s)",      7, get_copy_bw },
 	{ "ran",              STR, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_ran },
-	{ "groups",           INT, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_groups },
-	{ "group_ranks",      INT, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_group_ranks },
-	{ "split",            STR, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_split },
-	{ "cold_cache",       INT, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_cold },
-	{ "cold_slots",       INT, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_cold_slots },
-	{ "cold_bytes",       INT, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_cold_bytes },
 	{ "time_us",          NUM, HALF, CB_FMT_ALL,    EARLY, CB_FS_MAIN,      "time",   "(us)",        7, get_time },
 	{ "algbw",            NUM, HALF, CB_FMT_ALL,    EARLY, CB_FS_MAIN,      "algbw",  "(GB/s)",      6, get_algbw },
 	{ "busbw",            NUM, HALF, CB_FMT_ALL,    EARLY, CB_FS_MAIN,      "busbw",  "(GB/s)",      6, get_busbw },
@@ -127,6 +121,14 @@ const struct cb_field cb_fields[] = {
 	 * iteration order; as many as "samples"), and every rank's mean */
 	{ "times_us",         NUMS, HALF, CB_FMT_DATA,  LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_times },
 	{ "rank_means_us",    NUMS, HALF, CB_FMT_DATA,  LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_rank_means },
+	/* row fields added after the halves' (CSV: after every half column);
+	 * --split (split.h) and --cold-cache (coldcache.h) */
+	{ "groups",           INT, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_groups },
+	{ "group_ranks",      INT, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_group_ranks },
+	{ "split",            STR, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_split },
+	{ "cold_cache",       INT, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_cold },
+	{ "cold_slots",       INT, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_cold_slots },
+	{ "cold_bytes",       INT, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_cold_bytes },
 };
 const unsigned cb_nfields = sizeof cb_fields / sizeof cb_fields[0];
 

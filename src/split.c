@@ -28,7 +28,8 @@ static int parse_n(const char *s, int base, unsigned long *n, const char **why)
 	while (isspace((unsigned char)*s))
 		s++;
 	if (!isxdigit((unsigned char)*s)) {
-		*why = *s ? "expected a number after the operator" : "missing number";
+		*why = !*s ? "missing number" : base == 16 ? "expected a hexadecimal mask"
+							 : "expected a number after the operator";
 		return -1;
 	}
 	errno = 0;
@@ -185,7 +186,7 @@ const char *cb_split_describe(const struct cb_options *o, int nranks, char *buf,
 	buf[0] = '\0';
 	if (cb_split_resolve(o, &e)) {
 		cb_split_groups(&e, nranks, &s);
-		snprintf(buf, cap, " in %d group%s of %d (--split %s)", s.ngroups,
+		snprintf(buf, cap, " in %d group%s of %d, --split %s", s.ngroups,
 			 s.ngroups == 1 ? "" : "s", s.gsize, cb_split_format(&e, ex, sizeof ex));
 	}
 	return buf;

@@ -7,6 +7,7 @@
 
 #include "collbench/common.h"
 #include "collbench/options.h"
+#include "collbench/split.h"
 #include "collbench/transport.h"
 
 struct cb_transport cb_xport;
@@ -78,6 +79,9 @@ void cb_transport_start(const struct cb_options *o)
 	if (o->nranks_set && o->nranks != 1)
 		usage_once("-g/--nranks: with the MPI transport the rank count is mpirun's -np "
 			   "(one rank per process); drop -g");
+	if (cb_split_resolve(o, &(struct cb_split_expr){ 0 }))
+		die_once(CB_EXIT_UNSUPPORTED, "--split/NCCL_TESTS_SPLIT*: concurrent groups run on "
+			 "the threads transport only, not under MPI");
 	if (o->bind_set || o->cpus)
 		usage_once("--bind/--cpus: with the MPI transport the launcher binds the processes "
 			   "(e.g. mpirun --bind-to core); drop them");

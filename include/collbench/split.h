@@ -59,7 +59,7 @@ const char *cb_split_sizes(const struct cb_split *s, char *buf, size_t cap);
  * option was checked when parsed). */
 bool cb_split_resolve(const struct cb_options *o, struct cb_split_expr *e);
 
-/* The table header's words: " in 2 groups of 2 (--split %2)", "" without
+/* The table header's words: " in 2 groups of 2, --split %2", "" without
  * a split (nranks are the section's). */
 const char *cb_split_describe(const struct cb_options *o, int nranks, char *buf, size_t cap);
 

@@ -1,0 +1,164 @@
+# t_split.sh: --split EXPR (nccl-tests' NCCL_TESTS_SPLIT grammar and the
+# NCCL_TESTS_SPLIT_MASK variable): every collective in groups at P=4 and
+# P=6 under %2 and /2 with 0 wrong and the groups in the header; back to
+# back check iterations with --jitter; a corrupted output in one group
+# caught (exit 7, the one group's count); bad expressions exit 6, unequal
+# groups and MPI exit 5, each in one line; the variables and the option's
+# precedence; the row's time is the slowest group's (from -I 1's per-rank
+# means, worked out here) and busbw uses the group's rank count; JSON and
+# CSV carry groups, group_ranks and split. Then --cold-cache: checked runs
+# with a small --cache-size, its fields, bad values, an oversized request.
+. test/lib.sh
+
+B=$COLLBENCH
+FAST="-n 2 -w 1 -c 3"
+unset NCCL_TESTS_SPLIT NCCL_TESTS_SPLIT_MASK
+
+# Every collective and algorithm, in groups.
+for p in 4 6; do
+	for e in %2 /2; do
+		case "$p$e" in 4*) hdr="in 2 groups of 2" ;; 6%2) hdr="in 2 groups of 3" ;; *) hdr="in 3 groups of 2" ;; esac
+		expect_status "all -g $p --split $e" 0 $B all -g $p --split $e -b 8 -e 64K -f 32 $FAST -q
+		expect_zero_wrong "all -g $p --split $e: 0 wrong" "$TMPD/out"
+		n=$(grep -c "^# Collective: .*($p ranks $hdr, --split $e)" "$TMPD/out")
+		[ "$n" -ge 16 ] && ok "all -g $p --split $e: every section says '$hdr' ($n)" ||
+			notok "all -g $p --split $e: every section says '$hdr' ($n sections)"
+	done
+done
+# Every root of the rooted ones is a rank of each group.
+expect_status "rooted collectives -g 6 --split /2 -r all" 0 \
+	$B gather -g 6 --split /2 -r all -b 8 -e 1K -f 32 $FAST -q
+expect_zero_wrong "gather -r all in groups: 0 wrong" "$TMPD/out"
+expect_usage_error "-r 2 with groups of 2: not a rank of a group" $B broadcast -g 4 --split %2 -r 2
+
+# Back to back with random delays at the barriers (groups and the run's).
+expect_status "allreduce -g 4 --split %2 -c 20 --jitter 20" 0 \
+	$B allreduce -g 4 --split %2 -b 4 -e 4100 -f 32 -n 2 -w 1 -c 20 --jitter 20 -q
+expect_zero_wrong "allreduce in groups, jitter: 0 wrong" "$TMPD/out"
+expect_status "all -g 6 --split /2 -c 20 --jitter 10" 0 \
+	$B all -g 6 --split /2 -b 8 -e 4K -f 64 -n 1 -w 0 -c 20 --jitter 10 -q
+expect_zero_wrong "all in groups, jitter: 0 wrong" "$TMPD/out"
+
+# A corrupted output in one group: caught, the other group clean.
+expect_status "--inject corrupt in groups: exit 7" 7 \
+	$B allreduce -g 4 --split %2 -b 1K -e 1K -A ring -q --inject corrupt -J "$TMPD/c.json"
+w=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print(r['out_of_place']['wrong'])" "$TMPD/c.json")
+[ "$w" = 1 ] && ok "--inject corrupt: 1 wrong element, in one group only" ||
+	notok "--inject corrupt: 1 wrong element, in one group only (got $w)"
+
+# Bad expressions: usage errors, one line.
+for e in %0 /0 x2 % %2x "% -1" "XOR 1" "" "and 99999999999"; do
+	expect_usage_error "--split '$e'" $B allreduce -g 4 --split "$e" -b 8 -e 8
+done
+expect_usage_error "NCCL_TESTS_SPLIT_MASK=zz" env NCCL_TESTS_SPLIT_MASK=zz $B allreduce -g 4 -b 8 -e 8
+expect_usage_error "NCCL_TESTS_SPLIT=bogus" env NCCL_TESTS_SPLIT=bogus $B allreduce -g 4 -b 8 -e 8
+# Unequal groups: unsupported, naming the sizes.
+expect_status "--split '&3' at 6 ranks: unequal groups exit 5" 5 $B allreduce -g 6 --split '&3' -b 8 -e 8
+[ "$(wc -l <"$TMPD/err")" = 1 ] && grep -q "(2, 2, 1, 1)" "$TMPD/err" && [ ! -s "$TMPD/out" ] &&
+	ok "unequal groups: one line naming the sizes 2, 2, 1, 1" ||
+	notok "unequal groups: one line naming the sizes 2, 2, 1, 1 ($(cat "$TMPD/err"))"
+expect_status "-g 2:4 --split %2: P=3 is unequal, nothing runs" 5 $B allreduce -g 2:4:+1 --split %2 -b 8 -e 8
+[ ! -s "$TMPD/out" ] && ok "unequal in a sweep: refused before any row" || notok "unequal in a sweep: refused before any row"
+
+# The variables; the option wins over them; the mask is hexadecimal.
+head_of() { grep -m1 '^# Collective:' "$TMPD/out"; }
+expect_status "NCCL_TESTS_SPLIT_MASK=0x1" 0 env NCCL_TESTS_SPLIT_MASK=0x1 $B allreduce -g 4 -b 8 -e 8 -A ring -q
+head_of | grep -q "in 2 groups of 2, --split &1" && ok "mask 0x1: 2 groups of 2" || notok "mask 0x1: $(head_of)"
+expect_status "NCCL_TESTS_SPLIT_MASK=10 (hex)" 0 env NCCL_TESTS_SPLIT_MASK=10 $B allreduce -g 32 -b 8 -e 8 -A ring -n 1 -w 0 -q
+head_of | grep -q "in 2 groups of 16, --split &16" && ok "mask 10 is 16: 2 groups of 16" || notok "mask 10: $(head_of)"
+expect_status "NCCL_TESTS_SPLIT='DIV 2'" 0 env NCCL_TESTS_SPLIT="DIV 2" $B allreduce -g 4 -b 8 -e 8 -A ring -q
+head_of | grep -q "in 2 groups of 2, --split /2" && ok "NCCL_TESTS_SPLIT DIV 2" || notok "NCCL_TESTS_SPLIT: $(head_of)"
+expect_status "the mask wins over NCCL_TESTS_SPLIT (nccl-tests' order)" 0 \
+	env NCCL_TESTS_SPLIT_MASK=0 NCCL_TESTS_SPLIT=%2 $B allreduce -g 4 -b 8 -e 8 -A ring -q
+head_of | grep -q "in 1 group of 4, --split &0" && ok "mask first" || notok "mask first: $(head_of)"
+expect_status "--split wins over the variables" 0 \
+	env NCCL_TESTS_SPLIT_MASK=zz NCCL_TESTS_SPLIT=%4 $B allreduce -g 4 --split /2 -b 8 -e 8 -A ring -q
+head_of | grep -q "in 2 groups of 2, --split /2" && ok "option first" || notok "option first: $(head_of)"
+
+# The row: time = the slowest group's (-a 1: each group's mean over its
+# ranks), busbw with the group's rank count; the fields.
+split_row() { # JSON P GROUPS_PY: prints problems, nothing when right
+	python3 - "$@" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); p = int(sys.argv[2]); groups = eval(sys.argv[3])
+bad = []
+for r in d["results"]:
+    g = len(groups[0])
+    if (r["groups"], r["group_ranks"], r["nranks"]) != (len(groups), g, p):
+        bad.append("groups %s group_ranks %s" % (r["groups"], r["group_ranks"]))
+    for h in ("out_of_place", "in_place"):
+        x = r[h]
+        m = x["rank_means_us"]
+        want = max(sum(m[i] for i in grp) / len(grp) for grp in groups)
+        if abs(x["time_us"] - want) > 1e-6 * want:
+            bad.append("%s %s time %g, slowest group %g" % (r["size"], h, x["time_us"], want))
+        if r["collective"] == "allreduce" and abs(x["busbw"] - x["algbw"] * 2 * (g - 1) / g) > 1e-6 * x["busbw"] + 1e-12:
+            bad.append("busbw %g algbw %g" % (x["busbw"], x["algbw"]))
+print("; ".join(bad[:3]))
+PY
+}
+expect_status "allreduce -g 6 --split %2 -I 1 -J" 0 \
+	$B allreduce -g 6 --split %2 -b 1K -e 64K -f 8 -A ring -n 5 -w 1 -I 1 -q -J "$TMPD/s.json"
+bad=$(split_row "$TMPD/s.json" 6 "[[0,2,4],[1,3,5]]")
+[ -z "$bad" ] && ok "time is the slowest group's, busbw over groups of 3, fields groups/group_ranks" ||
+	notok "time is the slowest group's: $bad"
+expect_status "allreduce -g 4 --split /2 -a 1 -I 1 -J" 0 \
+	$B allreduce -g 4 --split /2 -b 1K -e 64K -f 8 -A mesh -n 5 -w 1 -I 1 -q -J "$TMPD/s2.json"
+bad=$(split_row "$TMPD/s2.json" 4 "[[0,1],[2,3]]")
+[ -z "$bad" ] && ok "/2: time is the slowest group's" || notok "/2: time is the slowest group's: $bad"
+py_field() { python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print(r.get(sys.argv[2], 'MISSING'))" "$@"; }
+[ "$(py_field "$TMPD/s2.json" split)" = "/2" ] && ok "JSON split is /2" || notok "JSON split: $(py_field "$TMPD/s2.json" split)"
+$B allreduce -g 4 -b 8 -e 8 -A ring -q -J "$TMPD/n.json" --csv "$TMPD/n.csv" >/dev/null 2>&1
+[ "$(py_field "$TMPD/n.json" groups) $(py_field "$TMPD/n.json" group_ranks) $(py_field "$TMPD/n.json" split)" = "1 4 None" ] &&
+	ok "no split: groups 1, group_ranks 4, split null" ||
+	notok "no split: $(py_field "$TMPD/n.json" groups) $(py_field "$TMPD/n.json" group_ranks) $(py_field "$TMPD/n.json" split)"
+$B allreduce -g 4 --split %2 -b 8 -e 8 -A ring -q --csv "$TMPD/s.csv" >/dev/null 2>&1
+v=$(python3 -c "import csv,sys; r=list(csv.DictReader(open(sys.argv[1])))[0]; print(r['groups'], r['group_ranks'], r['split'])" "$TMPD/s.csv")
+[ "$v" = "2 2 %2" ] && ok "CSV groups group_ranks split: 2 2 %2" || notok "CSV: $v"
+
+# MPI: threads only.
+if [ -x "${MPICH_COLLBENCH:-}" ] && command -v mpirun.mpich >/dev/null; then
+	expect_status "MPICH --split: exit 5" 5 timeout 60 mpirun.mpich -np 2 "$MPICH_COLLBENCH" allreduce --split %2 -b 8 -e 8
+	[ "$(grep -c '^collbench:' "$TMPD/err")" = 1 ] && grep -q "threads transport only" "$TMPD/err" &&
+		ok "MPICH --split: one line" || notok "MPICH --split: one line ($(grep -c '^collbench:' "$TMPD/err") lines)"
+elif [ -x "${OMPI_COLLBENCH:-}" ] && command -v mpirun.openmpi >/dev/null; then
+	expect_status "Open MPI --split: exit 5" 5 timeout 60 mpirun.openmpi --oversubscribe -np 2 "$OMPI_COLLBENCH" allreduce --split %2 -b 8 -e 8
+	[ "$(grep -c '^collbench:' "$TMPD/err")" = 1 ] && ok "Open MPI --split: one line" ||
+		notok "Open MPI --split: one line ($(grep -c '^collbench:' "$TMPD/err") lines)"
+else
+	skip "--split under MPI: exit 5" "no MPI build"
+	skip "--split under MPI: one line" "no MPI build"
+fi
+
+# ---- --cold-cache ----
+COLD="--cold-cache --cache-size 64K"
+expect_status "allreduce --cold-cache, every algorithm, mulsum and sum" 0 \
+	$B allreduce -g 4 -b 8 -e 64K -f 16 -o sum,mulsum $COLD $FAST -q -J "$TMPD/k.json"
+expect_zero_wrong "--cold-cache allreduce: 0 wrong" "$TMPD/out"
+bad=$(python3 - "$TMPD/k.json" <<'PY'
+import json, math, sys
+bad = []
+pg = lambda x: (x + 4095) // 4096 * 4096
+for r in json.load(open(sys.argv[1]))["results"]:
+    s = r["count"] * 4
+    setb = pg(s) + pg(s) + (pg(s) if r["redop"] == "mulsum" else 0)
+    k = max(1, math.ceil(2 * 65536 / setb)) if setb < 2 * 65536 else 1
+    if (r["cold_cache"], r["cold_slots"], r["cold_bytes"]) != (1, k, k * setb):
+        bad.append("%s %s: %s %s %s, want 1 %d %d" % (r["size"], r["redop"], r["cold_cache"], r["cold_slots"], r["cold_bytes"], k, k * setb))
+print("; ".join(bad[:3]))
+PY
+)
+[ -z "$bad" ] && ok "cold_cache/cold_slots/cold_bytes: ceil(2 x 64K / set) sets" || notok "cold fields: $bad"
+expect_status "all --off-cache (IMB's name) P=3, in groups too" 0 \
+	$B all -g 4 --split %2 --off-cache --cache-size 32K -b 8 -e 16K -f 16 $FAST -q
+expect_zero_wrong "all --off-cache in groups: 0 wrong" "$TMPD/out"
+[ "$(py_field "$TMPD/n.json" cold_cache) $(py_field "$TMPD/n.json" cold_slots)" = "0 None" ] &&
+	ok "without --cold-cache: cold_cache 0, cold_slots null" || notok "without --cold-cache: $(py_field "$TMPD/n.json" cold_slots)"
+expect_usage_error "--cache-size 0" $B allreduce -g 2 --cold-cache --cache-size 0
+expect_usage_error "--cache-size x" $B allreduce -g 2 --cold-cache --cache-size x
+expect_usage_error "--cache-size without --cold-cache" $B allreduce -g 2 --cache-size 1M
+expect_status "--cold-cache over the machine's memory: exit 2" 2 $B allreduce -g 2 -b 8 -e 8 --cold-cache --cache-size 64G
+[ "$(wc -l <"$TMPD/err")" = 1 ] && [ ! -s "$TMPD/out" ] && ok "oversized --cold-cache: one line, nothing run" ||
+	notok "oversized --cold-cache: one line ($(head -2 "$TMPD/err"))"
+
+done_testing
