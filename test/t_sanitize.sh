@@ -96,6 +96,12 @@ for san in TSAN ASAN; do
 		allreduce -g 8 -b 4 -e 4100 -f 32 -A mesh,direct,twophase -n 3 -w 1 -c 8 --jitter 10 --barrier central
 	san_run "$san broadcast eager/pull P=3, every root, jitter, futex waits" "$bin" \
 		broadcast -g 3 -b 4 -e 448 -f 4 -A eager,pull -r all -n 20 -w 1 -c 50 --jitter 10 --wait futex
+	# --split: groups as comm views over the run's windows, side by side,
+	# with the run's own barriers between; --cold-cache's rotated buffers.
+	san_run "$san all collectives --split %2 P=4, jitter" "$bin" \
+		all -g 4 --split %2 -b 8 -e 2K -f 16 -n 2 -w 1 -c 4 --jitter 10
+	san_run "$san allreduce --split /2 --cold-cache, sum and mulsum" "$bin" \
+		allreduce -g 4 --split /2 --cold-cache --cache-size 32K -b 4 -e 4100 -f 32 -n 3 -w 1 -c 3 -o sum,mulsum
 done
 
 done_testing
