@@ -17,8 +17,9 @@
  * may wake the owner spuriously (it looks again and sleeps); a wake is never
  * lost, since the owner sleeps on one cell at a time and a notifier of that
  * very cell sees its index. The view's rank state is the run's entry of the
- * global rank, so the watchdog sees every wait (the hang report then names
- * group ranks and group cells: the header's groups say which).
+ * global rank, so the watchdog sees every wait and its progress (a hang
+ * report then names group ranks and cell indexes of the group's view, and
+ * reads "seen" from the run's cell of that index: a known limit).
  *
  * Timing: the timed loop's start and checkpoints are the run's barriers,
  * so groups start together and run their iterations side by side; a row's
