@@ -337,7 +337,8 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 		}
 	{
 		struct cb_watch w = { plan, &run.comm, io->prog, io->out, o->timeout, run.mpi,
-				      run.first, run.nlocal, &run.finished, clk };
+				      run.first, run.nlocal, &run.finished, clk,
+				      bench_split_watch, &run };
 		cb_watchdog(&w, cb_bench_timeout_hook);
 	}
 	free(clk);

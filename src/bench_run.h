@@ -139,6 +139,9 @@ bool bench_split_corrupts(const struct run *run, const struct cb_rank *rk);
 void bench_split_rank_fini(struct run *run, struct cb_rank *rk);
 void bench_split_free(struct run *run);
 void bench_split_row(const struct run *run, struct cb_result *res);
+/* cb_watch.view (watchdog.h); ctx: the run. */
+bool bench_split_watch(const void *ctx, int r, int owner, const struct cb_comm **vc, int *vrank,
+		       int *owner_global);
 
 /* bench_exchange.c */
 extern const struct exchange bench_threads_exchange, bench_mpi_exchange;

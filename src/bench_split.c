@@ -16,10 +16,10 @@
  * owner sleeps in, so a notify of the other view's cell with the same index
  * may wake the owner spuriously (it looks again and sleeps); a wake is never
  * lost, since the owner sleeps on one cell at a time and a notifier of that
- * very cell sees its index. The view's rank state is the run's entry of the
- * global rank, so the watchdog sees every wait and its progress (a hang
- * report then names group ranks and cell indexes of the group's view, and
- * reads "seen" from the run's cell of that index: a known limit).
+ * very cell sees its index. A view rank has a state of its own (the view's,
+ * in group numbering): the watchdog counts its progress and reports its
+ * waits through bench_split_watch (watchdog.h), while phase, point and
+ * iteration stay in the run's state, written by the bench.
  *
  * Timing: the timed loop's start and checkpoints are the run's barriers,
  * so groups start together and run their iterations side by side; a row's
@@ -110,7 +110,6 @@ void bench_split_rank_init(struct run *run, struct cb_rank *rk)
 	g = &sp->grk[r];
 	comm_rank_init(g, &sp->comms[k], sp->s.local[r], rk->win);
 	sp->comms[k].win[sp->s.local[r]] = rk->win;
-	g->state = rk->state;
 	/* a seed per group as well, so that groups do not jitter alike */
 	comm_jitter_seed(g, (uint64_t)run->o->seed + 7919u * (uint64_t)k, (unsigned)run->o->jitter_us);
 }
@@ -156,6 +155,20 @@ void bench_split_free(struct run *run)
 	free(sp->grk);
 	free(sp);
 	run->split = NULL;
+}
+
+bool bench_split_watch(const void *ctx, int r, int owner, const struct cb_comm **vc, int *vrank,
+		       int *owner_global)
+{
+	const struct split_run *sp = ((const struct run *)ctx)->split;
+	int k;
+	if (!sp)
+		return false;
+	k = sp->s.group[r];
+	*vc = &sp->comms[k];
+	*vrank = sp->s.local[r];
+	*owner_global = owner >= 0 ? sp->s.member[sp->s.first[k] + owner] : -1;
+	return true;
 }
 
 /* -a over the ranks of group k, half h (combine.c's rule per group). */

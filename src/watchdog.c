@@ -66,6 +66,39 @@ static void emit(struct line *l)
 	l->len = 0;
 }
 
+/* Rank r's state in its --split group view, NULL: none; *vc, *vrank. */
+static const struct cb_rank_state *view_state(const struct cb_watch *w, int r,
+					      const struct cb_comm **vc, int *vrank)
+{
+	int og;
+	if (!w->view || !w->view(w->view_ctx, r, -1, vc, vrank, &og))
+		return NULL;
+	return &(*vc)->state[*vrank];
+}
+
+/* A wait inside a group's call: its view's cells and rank numbers; false
+ * when r waits in no view. */
+static bool report_view_wait(struct line *l, const struct cb_watch *w, int r)
+{
+	const struct cb_comm *vc;
+	int vr, og;
+	const struct cb_rank_state *vs = view_state(w, r, &vc, &vr);
+	int owner = vs ? atomic_load_explicit(&vs->wait_owner, memory_order_relaxed) : -1;
+	size_t cell;
+	char what[96];
+	if (owner < 0)
+		return false;
+	w->view(w->view_ctx, r, owner, &vc, &vr, &og);
+	cell = (size_t)atomic_load_explicit(&vs->wait_cell, memory_order_relaxed);
+	comm_cell_describe(vc, owner, cell, what, sizeof what);
+	add(l, " barrier %d of the call: waits (as rank %d of its --split group) on cell %zu (%s, "
+	    "group ranks) of rank %d's window, expected epoch %llu, seen %llu",
+	    (int)atomic_load_explicit(&vs->barrier, memory_order_relaxed), vr, cell, what, og,
+	    (unsigned long long)atomic_load_explicit(&vs->wait_expect, memory_order_relaxed),
+	    (unsigned long long)comm_cell_value(vc, owner, cell));
+	return true;
+}
+
 /* The hang report: what every rank is doing and which cell it waits on. */
 static void report_hang(const struct cb_watch *w)
 {
@@ -93,7 +126,8 @@ static void report_hang(const struct cb_watch *w)
 		    phase_name(ph),
 		    (unsigned long long)atomic_load_explicit(&st->iteration, memory_order_relaxed));
 		/* Inside a call: which of its barriers (a ring's round). */
-		if (ph == CB_PHASE_WARMUP || ph == CB_PHASE_TIMED || ph == CB_PHASE_CHECK)
+		if (!report_view_wait(&l, w, r) &&
+		    (ph == CB_PHASE_WARMUP || ph == CB_PHASE_TIMED || ph == CB_PHASE_CHECK))
 			add(&l, " barrier %d of the call",
 			    (int)atomic_load_explicit(&st->barrier, memory_order_relaxed));
 		if (ph == CB_PHASE_WARMUP || ph == CB_PHASE_TIMED || ph == CB_PHASE_CHECK) {
@@ -129,9 +163,13 @@ static bool computing(const struct cb_watch *w, int64_t *cpu)
 		int64_t t;
 		if (clock_gettime(w->clk[i], &ts))
 			continue;   /* the thread has ended */
+		const struct cb_comm *vc;
+		int vr;
+		const struct cb_rank_state *vs = view_state(w, w->first + i, &vc, &vr);
 		t = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 		if (t != cpu[i] &&
 		    atomic_load_explicit(&st->wait_owner, memory_order_relaxed) < 0 &&
+		    (!vs || atomic_load_explicit(&vs->wait_owner, memory_order_relaxed) < 0) &&
 		    atomic_load_explicit(&st->phase, memory_order_relaxed) != CB_PHASE_DONE)
 			busy = true;
 		cpu[i] = t;
@@ -150,8 +188,14 @@ void cb_watchdog(const struct cb_watch *w, void (*hook)(void))
 		uint64_t sum = 0;
 		bool busy;
 		nanosleep(&tick, NULL);
-		for (int r = w->first; r < w->first + w->nlocal; r++)
+		for (int r = w->first; r < w->first + w->nlocal; r++) {
+			const struct cb_comm *vc;
+			int vr;
+			const struct cb_rank_state *vs = view_state(w, r, &vc, &vr);
 			sum += atomic_load_explicit(&w->comm->state[r].progress, memory_order_relaxed);
+			if (vs)   /* waits inside a --split group's calls */
+				sum += atomic_load_explicit(&vs->progress, memory_order_relaxed);
+		}
 		busy = computing(w, cpu);
 		if (sum != last || busy) {
 			last = sum;

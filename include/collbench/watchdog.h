@@ -23,6 +23,14 @@ struct cb_watch {
 	int first, nlocal;          /* the ranks this process runs */
 	_Atomic int *finished;      /* ranks done (each adds 1, release) */
 	const clockid_t *clk;       /* [nlocal] the rank threads' CPU clocks; NULL under MPI */
+	/* --split (bench_split.c), NULL: none. Rank r's group view (*vc) and
+	 * its rank there (*vrank), whose own state records the waits inside
+	 * the group's calls (they count as progress and are reported), and
+	 * the global rank of the view's rank owner (-1: none). False: r is in
+	 * no view. */
+	bool (*view)(const void *ctx, int r, int owner, const struct cb_comm **vc, int *vrank,
+		     int *owner_global);
+	const void *view_ctx;
 };
 
 /* Returns when every local rank finished. Progress is a rank's progress
