@@ -79,6 +79,8 @@ san_status "TSAN hang report: drop-notify central barrier P=8" "$T" 4 \
 	allreduce -g 8 -b 64 -e 64 -n 2 -T 1 -A mesh --inject drop-notify
 san_status "TSAN hang report: drop-notify allreduce ll" "$T" 4 \
 	allreduce -g 3 -b 64 -e 64 -n 2 -T 1 -A ll --inject drop-notify
+san_status "TSAN hang report: drop-notify in a --split group" "$T" 4 \
+	allreduce -g 4 --split %2 -b 64 -e 64 -n 2 -T 1 -A ring --inject drop-notify
 
 for san in TSAN ASAN; do
 	eval bin=\${${san}_COLLBENCH:-}

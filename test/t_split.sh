@@ -43,6 +43,17 @@ expect_zero_wrong "all in groups, jitter: 0 wrong" "$TMPD/out"
 expect_status "--inject corrupt in groups: exit 7" 7 \
 	$B allreduce -g 4 --split %2 -b 1K -e 1K -A ring -q --inject corrupt -J "$TMPD/c.json"
 
+# A lost notify inside a group: the hang report names the wait in the
+# group's numbering, with the cell's real value (one below the epoch).
+expect_status "drop-notify in a group: exit 4" 4 \
+	timeout 60 $B allreduce -g 4 --split %2 -b 64 -e 64 -n 2 -T 1 -A ring --inject drop-notify -q
+expect_grep "drop-notify in a group: the report names the group wait" \
+	"rank 1: .*waits \(as rank 0 of its --split group\) on cell 1 .* of rank 1's window, expected epoch ([0-9]+), seen" "$TMPD/err"
+e=$(grep -oE 'split group\) .*expected epoch [0-9]+, seen [0-9]+' "$TMPD/err" | awk '{print $(NF-2)+0, $NF+0}')
+set -- $e
+[ -n "$e" ] && [ "$2" = $(($1 - 1)) ] && ok "drop-notify in a group: seen is the group cell's (one short)" ||
+	notok "drop-notify in a group: seen is the group cell's (one short) ($e)"
+
 # Bad expressions: usage errors, one line.
 for e in %0 /0 x2 % %2x "% -1" "XOR 1" "" "and 99999999999"; do
 	expect_usage_error "--split '$e'" $B allreduce -g 4 --split "$e" -b 8 -e 8
