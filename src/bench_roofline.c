@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bench_run.h"
+#include "collbench/coldcache.h"
 
 long cb_roofline_reps(size_t len)
 {
@@ -35,8 +36,13 @@ void bench_roofline(struct run *run, struct cb_rank *rk, const struct rank_bufs 
 		base = run->mpi ? now_ns() : 0;
 		run->cp_t[2 * r] = now_ns() - base;
 		for (long k = 0; k < reps; k++) {
-			memcpy(dst, src, len);
-			__asm__ __volatile__("" : : "r"(dst) : "memory");
+			char *d = dst;
+			const char *s = src;
+			/* --cold-cache: cold copies, as the rows are */
+			if (run->plan->cold_bytes)
+				cb_cold_copy(b->cold, run->plan->cold_bytes, len, k, &d, &s);
+			memcpy(d, s, len);
+			__asm__ __volatile__("" : : "r"(d) : "memory");
 			/* Progress for the watchdog, where one copy takes long
 			 * enough (>= 1 MiB) that the atomic add is not timed. */
 			if (len >= ((size_t)1 << 20))

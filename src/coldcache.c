@@ -74,6 +74,17 @@ size_t cb_cold_llc(void *topo)
 	return 0;
 }
 
+bool cb_cold_copy(char *region, size_t region_bytes, size_t len, long k, char **dst,
+		  const char **src)
+{
+	size_t chunk = PG(len), n = chunk ? region_bytes / chunk : 0;
+	if (n < 2)
+		return false;
+	*src = region + (size_t)(2 * k) % n * chunk;
+	*dst = region + (size_t)(2 * k + 1) % n * chunk;
+	return true;
+}
+
 void cb_cold_init(struct cb_cold *cc, const struct cb_options *o, const struct cb_point *pt,
 		  char *base, const char *send, const char *recv, const char *premul,
 		  const char *end)

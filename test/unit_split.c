@@ -139,6 +139,20 @@ static void test_cold(void)
 	      "a set of at least twice the cache: 1 slot");
 	CHECK(cb_cold_slots(1 << 20, 0) == 1, "an empty set: 1 slot");
 	CHECK(cb_cold_slots(1 << 20, (2 << 20) - 1) == 2, "just below twice the cache: 2 slots");
+	{
+		static char region[10 * 4096];
+		char *d = NULL;
+		const char *src = NULL;
+		int ok = 1;
+		for (long k = 0; k < 12; k++) {
+			ok = ok && cb_cold_copy(region, sizeof region, 4000, k, &d, &src) &&
+			     src == region + (2 * k) % 10 * 4096 && d == region + (2 * k + 1) % 10 * 4096;
+		}
+		CHECK(ok, "cold copies: the next two 4 KiB chunks of the region, wrapping");
+		d = region;
+		CHECK(!cb_cold_copy(region, 8192, 4097, 0, &d, &src) && d == region,
+		      "a region of fewer than two chunks: no cold copy, nothing changed");
+	}
 }
 
 int main(void)

@@ -30,6 +30,13 @@ size_t cb_cold_llc(void *topo);
 /* When none is found: what --cold-cache assumes. */
 #define CB_COLD_DEFAULT_LLC ((size_t)32 << 20)
 
+/* The roofline's k-th copy of len bytes under --cold-cache: source and
+ * destination are the next page-aligned chunks of the sets' region
+ * (region_bytes at region), wrapping; false (nothing changed) when the
+ * region holds fewer than two chunks. */
+bool cb_cold_copy(char *region, size_t region_bytes, size_t len, long k, char **dst,
+		  const char **src);
+
 /* One row half's rotation on one rank: base is set 0; the ordinary buffers
  * (send, recv, premul) map into set j part by part. */
 struct cb_cold {
