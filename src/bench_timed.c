@@ -286,8 +286,9 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 		cb_counters_start(&prof->ctr);
 	/* Samples: every iteration's end time (under -z 3, which excludes the
 	 * barrier, the call's duration); combine() turns them into times. */
-	slow0 = rk->yield_slow;
-	paused0 = rk->yield_paused;
+	/* the group's waits are counted in its view (ark), the run's in rk */
+	slow0 = rk->yield_slow + (ark != rk ? ark->yield_slow : 0);
+	paused0 = rk->yield_paused + (ark != rk ? ark->yield_paused : 0);
 	t0 = prev = now_ns();
 	/* Samples are ns since a base all ranks share: in one process the run's
 	 * base; across MPI processes (clocks of different hosts are unrelated)
@@ -344,8 +345,8 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 	if (o->blocking != 3)
 		total = prev - t0;
 	slot->iters = i;
-	slot->yield_slow = rk->yield_slow - slow0;
-	slot->yield_paused = rk->yield_paused - paused0;
+	slot->yield_slow = rk->yield_slow + (ark != rk ? ark->yield_slow : 0) - slow0;
+	slot->yield_paused = rk->yield_paused + (ark != rk ? ark->yield_paused : 0) - paused0;
 	slot->mean_us = (double)total / 1e3 / (double)i / (double)o->agg_iters;
 
 	check_half(run, ark, rk, pt, b, algo, &c, slot);
