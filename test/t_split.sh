@@ -35,8 +35,8 @@ expect_usage_error "-r 2 with groups of 2: not a rank of a group" $B broadcast -
 expect_status "allreduce -g 4 --split %2 -c 20 --jitter 20" 0 \
 	$B allreduce -g 4 --split %2 -b 4 -e 4100 -f 32 -n 2 -w 1 -c 20 --jitter 20 -q
 expect_zero_wrong "allreduce in groups, jitter: 0 wrong" "$TMPD/out"
-expect_status "all -g 6 --split /2 -c 20 --jitter 10" 0 \
-	$B all -g 6 --split /2 -b 8 -e 4K -f 64 -n 1 -w 0 -c 20 --jitter 10 -q
+expect_status "all -g 6 --split /2 -c 10 --jitter 10" 0 \
+	$B all -g 6 --split /2 -b 8 -e 4K -f 64 -n 1 -w 0 -c 10 --jitter 10 -q
 expect_zero_wrong "all in groups, jitter: 0 wrong" "$TMPD/out"
 
 # A corrupted output in one group: caught, the other group clean.
