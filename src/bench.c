@@ -43,7 +43,7 @@ static size_t user_bytes(const struct cb_plan *p, size_t *send_len, size_t *recv
 	size_t r = p->max_recv_bytes > p->max_send_bytes ? p->max_recv_bytes : p->max_send_bytes;
 	for (size_t i = 0; i < p->npoints; i++) {
 		const struct cb_point *pt = &p->points[i];
-		size_t b = pt->n.send * pt->dt->size;
+		size_t b = (pt->n.send + p->unalign) * pt->dt->size;  /* -u: shifted too */
 		if (pt->op && pt->op->id == CB_OP_MULSUM && b > m)
 			m = b;
 	}
