@@ -109,7 +109,7 @@ static void combine(struct run *run, size_t pi, int inplace_ok)
 	const struct cb_combine comb = { p, o->average, o->blocking, o->check > 0, run->io->ctrs,
 					 run->slots, run->samples, run->nsamples, run->comb,
 					 run->means, o->agg_iters, o->per_iter_skip,
-					 o->per_iter != 0 };
+					 o->per_iter != 0, run->mpi != 0 };
 	time_t now = time(NULL);
 	struct tm tm;
 
