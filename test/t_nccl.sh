@@ -132,7 +132,7 @@ if ! cc -shared -fPIC -Wall -Wextra -Werror -I include test/plugins/align_probe.
 	-o "$N/align_probe.so" 2>"$TMPD/cc.err"; then
 	skip "-u: the probe plug-in" "cc failed: $(head -1 "$TMPD/cc.err")"
 else
-	PROBE="--plugin $N/align_probe.so -A align_probe -g 3 -b 8 -e 4K -f 8 -n 2 -w 1 -c 2 -q --roofline off"
+	PROBE="--plugin $N/align_probe.so -A align_probe -g 3 -b 8 -e 512 -f 8 -n 2 -w 1 -c 2 -q --roofline off"
 	for uw in "0 double 0" "3 double 24" "5 float 20"; do
 		set -- $uw
 		expect_status "-u $1 -d $2: the probe runs" 0 $B allreduce $PROBE -u $1 -d $2
@@ -147,7 +147,7 @@ fi
 expect_status "-u 3: every algorithm of every collective" 0 $B all -A all -g 3 -b 96 -e 96 -n 1 -w 1 -c 2 -u 3 -d double -q --roofline off
 expect_zero_wrong "-u 3: all -A all, 0 wrong" "$TMPD/out"
 expect_grep "-u 3: header's unalign: 3" "^# nThread 1 nGpus 3 .* unalign: 3$" "$TMPD/out"
-expect_status "-u 1 -o mulsum: premultiplied copy shifted too" 0 $B allreduce -A all -g 3 -b 8 -e 1K -f 32 -n 1 -w 1 -c 2 -u 1 -o mulsum -q --roofline off
+expect_status "-u 1 -o mulsum: premultiplied copy shifted too" 0 $B allreduce -A all -g 3 -b 96 -e 96 -n 1 -w 1 -c 2 -u 1 -o mulsum -q --roofline off
 expect_zero_wrong "-u 1 -o mulsum: 0 wrong" "$TMPD/out"
 
 # --- root as nccl-tests types it --------------------------------------------
