@@ -44,7 +44,7 @@ static size_t user_bytes(const struct cb_plan *p, size_t *send_len, size_t *recv
 	size_t r = p->max_recv_bytes > p->max_send_bytes ? p->max_recv_bytes : p->max_send_bytes;
 	for (size_t i = 0; i < p->npoints; i++) {
 		const struct cb_point *pt = &p->points[i];
-		size_t b = pt->n.send * pt->dt->size;
+		size_t b = (pt->n.send + p->unalign) * pt->dt->size;  /* -u: shifted too */
 		if (pt->op && pt->op->id == CB_OP_MULSUM && b > m)
 			m = b;
 	}
@@ -112,7 +112,7 @@ static void combine(struct run *run, size_t pi, int inplace_ok)
 	const struct cb_combine comb = { p, o->average, o->blocking, o->check > 0, run->io->ctrs,
 					 run->slots, run->samples, run->nsamples, run->comb,
 					 run->means, o->agg_iters, o->per_iter_skip,
-					 o->per_iter != 0 };
+					 o->per_iter != 0, run->mpi != 0 };
 	time_t now = time(NULL);
 	struct tm tm;
 

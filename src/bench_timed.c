@@ -154,16 +154,25 @@ static void cold_fill(const struct cb_cold *cc, const struct cb_point *pt, const
 /* mulsum's call: the in-place half premultiplies its input where it is (the
  * call overwrites it anyway); out of place, the send buffer stays the
  * user's and the product goes to the window's premul area, which peers
- * find at the same offset. Returns the source to premultiply, or NULL. */
+ * find at the same offset (-u's shift u included, as the send buffer's).
+ * Returns the source to premultiply, or NULL. */
 static const void *premul_setup(const struct cb_point *pt, const struct rank_bufs *b,
-				const struct cb_call *c, struct cb_call *a, int inplace)
+				const struct cb_call *c, struct cb_call *a, int inplace, size_t u)
 {
 	*a = *c;
 	if (!pt->op || pt->op->id != CB_OP_MULSUM)
 		return NULL;
 	if (!inplace)
-		a->send = b->premul;
+		a->send = b->premul + u;
 	return c->send;
+}
+
+/* -u: the bytes by which send and recv start past their page: nccl-tests'
+ * unalign elements of the point's type, the same on every rank, so peers
+ * still find each other's buffers at the same window offsets. */
+static size_t unalign_bytes(const struct run *run, const struct cb_point *pt)
+{
+	return run->plan->unalign * pt->dt->size;
 }
 
 /* Check iterations run back to back with fresh inputs; each rank checks
@@ -178,7 +187,8 @@ static void check_half(struct run *run, struct cb_rank *rk, struct cb_rank *grk,
 	struct cb_rank_state *st = rk->state;
 	struct cb_call c = *cp, a;
 	struct cb_values v;
-	const void *premul = premul_setup(pt, b, &c, &a, c.send != b->send);
+	size_t u = unalign_bytes(run, pt);
+	const void *premul = premul_setup(pt, b, &c, &a, (const char *)c.send != b->send + u, u);
 
 	atomic_store_explicit(&st->phase, CB_PHASE_CHECK, memory_order_relaxed);
 	slot->first_bad = -1;
@@ -228,11 +238,11 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 {
 	const struct cb_options *o = run->o;
 	struct cb_rank_state *st = rk->state;
-	size_t soff = 0, roff = 0;
+	size_t soff = 0, roff = 0, u = unalign_bytes(run, pt);
 	/* what calls run as: the rank in its --split group, else rk; rk
 	 * itself for the run's start, checkpoints and samples */
 	struct cb_rank *ark = bench_split_rank(run, rk);
-	struct cb_call c = { b->send, b->recv, &pt->n, pt->dt, pt->op, pt->root,
+	struct cb_call c = { b->send + u, b->recv + u, &pt->n, pt->dt, pt->op, pt->root,
 			     ark->rank, ark->nranks };
 	struct cb_cold cc;
 	long rot = 0;   /* calls so far: the next buffer set */
@@ -248,12 +258,12 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 
 	if (inplace) {
 		pt->coll->inplace(&pt->n, ark->rank, ark->nranks, &soff, &roff);
-		c.send = b->recv + soff * pt->dt->size;
-		c.recv = b->recv + roff * pt->dt->size;
+		c.send = b->recv + u + soff * pt->dt->size;
+		c.recv = b->recv + u + roff * pt->dt->size;
 	}
 	cb_values_init(&v, pt->dt, pt->op, ark->nranks, 0);
 	cb_coll_fill_input(pt->coll, &c, &v);
-	premul = premul_setup(pt, b, &c, &a, inplace);
+	premul = premul_setup(pt, b, &c, &a, inplace, u);
 	cb_cold_init(&cc, o, pt, b->cold, b->send, b->recv, b->premul, b->cold);
 	cold_fill(&cc, pt, &c, &v);
 

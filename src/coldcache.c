@@ -20,9 +20,11 @@
 
 #define PG(x) (((x) + 4095) & ~(size_t)4095)
 
-size_t cb_cold_set_bytes(const struct cb_point *pt, size_t *recv_off, size_t *premul_off)
+size_t cb_cold_set_bytes(const struct cb_point *pt, size_t unalign, size_t *recv_off,
+			 size_t *premul_off)
 {
-	size_t es = pt->dt->size, s = pt->n.send * es, r = pt->n.recv * es;
+	/* -u: every buffer of a set starts unalign elements past its page */
+	size_t es = pt->dt->size, s = (pt->n.send + unalign) * es, r = (pt->n.recv + unalign) * es;
 	size_t m = pt->op && pt->op->id == CB_OP_MULSUM ? s : 0;
 	r = r > s ? r : s;   /* in-place layouts span the larger */
 	if (recv_off)
@@ -46,7 +48,7 @@ size_t cb_cold_plan_bytes(const struct cb_options *o, const struct cb_plan *pl)
 	if (!o->cold_cache)
 		return 0;
 	for (size_t i = 0; i < pl->npoints; i++) {
-		size_t set = cb_cold_set_bytes(&pl->points[i], NULL, NULL);
+		size_t set = cb_cold_set_bytes(&pl->points[i], pl->unalign, NULL, NULL);
 		size_t b = set * (size_t)cb_cold_slots(o->cache_size, set);
 		most = b > most ? b : most;
 	}
@@ -56,7 +58,7 @@ size_t cb_cold_plan_bytes(const struct cb_options *o, const struct cb_plan *pl)
 void cb_cold_row(const struct cb_options *o, const struct cb_point *pt, long *slots,
 		 size_t *bytes)
 {
-	size_t set = o->cold_cache ? cb_cold_set_bytes(pt, NULL, NULL) : 0;
+	size_t set = o->cold_cache ? cb_cold_set_bytes(pt, (size_t)o->unalign, NULL, NULL) : 0;
 	*slots = o->cold_cache ? cb_cold_slots(o->cache_size, set) : 0;
 	*bytes = set * (size_t)*slots;
 }
@@ -92,7 +94,7 @@ void cb_cold_init(struct cb_cold *cc, const struct cb_options *o, const struct c
 	memset(cc, 0, sizeof *cc);
 	if (!o->cold_cache)
 		return;
-	cc->stride = cb_cold_set_bytes(pt, &cc->recv_off, &cc->premul_off);
+	cc->stride = cb_cold_set_bytes(pt, (size_t)o->unalign, &cc->recv_off, &cc->premul_off);
 	cc->slots = cb_cold_slots(o->cache_size, cc->stride);
 	cc->base = base;
 	cc->send = send;

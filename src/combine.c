@@ -1,6 +1,7 @@
 /* combine.c: rank 0's combination of the ranks' slots and samples into one
  * half of a row's record (combine.h); moved out of bench.c so that it is a
  * pure function with unit tests. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "collbench/combine.h"
@@ -65,12 +66,49 @@ static void sums(const struct cb_combine *c, int h, long iters, struct cb_half *
 	}
 }
 
-/* Per-iteration times of the collective and their statistics. */
-static void iteration_stats(const struct cb_combine *c, int h, long ns, struct cb_half *out)
+/* ns per iteration of -m's agg calls -> us per call (exact decimals) */
+static double per_call_us(const struct cb_combine *c, double ns)
 {
-	struct cb_stats *st = &out->st;
-	for (int r = 0; r < c->nranks; r++)
-		c->means[r] = c->slots[2 * r + h].mean_us;
+	return ns / 1e3 / (double)(c->agg > 1 ? c->agg : 1);
+}
+
+/* Rank r's own time of each iteration (its end minus its previous end, or
+ * its start; under -z 3 its call's duration), in us per call, into v. */
+static void own_times(const struct cb_combine *c, int r, int h, long ns, double *v)
+{
+	memcpy(v, samples_of(c, r, h), (size_t)ns * sizeof *v);
+	if (c->blocking != 3)
+		cb_stats_ends_to_times(v, ns, c->slots[2 * r + h].start_ns);
+	for (long i = 0; i < ns; i++)
+		v[i] = per_call_us(c, v[i]);
+}
+
+/* Per process (MPI): an iteration's time is the longest of the ranks' own
+ * times of it, as nccl-tests' times_us is the max over its processes' rows;
+ * -I 1 keeps every rank's row (per_process_max_times_us). */
+static void process_times(const struct cb_combine *c, int h, long ns, struct cb_half *out)
+{
+	bool keep = c->keep_times && ns > 0 && c->nranks > 1;
+	double *rows = cb_xcalloc((size_t)c->nranks * (size_t)(ns > 0 ? ns : 1), sizeof *rows);
+	for (int r = 0; r < c->nranks; r++) {
+		own_times(c, r, h, ns, rows + (size_t)r * (size_t)ns);
+		if (r == 0)
+			memcpy(c->comb, rows, (size_t)ns * sizeof *c->comb);
+		else
+			cb_stats_max_into(c->comb, rows + (size_t)r * (size_t)ns, ns);
+	}
+	if (keep) {
+		out->proc_times_us = rows;
+		out->nprocs = c->nranks;
+	} else {
+		free(rows);
+	}
+}
+
+/* One process (threads): iteration i of the collective ends when its last
+ * rank ends it, so the times add up to the collective's wall time. */
+static void collective_times(const struct cb_combine *c, int h, long ns)
+{
 	memcpy(c->comb, samples_of(c, 0, h), (size_t)ns * sizeof *c->comb);
 	for (int r = 1; r < c->nranks; r++)
 		cb_stats_max_into(c->comb, samples_of(c, r, h), ns);
@@ -80,10 +118,20 @@ static void iteration_stats(const struct cb_combine *c, int h, long ns, struct c
 			start = c->slots[2 * r + h].start_ns > start ? c->slots[2 * r + h].start_ns : start;
 		cb_stats_ends_to_times(c->comb, ns, start);
 	}
-	/* ns -> us (exact decimals); -m: an iteration is agg calls, the
-	 * statistics are per call as the time is */
 	for (long i = 0; i < ns; i++)
-		c->comb[i] = c->comb[i] / 1e3 / (double)(c->agg > 1 ? c->agg : 1);
+		c->comb[i] = per_call_us(c, c->comb[i]);
+}
+
+/* Per-iteration times of the collective and their statistics. */
+static void iteration_stats(const struct cb_combine *c, int h, long ns, struct cb_half *out)
+{
+	struct cb_stats *st = &out->st;
+	for (int r = 0; r < c->nranks; r++)
+		c->means[r] = c->slots[2 * r + h].mean_us;
+	if (c->per_process)
+		process_times(c, h, ns, out);
+	else
+		collective_times(c, h, ns);
 	if (c->keep_times && ns > 0) {   /* -I 1: before the statistics sort them */
 		out->times_us = cb_xcalloc((size_t)ns, sizeof *out->times_us);
 		memcpy(out->times_us, c->comb, (size_t)ns * sizeof *c->comb);

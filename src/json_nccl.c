@@ -8,6 +8,7 @@
  * row object carries both: collbench's out_of_place/in_place objects gain
  * nccl-tests' time, alg_bw, bus_bw and nwrong. Writes values of the
  * records; computes nothing. */
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -26,9 +27,28 @@ void cb_json_nccl_half(struct cb_jw *w, const struct cb_options *o, const struct
 		cb_jw_num(w, "nwrong", (double)x->wrong);
 }
 
+/* nccl-tests' per_process_max_times_us (MPI, more than one process): a
+ * row per process of its own iteration times; a process is one rank, so
+ * its row is that rank's times, and times_us is their max per iteration
+ * (combine.c), which analyze_perf_json.py's consistency check asks. */
+static void proc_times(struct cb_jw *w, const struct cb_half *x)
+{
+	if (!x->proc_times_us || x->nprocs < 2)
+		return;
+	cb_jw_open(w, "per_process_max_times_us", '[');
+	for (int r = 0; r < x->nprocs; r++) {
+		cb_jw_open(w, NULL, '[');
+		for (long i = 0; i < x->ntimes; i++)
+			cb_jw_num(w, NULL, x->proc_times_us[(size_t)r * (size_t)x->ntimes + (size_t)i]);
+		cb_jw_close(w, ']');
+	}
+	cb_jw_close(w, ']');
+}
+
 /* nccl-tests' members of a row: -I 1's per-iteration summaries and times
- * (per call; no per-process lists: the times are the collective's, the
- * latest rank's, as nccl-tests' times_us is the max over processes), the
+ * (per call: under threads the collective's, the latest rank's end minus
+ * the previous; under MPI the max of the processes' own times, each
+ * process's row in per_process_max_times_us as nccl-tests writes it), the
  * timed iterations and the experiment's name. */
 void cb_json_nccl_row(struct cb_jw *w, const struct cb_options *o, const struct cb_result *r)
 {
@@ -54,7 +74,16 @@ void cb_json_nccl_row(struct cb_jw *w, const struct cb_options *o, const struct 
 		for (long i = 0; i < x->ntimes; i++)
 			cb_jw_num(w, NULL, x->times_us[i]);
 		cb_jw_close(w, ']');
+		proc_times(w, x);
 		cb_jw_close(w, '}');
+	}
+	/* --nccl-compat: nccl-tests' root, the string its table prints
+	 * ("%6i", "    -1" without a root); else collbench's int
+	 * (json_report.c), which readers that convert it read alike. */
+	if (o->nccl_compat) {
+		char root[16];
+		snprintf(root, sizeof root, "%6i", r->pt->root);
+		cb_jw_str(w, "root", root);
 	}
 	cb_jw_int(w, "actual_iterations", r->half[0].iters);
 	snprintf(label, sizeof label, "%s ", r->pt->coll->nccl_test);

@@ -3,6 +3,7 @@
  * schema (fields.h); the run's configuration, machine, placements and
  * summary are written here. Computes nothing. */
 #include <signal.h>
+#include <string.h>
 
 #include "collbench/common.h"
 #include "collbench/fields.h"
@@ -33,13 +34,15 @@ static void value_json(struct cb_jw *w, const struct cb_field *f, const struct c
 		cb_jw_str(w, f->name, v->s);
 }
 
-/* The row's (h < 0) or a half's schema fields. */
-static void fields_json(struct cb_jw *w, const struct cb_result *r, int h)
+/* The row's (h < 0) or a half's schema fields, but the one named skip
+ * (NULL: none), which another writer gives in its own form. */
+static void fields_json(struct cb_jw *w, const struct cb_result *r, int h, const char *skip)
 {
 	for (unsigned i = 0; i < cb_nfields; i++) {
 		const struct cb_field *f = &cb_fields[i];
 		struct cb_fval v;
-		if (!(f->formats & CB_FMT_JSON) || f->half != (h >= 0))
+		if (!(f->formats & CB_FMT_JSON) || f->half != (h >= 0) ||
+		    (skip && !strcmp(f->name, skip)))
 			continue;
 		cb_field_value(f, r, h, &v);
 		value_json(w, f, &v);
@@ -54,7 +57,7 @@ static void half_json(struct cb_jw *w, const struct cb_options *rep_opts,
 		return;
 	}
 	cb_jw_open(w, cb_half_key(h), '{');
-	fields_json(w, r, h);
+	fields_json(w, r, h, NULL);
 	cb_json_nccl_half(w, rep_opts, &r->half[h]);
 	/* --counters: summed over ranks, and that divided by "iterations";
 	 * null where unavailable. */
@@ -281,7 +284,8 @@ void cb_report_json(FILE *f, const struct cb_report *rep)
 	for (size_t i = 0; i < rep->nrows; i++) {
 		const struct cb_result *r = &rep->rows[i];
 		cb_jw_open(&w, NULL, '{');
-		fields_json(&w, r, -1);
+		/* --nccl-compat: root in nccl-tests' form (json_nccl.c) */
+		fields_json(&w, r, -1, rep->o->nccl_compat ? "root" : NULL);
 		half_json(&w, rep->o, r, 0);
 		half_json(&w, rep->o, r, 1);
 		cb_json_nccl_row(&w, rep->o, r);

@@ -363,7 +363,7 @@ static const struct cb_optdesc optdescs[] = {
 	  set_long, FIELD(cputime), 0, 1 },
 	{ "memory", 'M', "0|1", "0", "1: a footer line with the buffer memory of the ranks (send, receive, scratch)",
 	  set_long, FIELD(memory_report), 0, 1 },
-	{ "unalign", 'u', "BYTES", "0", "nccl-tests' buffer misalignment; only 0 (rank windows are page-aligned; other values exit 5)",
+	{ "unalign", 'u', "N", "0", "nccl-tests' misalignment: send and recv buffers start N elements (N x the type's size in bytes) past page alignment",
 	  set_long, FIELD(unalign), 0, 1L << 20 },
 	{ "nccl-compat", 0, NULL, NULL, "the table exactly in nccl-tests' layout (no algo or roofline columns), one section per algorithm; -A defaults to auto",
 	  set_flag, FIELD(nccl_compat), 0, 0 },
@@ -501,9 +501,6 @@ static void nccl_tests_rules(struct cb_options *o)
 		usage_error("-K/--per_iter_skip needs -I 1%s%s", "", "");
 	if (o->per_iter_skip >= o->iters)
 		usage_error("-K/--per_iter_skip must be below -n/--iters%s%s", "", "");
-	if (o->unalign)
-		cb_die(CB_EXIT_UNSUPPORTED, "-u/--unalign %ld: only 0 is supported (the ranks' windows "
-		       "are page-aligned and peers address them by offset)", o->unalign);
 	if (o->latency && o->nccl_compat)
 		usage_error("--latency and --nccl-compat are two different tables%s%s", "", "");
 }

@@ -129,7 +129,7 @@ static void resolve(struct cb_plan *pl, struct cb_point *pt, int npus, struct no
 {
 	size_t so, ro, es = pt->dt->size;
 	struct cb_where w = { &pt->n, es, pl->group_ranks, false, pl->nranks > npus, cb_xport.mpi,
-			      pt->dt, pt->op };
+			      pt->dt, pt->op, pl->unalign * es };
 	bool has_ip = pt->coll->inplace(&pt->n, 0, pl->group_ranks, &so, &ro);
 
 	pt->ran[0] = cb_algo_resolve(pt->algo, &w, pt->why[0], sizeof pt->why[0]);
@@ -153,10 +153,11 @@ static void resolve(struct cb_plan *pl, struct cb_point *pt, int npus, struct no
 		if (scratch > pl->max_scratch_bytes)
 			pl->max_scratch_bytes = scratch;
 	}
-	if (pt->n.send * es > pl->max_send_bytes)
-		pl->max_send_bytes = pt->n.send * es;
-	if (pt->n.recv * es > pl->max_recv_bytes)
-		pl->max_recv_bytes = pt->n.recv * es;
+	/* -u: the buffers run unalign elements past their page (bench_timed.c) */
+	if ((pt->n.send + pl->unalign) * es > pl->max_send_bytes)
+		pl->max_send_bytes = (pt->n.send + pl->unalign) * es;
+	if ((pt->n.recv + pl->unalign) * es > pl->max_recv_bytes)
+		pl->max_recv_bytes = (pt->n.recv + pl->unalign) * es;
 }
 
 const char *cb_point_ran(const struct cb_point *pt, char *buf, size_t cap)
@@ -293,6 +294,7 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, i
 	memset(pl, 0, sizeof *pl);
 	pl->nranks = nranks;
 	pl->group_ranks = cb_split_plan(o, nranks, &pl->ngroups);
+	pl->unalign = (size_t)o->unalign;
 	nsizes = sweep_sizes(o, sizes);
 	ncoll = check_names(o, colls);
 	if (!strcmp(o->root, "all")) {

@@ -75,6 +75,7 @@ static size_t h_where_bytes(const struct cb_where *w) { return w->n->bytes; }
 static int h_where_nranks(const struct cb_where *w) { return w->nranks; }
 static bool h_where_inplace(const struct cb_where *w) { return w->inplace; }
 static bool h_where_mpi(const struct cb_where *w) { return w->mpi; }
+static size_t h_where_misalign(const struct cb_where *w) { return w->misalign; }
 
 static const struct cbp_host host = {
 	.abi = CBP_ABI_VERSION, .size = sizeof host,
@@ -87,7 +88,7 @@ static const struct cbp_host host = {
 	.counts_count = h_counts_count, .counts_send = h_counts_send,
 	.counts_recv = h_counts_recv, .where_bytes = h_where_bytes,
 	.where_nranks = h_where_nranks, .where_inplace = h_where_inplace,
-	.where_mpi = h_where_mpi,
+	.where_mpi = h_where_mpi, .where_misalign = h_where_misalign,
 };
 
 static size_t zero_scratch(const struct cb_counts *n, size_t esize, int nranks)

@@ -50,6 +50,7 @@ void cb_results_add(struct cb_report *rep, const struct cb_result *r)
 		for (int h = 0; h < 2; h++) {
 			free(r->half[h].times_us);
 			free(r->half[h].rank_means_us);
+			free(r->half[h].proc_times_us);
 		}
 	rep->nrows++;
 	for (int h = 0; h < 2; h++) {
@@ -163,6 +164,7 @@ void cb_results_free(struct cb_report *rep)
 		for (int h = 0; h < 2; h++) {
 			free(rep->rows[i].half[h].times_us);
 			free(rep->rows[i].half[h].rank_means_us);
+			free(rep->rows[i].half[h].proc_times_us);
 		}
 	free(rep->rows);
 	free(rep->sum.regs);

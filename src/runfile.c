@@ -49,6 +49,23 @@ static bool num_at(const struct cb_jv *o, const char *k, double *out)
 	return true;
 }
 
+/* A row's root: collbench's int, or the "%6i" string --nccl-compat writes
+ * as nccl-tests does. */
+static bool root_at(const struct cb_jv *o, double *out)
+{
+	const struct cb_jv *v = cb_json_get(o, "root");
+	char *end;
+	long r;
+	if (v && v->type == CB_JSTR) {
+		r = strtol(v->str, &end, 10);
+		if (end == v->str || *end)
+			return false;
+		*out = (double)r;
+		return true;
+	}
+	return num_at(o, "root", out);
+}
+
 static void read_half(const struct cb_jv *hv, struct cb_run_half *h)
 {
 	memset(h, 0, sizeof *h);
@@ -66,7 +83,7 @@ static int read_row(struct cb_run *run, const struct cb_jv *r, struct cb_run_row
 		   *op = str_at(r, "redop");
 	double np, rt;
 	if (!c || !a || !t || !op || !num_at(r, "nranks", &np) || !num_at(r, "size", &row->size) ||
-	    !num_at(r, "root", &rt))
+	    !root_at(r, &rt))
 		return -1;
 	row->coll = intern(run, c);
 	row->algo = intern(run, a);

@@ -116,7 +116,6 @@ done
 expect_status "-S 0: no timestamps" 0 $B allreduce -g 2 $SMALL -A ring -S 0
 [ "$(rows "$TMPD/out" | awk 'NF != 17' | wc -l)" = 0 ] && [ "$(rows "$TMPD/out" | wc -l)" -gt 0 ] && ok "-S 0: no timestamp column" || notok "-S 0: no timestamp column"
 expect_usage_error "-S 2" $B allreduce -g 2 -S2
-expect_status "-u 4: unsupported" 5 $B allreduce -g 2 $SMALL -u 4
 expect_usage_error "-K without -I 1" $B allreduce -g 2 -K 1
 expect_usage_error "-t 0" $B allreduce -g 2 -t 0
 expect_usage_error "-t x -g above 512" $B allreduce -g 300 -t 2
@@ -125,6 +124,84 @@ expect_zero_wrong "-m 4: 0 wrong" "$TMPD/out"
 expect_status "NCCL_TESTS_MIN_BW above the run fails" 7 env NCCL_TESTS_MIN_BW=100000 $B allreduce -g 2 $SMALL -A ring
 expect_grep "NCCL_TESTS_MIN_BW: footer FAILED" "^# Avg bus bandwidth    : [0-9.e+-]+ FAILED: below \(--min-busbw 100000\)$" "$TMPD/out"
 expect_status "NCCL_TESTS_MIN_BW 0 passes" 0 env NCCL_TESTS_MIN_BW=0 $B allreduce -g 2 $SMALL -A ring
+
+# --- -u N: buffers N elements of the type past a page, still exact ---------
+# test/plugins/align_probe.c prints, per rank and half, where its send and
+# recv sit (mod 4096, from the pointers) and what cbp_where_misalign says.
+if ! cc -shared -fPIC -Wall -Wextra -Werror -I include test/plugins/align_probe.c \
+	-o "$N/align_probe.so" 2>"$TMPD/cc.err"; then
+	skip "-u: the probe plug-in" "cc failed: $(head -1 "$TMPD/cc.err")"
+else
+	PROBE="--plugin $N/align_probe.so -A align_probe -g 3 -b 8 -e 512 -f 8 -n 2 -w 1 -c 2 -q --roofline off"
+	for uw in "0 double 0" "3 double 24" "5 float 20"; do
+		set -- $uw
+		expect_status "-u $1 -d $2: the probe runs" 0 $B allreduce $PROBE -u $1 -d $2
+		expect_zero_wrong "-u $1 -d $2: 0 wrong" "$TMPD/out"
+		want="send%4096 $3 recv%4096 $3 where_misalign $3"
+		n=$(grep -c "^align_probe: rank [0-2] esize [48] inplace [01] $want$" "$TMPD/err")
+		[ "$n" = 6 ] && [ "$(grep -c '^align_probe:' "$TMPD/err")" = 6 ] &&
+			ok "-u $1 -d $2: send and recv of every rank and half $3 bytes past a page" ||
+			notok "-u $1 -d $2: buffers $3 bytes past a page ($n of 6: $(grep -v "$want" "$TMPD/err" | head -2 | tr '\n' '|'))"
+	done
+fi
+expect_status "-u 3: every algorithm of every collective" 0 $B all -A all -g 3 -b 96 -e 96 -n 1 -w 1 -c 2 -u 3 -d double -q --roofline off
+expect_zero_wrong "-u 3: all -A all, 0 wrong" "$TMPD/out"
+expect_grep "-u 3: header's unalign: 3" "^# nThread 1 nGpus 3 .* unalign: 3$" "$TMPD/out"
+expect_status "-u 1 -o mulsum: premultiplied copy shifted too" 0 $B allreduce -A all -g 3 -b 96 -e 96 -n 1 -w 1 -c 2 -u 1 -o mulsum -q --roofline off
+expect_zero_wrong "-u 1 -o mulsum: 0 wrong" "$TMPD/out"
+
+# --- root as nccl-tests types it --------------------------------------------
+expect_status "--nccl-compat -J: broadcast" 0 $B broadcast -g 2 -b 8 -e 16 -n 2 -w 1 -q --nccl-compat -J "$N/rb.json"
+expect_status "--nccl-compat -J: allreduce" 0 $B allreduce -g 2 -b 8 -e 16 -n 2 -w 1 -q --nccl-compat -J "$N/ra.json"
+expect_status "-J: broadcast, collbench's table" 0 $B broadcast -g 2 -b 8 -e 16 -n 2 -w 1 -q -A auto -J "$N/rc.json"
+if command -v python3 >/dev/null; then
+	got=$(python3 -c '
+import json, sys
+print(" ".join(sorted({repr(r["root"]) for p in sys.argv[1:] for r in json.load(open(p))["results"]})))
+' "$N/rb.json" "$N/ra.json" "$N/rc.json" 2>&1)
+	[ "$got" = "'     0' '    -1' 0" ] &&
+		ok "root: nccl-tests' '%6i' string with --nccl-compat, an int without" ||
+		notok "root: JSON types (got: $got)"
+else
+	skip "root: JSON types" "no python3"
+fi
+expect_status "collbench compare reads --nccl-compat's root" 0 $B compare "$N/rb.json" "$N/rb.json"
+
+# --- MPI -I 1: nccl-tests' per_process_max_times_us --------------------------
+# One MPI flavour (MPICH if built, else Open MPI); 3 processes, a few rows.
+MB= MR=
+if [ -x "${MPICH_COLLBENCH:-}" ] && command -v mpirun.mpich >/dev/null; then
+	MB=$MPICH_COLLBENCH MR="mpirun.mpich -np 3"
+elif [ -x "${OMPI_COLLBENCH:-}" ] && command -v mpirun.openmpi >/dev/null; then
+	MB=$OMPI_COLLBENCH MR="mpirun.openmpi --oversubscribe --allow-run-as-root -np 3"
+fi
+if [ -z "$MB" ] || ! command -v python3 >/dev/null; then
+	skip "MPI -I 1: per_process_max_times_us" "no MPI build or no python3"
+else
+	expect_status "MPI -I 1 -K 1 -J: runs" 0 timeout 120 $MR $MB allreduce -b 8 -e 1K -f 32 -n 5 -w 1 -I 1 -K 1 -A ring -q -J "$N/mpi.json"
+	out=$(python3 - "$N/mpi.json" <<'EOF' 2>&1
+import json, sys
+d = json.load(open(sys.argv[1]))
+errs = []
+for r in d["results"]:
+    for k in ("out_of_place_per_iter", "in_place_per_iter"):
+        p = r[k]
+        t, rows = p["times_us"], p.get("per_process_max_times_us")
+        if not isinstance(rows, list) or len(rows) != 3:
+            errs.append("%d %s: per_process_max_times_us is not 3 rows" % (r["size"], k)); continue
+        if any(len(x) != len(t) or len(t) != r["actual_iterations"] for x in rows):
+            errs.append("%d %s: row lengths" % (r["size"], k))
+        # nccl-tests' analyze_perf_json.py: times_us == max over process rows
+        elif any(abs(t[i] - max(x[i] for x in rows)) >= 0.001 or min(x[i] for x in rows) < 0 for i in range(len(t))):
+            errs.append("%d %s: times_us is not the max of the process rows" % (r["size"], k))
+        if abs(min(t[p["skipped_iterations"]:]) - p["min_us"]) > 1e-9:
+            errs.append("%d %s: min_us" % (r["size"], k))
+print("\n".join(errs[:4]) or "OK")
+EOF
+)
+	[ "$out" = OK ] && ok "MPI -I 1: per_process_max_times_us, 3 rows, times_us their max per iteration" ||
+		notok "MPI -I 1: per_process_max_times_us ($(echo "$out" | tr '\n' '|'))"
+fi
 
 # --- JSON: nccl-tests' v3 keys beside collbench's ---------------------------
 expect_status "-J with -I 1 -C 1" 0 $B allreduce -g 2 $SMALL -A ring,auto -I 1 -C 1 -J "$N/i.json"
@@ -184,6 +261,8 @@ for path in sys.argv[1:]:
                     errs.append(path + ": " + h + "_per_iter.times_us")
                 elif abs(min(p["times_us"][p["skipped_iterations"]:]) - p["min_us"]) > 1e-9:
                     errs.append(path + ": min_us is not the min of times_us past the skipped")
+                elif "per_process_max_times_us" in p:
+                    errs.append(path + ": per_process_max_times_us with one process")
             elif p is not None:
                 errs.append(path + ": per_iter without -I 1")
 print("\n".join(sorted(set(errs))[:8]) or "OK")

@@ -115,6 +115,10 @@ expect_zero_wrong "--cold-cache allreduce: 0 wrong" "$TMPD/out"
 expect_status "all --off-cache (IMB's name) P=3, in groups too" 0 \
 	$B all -g 4 --split %2 --off-cache --cache-size 32K -b 8 -e 16K -f 16 $FAST -q
 expect_zero_wrong "all --off-cache in groups: 0 wrong" "$TMPD/out"
+# -u shifts every buffer of every set: the sets are sized with the shift
+expect_status "allgather --cold-cache -u 1000, all algorithms" 0 \
+	$B allgather -g 3 -b 8 -e 16K -f 16 -d double -u 1000 -A all $COLD $FAST -q
+expect_zero_wrong "--cold-cache -u 1000: 0 wrong" "$TMPD/out"
 expect_usage_error "--cache-size 0" $B allreduce -g 2 --cold-cache --cache-size 0
 expect_usage_error "--cache-size x" $B allreduce -g 2 --cold-cache --cache-size x
 expect_usage_error "--cache-size without --cold-cache" $B allreduce -g 2 --cache-size 1M

@@ -52,7 +52,8 @@ static void setup(void)
 
 static struct cb_combine in(long average, long blocking)
 {
-	return (struct cb_combine){ P, average, blocking, true, NULL, slots, samples, NS, comb, means, 1, 0, false };
+	return (struct cb_combine){ P, average, blocking, true, NULL, slots, samples, NS, comb, means, 1, 0, false,
+				    false };
 }
 
 static void test_average(void)
@@ -114,6 +115,38 @@ static void test_blocking3(void)
 	      h.st.max_us);
 }
 
+/* MPI (per_process): each rank's own times, ends minus its previous end or
+ * its start: rank 0 1000 1000 1000 1000, rank 1 1400 1000 1000 1000, rank 2
+ * 1000 1400 500 1000 ns; an iteration's time is their max, 1.4 1.4 1.0 1.0
+ * us, and -I 1 keeps the three rows (nccl-tests' per_process_max_times_us). */
+static void test_per_process(void)
+{
+	static const double want[P][NS] = {
+		{ 1.0, 1.0, 1.0, 1.0 }, { 1.4, 1.0, 1.0, 1.0 }, { 1.0, 1.4, 0.5, 1.0 },
+	};
+	struct cb_combine c = in(1, 0);
+	struct cb_half h = { 0 };
+	bool rows_ok = true;
+	c.per_process = true;
+	cb_combine_half(&c, 0, &pt, 0, 0, &h);
+	CHECK(near(h.st.min_us, 1.0) && near(h.st.max_us, 1.4) && h.proc_times_us == NULL,
+	      "per process: the max of the ranks' own times (min %g max %g), no rows without -I 1",
+	      h.st.min_us, h.st.max_us);
+	h = (struct cb_half){ 0 };
+	c.keep_times = true;
+	cb_combine_half(&c, 0, &pt, 0, 0, &h);
+	for (int r = 0; r < P && h.proc_times_us; r++)
+		for (int i = 0; i < NS; i++)
+			rows_ok = rows_ok && near(h.proc_times_us[r * NS + i], want[r][i]);
+	CHECK(h.proc_times_us && h.nprocs == P && rows_ok, "per process -I 1: each rank's own times");
+	CHECK(h.times_us && near(h.times_us[0], 1.4) && near(h.times_us[1], 1.4) &&
+	      near(h.times_us[2], 1.0) && near(h.times_us[3], 1.0),
+	      "per process -I 1: times_us 1.4 1.4 1.0 1.0, the rows' max per iteration");
+	free(h.times_us);
+	free(h.rank_means_us);
+	free(h.proc_times_us);
+}
+
 static void test_wrong(void)
 {
 	struct cb_combine c = in(1, 0);
@@ -157,6 +190,7 @@ int main(void)
 	test_average();
 	test_row();
 	test_blocking3();
+	test_per_process();
 	test_wrong();
 	test_counters();
 	UNIT_EXIT();

@@ -16,8 +16,10 @@ struct cb_options;
 struct cb_plan;
 struct cb_point;
 
-/* Bytes of one buffer set of pt, and its parts' offsets in it. */
-size_t cb_cold_set_bytes(const struct cb_point *pt, size_t *recv_off, size_t *premul_off);
+/* Bytes of one buffer set of pt (each part unalign elements past its page:
+ * -u), and its parts' offsets in it. */
+size_t cb_cold_set_bytes(const struct cb_point *pt, size_t unalign, size_t *recv_off,
+			 size_t *premul_off);
 /* Sets to rotate over: ceil(2 cache / set), at least 1. */
 long cb_cold_slots(size_t cache, size_t set_bytes);
 /* The rotation's bytes per rank at the plan's largest (0: --cold-cache off). */

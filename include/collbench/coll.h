@@ -85,6 +85,7 @@ struct cb_where {
 	bool mpi;              /* ranks are MPI processes (transport.h) */
 	const struct cb_dtype *dt; /* the point's datatype, and op (NULL if none) */
 	const struct cb_redop *op;
+	size_t misalign;       /* -u: bytes send and recv start past their page */
 };
 
 struct cb_algo {

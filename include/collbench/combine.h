@@ -42,6 +42,8 @@ struct cb_combine {
 	long agg;              /* -m: calls per timed iteration (0 taken as 1) */
 	long skip;             /* -K: leading samples left out of the statistics */
 	bool keep_times;       /* -I 1: copy the per-iteration times into the half */
+	bool per_process;      /* ranks are processes (MPI): an iteration's time
+				* is the longest of the ranks' own times of it */
 };
 
 /* Half h of a row: time (per -a), bandwidths, #wrong (the wrong elements
@@ -51,7 +53,9 @@ struct cb_combine {
  * copy_bw (0: not measured). Iteration i of the collective is complete
  * when its last rank finishes it: its time is the latest end of i minus
  * the latest end of i-1 (the latest start for i = 0); under -z 3 the
- * longest call. Sets out->present. */
+ * longest call. With per_process (MPI) it is the longest of the ranks' own
+ * times of i (nccl-tests' rule; -I 1 keeps every rank's times in
+ * proc_times_us). Sets out->present. */
 void cb_combine_half(const struct cb_combine *c, int h, const struct cb_point *pt,
 		     double min_bytes, double copy_bw, struct cb_half *out);
 

@@ -78,7 +78,7 @@ struct cb_options {
 	long per_iter_skip;    /* -K: leading samples left out of -I's statistics */
 	long cputime;          /* -C: time column named cputime (CPU ranks: always CPU time) */
 	long memory_report;    /* -M: buffer memory line in the footer */
-	long unalign;          /* -u: buffers start this many bytes past alignment */
+	long unalign;          /* -u: send/recv start this many elements past page alignment */
 	bool nccl_compat;      /* --nccl-compat: nccl-tests' table (sink_nccl.c) */
 	bool algos_set;        /* -A given (--nccl-compat's default is auto) */
 	/* GPU-only options given (-p -y -G -R -x -D -V): "-p 0 -G 1", noted

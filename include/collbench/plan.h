@@ -52,7 +52,8 @@ struct cb_plan {
 	struct cb_point *points;
 	size_t npoints;   /* skipped points included (cb_point_skipped) */
 	size_t nskipped;
-	size_t max_send_bytes, max_recv_bytes, max_scratch_bytes;
+	size_t max_send_bytes, max_recv_bytes, max_scratch_bytes;  /* -u's shift included */
+	size_t unalign;   /* -u: send and recv start this many elements past their page */
 };
 
 /* Resolve the sweep over nranks ranks on npus PUs (auto's crossovers

@@ -105,6 +105,8 @@ struct cbp_host {
 	int (*where_nranks)(const struct cb_where *w);
 	bool (*where_inplace)(const struct cb_where *w);
 	bool (*where_mpi)(const struct cb_where *w);
+	/* appended after ABI 1's first release: read through cbp_where_misalign */
+	size_t (*where_misalign)(const struct cb_where *w);
 };
 
 /* Set by CBP_PLUGIN before any algorithm runs; hidden: each plug-in has its
@@ -188,6 +190,14 @@ static inline size_t cbp_where_bytes(const struct cb_where *w) { return cbp_host
 static inline int cbp_where_nranks(const struct cb_where *w) { return cbp_host_->where_nranks(w); }
 static inline bool cbp_where_inplace(const struct cb_where *w) { return cbp_host_->where_inplace(w); }
 static inline bool cbp_where_mpi(const struct cb_where *w) { return cbp_host_->where_mpi(w); }
+/* -u N (nccl-tests' unalign): bytes by which the send and recv buffers (and
+ * the in-place layout) start past their page, N x cbp_esize; 0 without -u,
+ * and from a collbench whose host table predates it (its size says so). */
+static inline size_t cbp_where_misalign(const struct cb_where *w)
+{
+	return cbp_host_->size > offsetof(struct cbp_host, where_misalign) ?
+		cbp_host_->where_misalign(w) : 0;
+}
 
 /* Balanced split of n elements over p parts: part k starts at *off, has *len. */
 static inline void cbp_chunk(size_t n, int p, int k, size_t *off, size_t *len)

@@ -39,6 +39,11 @@ struct cb_half {
 	 * iteration (nranks of them); NULL otherwise. */
 	double *times_us, *rank_means_us;
 	long ntimes;
+	/* -I 1 under MPI (more than one process): each rank's own time of each
+	 * iteration, nprocs rows of ntimes (us per call); times_us[i] is the
+	 * max of column i. NULL otherwise. */
+	double *proc_times_us;
+	int nprocs;
 	bool has_eff;       /* eff valid (roofline measured, time > 0) */
 	double eff;         /* E = min_bytes / (time x copy_bw) */
 	/* --counters (cb_result.ctrs): over the timed iterations, summed over
