@@ -256,6 +256,9 @@ done
 # than any fixed delay; at 1500 rows a loaded run once still grew 1 MiB
 # afterwards) and again 10000 rows later; code that keeps every row grows
 # by about 180 bytes a row (over 1.7 MiB), and the bound is 1 MB.
+# Anonymous memory (RssAnon), where rows would be: a loaded machine
+# reclaims and refaults the binary's pages, which moved VmRSS by 1.7 MiB
+# between two samples of a flat run.
 # With files, the rows wait in an unnamed file beside the output
 # (rowspool.c), so the run's directory holds nothing until the end.
 N0="allreduce -g 1 -b 4 -e 4K -i 4 -A mesh -n 1 -w 0 -c 1 -N 0 -q --roofline off"
@@ -266,7 +269,7 @@ rss_after() {
 		sleep 0.2
 		i=$((i + 1))
 	done
-	rss=$(awk '/^VmRSS/ { print $2 }' /proc/$pid/status 2>/dev/null)
+	rss=$(awk '/^RssAnon/ { print $2 }' /proc/$pid/status 2>/dev/null)
 }
 # rss_flat NAME ARGS...: a -N 0 run with ARGS grows under 1 MiB over 10000 rows
 rss_flat() {
