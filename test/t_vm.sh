@@ -190,7 +190,7 @@ for G in $GUESTS; do
 		rc all 0; out all '^# Out of bounds values : 0 OK' "all: results right"
 		if grep -Eq '^@@ CGROUP2 .*memory' "$D/protocol" && grep -Eq '^@@ CGROUP2 .*pids' "$D/protocol"; then
 			rc cgmem 2
-			err cgmem '^collbench: not enough memory for 2 ranks at -e 32M: need .*, available .* \(cgroup memory.max\)' \
+			err cgmem '^collbench: not enough memory for 2 ranks at -e 32(\.0 MiB|M): need .*, available .* \(cgroup memory.max\)' \
 				"memory.max 64M: one line, the cgroup's limit named"
 			rc cgpids 2
 			err cgpids '^collbench: cannot start (rank|a probe) thread' "pids.max 3: one line"
