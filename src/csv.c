@@ -207,7 +207,7 @@ void cb_report_csv(FILE *f, const struct cb_report *rep)
 
 	snprintf(vers, sizeof vers, "%d", CB_FORMAT_VERSION);
 	for (size_t k = 0; k < rep->nrows; k++) {
-		const struct cb_result *r = &rep->rows[k];
+		const struct cb_result *r = cb_results_row(rep, k);
 		part(&c, r, false);
 		field(&c, vers);
 		field(&c, cmd);

@@ -282,7 +282,7 @@ void cb_report_json(FILE *f, const struct cb_report *rep)
 	places_json(&w, rep);
 	cb_jw_open(&w, "results", '[');
 	for (size_t i = 0; i < rep->nrows; i++) {
-		const struct cb_result *r = &rep->rows[i];
+		const struct cb_result *r = cb_results_row(rep, i);
 		cb_jw_open(&w, NULL, '{');
 		/* --nccl-compat: root in nccl-tests' form (json_nccl.c) */
 		fields_json(&w, r, -1, rep->o->nccl_compat ? "root" : NULL);

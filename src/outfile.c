@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "collbench/common.h"
@@ -152,12 +153,20 @@ void cb_outfile_open(struct cb_outfile *of)
 	/* A hidden name in the same directory: rename() is atomic there. */
 	if (snprintf(of->tmp, sizeof of->tmp, "%s/.%s.XXXXXX", dir, base) >= (int)sizeof of->tmp)
 		cb_die(CB_EXIT_USAGE, "%s: invalid file name '%s'", of->opt, of->path);
-	fd = mkostemp(of->tmp, O_CLOEXEC);
-	if (fd < 0)
-		cb_die(CB_EXIT_USAGE, "%s: cannot create '%s' (a temporary file in '%s'): %s",
-		       of->opt, of->path, dir, strerror(errno));
 	live_of[slot] = of;
-	atomic_store_explicit(&live[slot], 1, memory_order_release);
+	/* Unnamed until complete (O_TMPFILE): a run killed by anything, even
+	 * SIGKILL, leaves no trace in the directory. Linked at the end through
+	 * /proc (linkat by descriptor needs CAP_DAC_READ_SEARCH); without /proc
+	 * or O_TMPFILE (file systems, old kernels), a named temporary file. */
+	fd = access("/proc/self/fd", X_OK) ? -1 : open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	of->unnamed = fd >= 0;
+	if (fd < 0) {
+		fd = mkostemp(of->tmp, O_CLOEXEC);
+		if (fd < 0)
+			cb_die(CB_EXIT_USAGE, "%s: cannot create '%s' (a temporary file in '%s'): %s",
+			       of->opt, of->path, dir, strerror(errno));
+		atomic_store_explicit(&live[slot], 1, memory_order_release);
+	}
 	/* The new file gets the old one's permissions, or the umask's. */
 	/* The owner too where permitted (root); else the new file is the
 	 * writer's, as any new file. */
@@ -181,6 +190,36 @@ static void forget(struct cb_outfile *of)
 			atomic_store_explicit(&live[i], 0, memory_order_release);
 }
 
+/* The complete unnamed file gets its temporary name (the target itself
+ * cannot be linked over: linkat never replaces). The slot goes live once
+ * the name is ours: a second signal between the link and the store
+ * leaves the hidden name (as mkostemp's window did), but a signal never
+ * removes a name another process holds. */
+static int name_it(struct cb_outfile *of)
+{
+	static const char az[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	char proc[64], *x = of->tmp + strlen(of->tmp) - 6;
+	int slot = live_of[0] == of ? 0 : 1;
+	struct timespec ts;
+	unsigned long v;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	v = (unsigned long)getpid() * 2654435761UL ^ (unsigned long)ts.tv_nsec;
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fileno(of->f));
+	for (int tries = 0; tries < 100; tries++) {
+		/* six letters as mkostemp's: another run's name is retried */
+		v = v * 6364136223846793005UL + 1442695040888963407UL;
+		for (int i = 0; i < 6; i++)
+			x[i] = az[(v >> (10 + 6 * i)) % (sizeof az - 1)];
+		if (!linkat(AT_FDCWD, proc, AT_FDCWD, of->tmp, AT_SYMLINK_FOLLOW)) {
+			atomic_store_explicit(&live[slot], 1, memory_order_release);
+			return 0;
+		}
+		if (errno != EEXIST)
+			return errno;
+	}
+	return EEXIST;
+}
+
 int cb_outfile_commit(struct cb_outfile *of)
 {
 	int e;
@@ -194,13 +233,16 @@ int cb_outfile_commit(struct cb_outfile *of)
 		return e ? -1 : 0;
 	}
 	/* ferror: a write that failed earlier (the flush alone may succeed). */
+	bool named = !of->unnamed;   /* of->tmp is ours to remove */
 	e = fflush(of->f) || ferror(of->f) || fsync(fileno(of->f)) ? (errno ? errno : EIO) : 0;
+	if (!e && of->unnamed)
+		named = !(e = name_it(of));
 	if (fclose(of->f) && !e)
 		e = errno;
 	of->f = NULL;
 	if (!e && rename(of->tmp, of->target))
 		e = errno;
-	if (e)
+	if (e && named)
 		unlink(of->tmp);
 	forget(of);
 	errno = e;

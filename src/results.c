@@ -14,6 +14,7 @@
 #include "collbench/common.h"
 #include "collbench/json.h"
 #include "collbench/results.h"
+#include "collbench/rowspool.h"
 
 static void iso_now(char *buf, size_t cap)
 {
@@ -29,7 +30,14 @@ void cb_results_init(struct cb_report *rep, const struct cb_options *o, int argc
 	rep->o = o;
 	rep->argc = argc;
 	rep->argv = argv;
-	rep->keep_rows = o->json_path || o->csv_path || o->baseline;
+	/* The baseline comparison and its regression lines index rows in
+	 * memory; files alone read them back from an unnamed file in the
+	 * output's directory (memory if none can be made). */
+	rep->keep_rows = o->baseline;
+	if (!rep->keep_rows && (o->json_path || o->csv_path)) {
+		rep->spool = cb_spool_open(o->json_path ? o->json_path : o->csv_path);
+		rep->keep_rows = !rep->spool;
+	}
 	iso_now(rep->start_time, sizeof rep->start_time);
 	if (gethostname(rep->host, sizeof rep->host - 1))
 		snprintf(rep->host, sizeof rep->host, "?");
@@ -44,14 +52,19 @@ void cb_results_add(struct cb_report *rep, const struct cb_result *r)
 		if (!rep->rows)
 			cb_die(CB_EXIT_RESOURCE, "out of memory for the results");
 	}
-	if (rep->keep_rows)
+	if (rep->keep_rows) {
 		rep->rows[rep->nrows] = *r;
-	else   /* printed and forgotten: -I 1's samples are the report's to free */
+	} else {
+		/* printed (and spooled) and forgotten: -I 1's samples are the
+		 * report's to free */
+		if (rep->spool)
+			cb_spool_put(rep->spool, r);
 		for (int h = 0; h < 2; h++) {
 			free(r->half[h].times_us);
 			free(r->half[h].rank_means_us);
 			free(r->half[h].proc_times_us);
 		}
+	}
 	rep->nrows++;
 	for (int h = 0; h < 2; h++) {
 		if (!r->half[h].present)
@@ -67,6 +80,11 @@ void cb_results_add(struct cb_report *rep, const struct cb_result *r)
 			rep->sec.oob++;
 		}
 	}
+}
+
+const struct cb_result *cb_results_row(const struct cb_report *rep, size_t i)
+{
+	return rep->spool ? cb_spool_get(rep->spool, i) : &rep->rows[i];
 }
 
 void cb_results_memory(struct cb_report *rep, const struct cb_plan *plans, int n)
@@ -167,6 +185,7 @@ void cb_results_free(struct cb_report *rep)
 			free(rep->rows[i].half[h].proc_times_us);
 		}
 	free(rep->rows);
+	cb_spool_close(rep->spool);
 	free(rep->sum.regs);
 	memset(rep, 0, sizeof *rep);
 }

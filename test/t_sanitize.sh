@@ -67,12 +67,54 @@ san_signal() {
 	fi
 }
 
+# san_twice NAME BIN args...: SIGINT after 3 s, and again 0.3 s later
+# while the first still winds the run down: the process ends by SIGINT
+# itself (the manual: a second signal ends it at once, by that signal; the
+# wait status says signalled, not exit 130), no -J file at the target
+# (args end in -J FILE), and no sanitizer report from the second handler
+# against the threads still running.
+san_twice() {
+	name=$1 bin=$2
+	shift 2
+	if [ ! -x "$bin" ]; then
+		skip "$name" "sanitizer binary not built"
+		return
+	fi
+	eval "out=\${$#}"
+	rm -f "$out"
+	if TSAN_OPTIONS="halt_on_error=1 exitcode=66" python3 - "$TMPD/err" "$out" "$bin" "$@" <<'EOF'
+import os, signal, subprocess, sys, time
+err, out, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=open(err, "w"))
+time.sleep(3)
+p.send_signal(signal.SIGINT)
+time.sleep(0.3)   # signals do not queue: the first must be taken first
+p.send_signal(signal.SIGINT)
+try:
+    rc = p.wait(60)
+except subprocess.TimeoutExpired:
+    p.kill(); rc = "hung"
+print("#   returncode", rc, "target exists:", os.path.exists(out))
+sys.exit(0 if rc == -signal.SIGINT and not os.path.exists(out) else 1)
+EOF
+	then
+		grep -q 'WARNING: ThreadSanitizer' "$TMPD/err" && notok "$name (TSan report)" || ok "$name"
+	else
+		notok "$name"
+	fi
+	grep -m1 -A8 'WARNING' "$TMPD/err" | sed 's/^/#   /'
+}
+
 # The paths beside the rank threads: the signal handler (SIGINT during
 # -N 0, read by rank 0 at its checkpoints) and the watchdog's hang report
 # (every hang fault), which reads the ranks' cells while they run.
 T=${TSAN_COLLBENCH:-}
 san_signal "TSAN SIGINT during -N 0" "$T" INT 130 allreduce -g 2 -b 1K -e 4K -A mesh -n 5 -N 0 -q
 san_signal "TSAN SIGHUP during -N 0" "$T" HUP 129 allreduce -g 3 -b 1K -e 4K -A ring -n 5 -N 0 -q
+# -N 0 of one long row (-n huge): the first SIGINT ends its timed loop,
+# then 10 check iterations of 4 MiB take seconds under TSan.
+san_twice "TSAN second SIGINT during -N 0: killed by SIGINT, no file" "$T" \
+	allreduce -g 2 -b 4M -e 4M -A ring -n 1000000000 -w 1 -c 10 -N 0 -q -J "$TMPD/twice.json"
 san_status "TSAN hang report: drop-notify P=3" "$T" 4 allreduce -g 3 -b 64 -e 64 -n 2 -T 1 --inject drop-notify
 san_status "TSAN hang report: zero-signal P=3" "$T" 4 allreduce -g 3 -b 64 -e 64 -n 2 -c 3 -T 1 --inject zero-signal
 san_status "TSAN hang report: drop-notify central barrier P=8" "$T" 4 \

@@ -188,6 +188,16 @@ for G in $GUESTS; do
 		rc pressure 2
 		err pressure '^collbench: not enough free memory on NUMA node 1 for --mem node:1' "pressure: one line naming node 1's free memory"
 		rc all 0; out all '^# Out of bounds values : 0 OK' "all: results right"
+		if grep -Eq '^@@ CGROUP2 .*memory' "$D/protocol" && grep -Eq '^@@ CGROUP2 .*pids' "$D/protocol"; then
+			rc cgmem 2
+			err cgmem '^collbench: not enough memory for 2 ranks at -e 32(\.0 MiB|M): need .*, available .* \(cgroup memory.max\)' \
+				"memory.max 64M: one line, the cgroup's limit named"
+			rc cgpids 2
+			err cgpids '^collbench: cannot start (rank|a probe) thread' "pids.max 3: one line"
+			rc cgfits 0
+		else
+			skip "$G cgroup v2 memory.max and pids.max" "the guest kernel has no cgroup2 memory and pids controllers"
+		fi
 		;;
 	n4c1)
 		rc topo 0; ranks topo 4 "dist 10 verified"

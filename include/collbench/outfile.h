@@ -18,6 +18,7 @@ struct cb_outfile {
 	const char *path;       /* as given; NULL: not requested */
 	FILE *f;                /* open between cb_outfile_open and _commit */
 	bool to_stdout;         /* "-" */
+	bool unnamed;           /* O_TMPFILE: tmp is only linked at commit */
 	bool exists;            /* the target exists (dev, ino valid) */
 	dev_t dev;
 	ino_t ino;

@@ -136,12 +136,15 @@ struct cb_report {
 	int npus, nnuma;
 	struct cb_place_snap *places;
 	int nplaces;
-	/* Every row when kept (keep_rows: -J, --csv or --baseline need them at
-	 * the end); else NULL and only counted, so that -N 0 runs for days in
-	 * constant memory (the summary is kept as running sums). */
+	/* Every row when kept (keep_rows: --baseline needs them at the end);
+	 * else NULL and only counted, so that -N 0 runs for days in constant
+	 * memory (the summary is kept as running sums). -J and --csv without
+	 * --baseline read them back from spool, an unnamed file (rowspool.h);
+	 * cb_results_row hands out either. */
 	struct cb_result *rows;
 	size_t nrows, cap;
 	bool keep_rows;
+	struct cb_spool *spool;
 	long cycle;         /* -N: the sweep now running (placements kept from 0 only) */
 	const struct cb_counter_set *ctrs; /* --counters (CSV header), NULL: none */
 	struct cb_summary sum;
@@ -186,6 +189,9 @@ void cb_json_nccl_config(struct cb_jw *w, const struct cb_report *rep);
 void cb_json_nccl_top(struct cb_jw *w, const struct cb_report *rep);
 
 /* Machine-readable renderings of the same records. */
+/* Row i of a kept or spooled run, read in order from 0 (results.c):
+ * valid until the next call. */
+const struct cb_result *cb_results_row(const struct cb_report *rep, size_t i);
 void cb_report_json(FILE *f, const struct cb_report *rep);
 void cb_report_csv(FILE *f, const struct cb_report *rep);
 

@@ -75,6 +75,16 @@ watch() {
 	echo "@@ RC $lab $rc $(secs "$t0" "$t1")"
 }
 
+# cgrun LABEL FILE VALUE CMD...: as run, inside a new cgroup v2 group whose
+# FILE (memory.max, pids.max) is VALUE; the shell joins the group and execs
+# the command, so the group holds collbench alone.
+cgrun() {
+	lab=$1 cg=/sys/fs/cgroup/cb-$1
+	mkdir -p $cg && echo "$3" >$cg/$2 || echo "@@ ERROR cgroup $cg/$2"
+	shift 3
+	run $lab sh -c "echo \$\$ >$cg/cgroup.procs && exec $*"
+}
+
 echo "@@ GUEST $guest"
 echo "@@ NODES $(cat /sys/devices/system/node/online) memory $(cat /sys/devices/system/node/has_memory 2>/dev/null) cpu $(cat /sys/devices/system/node/has_cpu 2>/dev/null)"
 for n in /sys/devices/system/node/node*; do
@@ -96,6 +106,21 @@ n2c2)
 	# must stop the run all the same.
 	run pressure $B $R -g 1 -b 64M -e 64M --mem node:1
 	run all $B all -g 2 -b 4K -e 4K -n 1 -w 0 -c 1 --roofline off -q -T 120 $S
+	# Limits of a cgroup v2 group, where the kernel has the controllers:
+	# memory.max below what 2 ranks at 32M need (refused up front, not an
+	# OOM kill: 137), and pids.max below the rank threads (the main
+	# thread and two more: -g 4 cannot start its ranks).
+	ctl=$(cat /sys/fs/cgroup/cgroup.controllers 2>/dev/null)
+	echo "@@ CGROUP2 $ctl"
+	case " $ctl " in *" memory "*" pids "*|*" pids "*" memory "*)
+		echo "+memory +pids" >/sys/fs/cgroup/cgroup.subtree_control
+		cgrun cgmem memory.max 64M $B $R -g 2 -b 32M -e 32M
+		cgrun cgpids pids.max 3 $B $R -g 4 -b 4K -e 4K
+		# and a run that fits both, so the limits and not the group
+		# itself are what the two above meet
+		cgrun cgfits memory.max 256M $B $R -g 2 -b 64K -e 64K
+		;;
+	esac
 	;;
 n4c1)
 	run topo $B topo -g 4
