@@ -129,7 +129,7 @@ static void resolve(struct cb_plan *pl, struct cb_point *pt, int npus, struct no
 {
 	size_t so, ro, es = pt->dt->size;
 	struct cb_where w = { &pt->n, es, pl->group_ranks, false, pl->nranks > npus, cb_xport.mpi,
-			      pt->dt, pt->op, pl->unalign * es };
+			      pt->dt, pt->op, pl->unalign * es, pt->root };
 	bool has_ip = pt->coll->inplace(&pt->n, 0, pl->group_ranks, &so, &ro);
 
 	pt->ran[0] = cb_algo_resolve(pt->algo, &w, pt->why[0], sizeof pt->why[0]);

@@ -86,6 +86,7 @@ struct cb_where {
 	const struct cb_dtype *dt; /* the point's datatype, and op (NULL if none) */
 	const struct cb_redop *op;
 	size_t misalign;       /* -u: bytes send and recv start past their page */
+	int root;              /* the point's root, -1 without one */
 };
 
 struct cb_algo {
