@@ -3,7 +3,10 @@
 # every collective's mpi rows next to collbench's auto with 0 wrong, the
 # header names the library, every MPI datatype and op checked, the types
 # and ops MPI lacks not applicable (never emulated), and mpi is neither in
-# -A all nor applicable with rank threads.
+# -A all nor applicable with rank threads. The v-collectives' rows run with
+# uneven counts (--skew, zero-size blocks at P=3), barrier and reduce_local
+# at P = 2 and 3; MPI_Reduce in place at a root other than 0 is not
+# applicable under MPICH 4.0/4.1 (pmodels/mpich#6540: it crashes there).
 . test/lib.sh
 
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -12,6 +15,21 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 # Without MPI there is no mpi algorithm: a usage error, not an empty run.
 expect_usage_error "no MPI in this build: -A mpi is an unknown algorithm" \
 	$COLLBENCH allreduce -g 2 -A mpi -b 64 -e 64
+
+# new_rows LABEL FILE COLL:ROWS...: the mpi rows of each COLL (the
+# collectives added after the first nine), ROWS of them, each with 0 wrong
+# in both halves that ran.
+new_rows() {
+	local label=$1 f=$2 c want got
+	shift 2
+	for c; do
+		want=${c#*:} c=${c%%:*}
+		got=$(awk -v c="$c" '/^# Collective: / { cur = $3 } !/^#/ && cur == c && $6 == "mpi" &&
+			$10 == "0" && ($14 == "0" || $14 == "N/A") { n++ } END { print n + 0 }' "$f")
+		[ "$got" = "$want" ] && ok "$label: $c mpi rows, 0 wrong ($got)" ||
+			notok "$label: $c mpi rows, 0 wrong ($got of $want)"
+	done
+}
 
 for fl in ompi mpich; do
 	if [ $fl = ompi ]; then
@@ -32,9 +50,10 @@ for fl in ompi mpich; do
 	expect_status "$fl: -np 4 all -A mpi,auto -b 8 -e 1M: exit 0" 0 \
 		timeout -k 5 90 $run -np 4 $bin all -A mpi,auto -b 8 -e 1M $iters -q
 	expect_zero_wrong "$fl: -np 4 all -A mpi,auto: 0 wrong ($(($(date +%s) - t0)) s)" "$TMPD/out"
+	# Every collective has its mpi rows (barrier: one, it has no size).
 	n=$(rows "$TMPD/out" | awk '$6 == "mpi"' | wc -l)
-	[ "$n" = 162 ] && ok "$fl: mpi rows for 9 collectives x 18 sizes ($n)" ||
-		notok "$fl: mpi rows for 9 collectives x 18 sizes ($n)"
+	[ "$n" = 271 ] && ok "$fl: mpi rows for 15 collectives x 18 sizes + barrier ($n)" ||
+		notok "$fl: mpi rows for 15 collectives x 18 sizes + barrier ($n)"
 	expect_grep "$fl: the header names the MPI library and version" \
 		"^# Transport: MPI \($lib" "$TMPD/out"
 
@@ -43,6 +62,38 @@ for fl in ompi mpich; do
 		timeout -k 5 60 $run -np 3 $bin all -A mpi -d int32,uint32,int64,uint64,float,double \
 		-o sum,prod,min,max -r all -b 64 -e 64 -n 1 -w 0 -c 2 -q
 	expect_zero_wrong "$fl: every MPI dtype, op, root: 0 wrong" "$TMPD/out"
+	new_rows "$fl: np=3, every dtype" "$TMPD/out" barrier:6 alltoallv:6 allgatherv:6 gatherv:18 \
+		scatterv:18 reduce_scatterv:24 reduce_local:24
+	# Uneven blocks: at P=3 0, 5 and 12 elements (--skew 1.5: an empty
+	# block), at P=2 0.5 and 1.5 times the mean (--skew 0.5), at 64 B and
+	# at 64 KiB (past MPI's eager and short-message switches).
+	expect_status "$fl: -np 3 -A mpi --skew 1.5: exit 0" 0 \
+		timeout -k 5 60 $run -np 3 $bin all -A mpi -r all -b 64 -e 64 -n 1 -w 0 -c 2 --skew 1.5 -q
+	expect_zero_wrong "$fl: -np 3 -A mpi --skew 1.5: 0 wrong" "$TMPD/out"
+	new_rows "$fl: np=3, --skew 1.5" "$TMPD/out" barrier:1 alltoallv:1 allgatherv:1 gatherv:3 \
+		scatterv:3 reduce_scatterv:1 reduce_local:1
+	expect_status "$fl: -np 2 -A mpi --skew 0.5: exit 0" 0 \
+		timeout -k 5 60 $run -np 2 $bin all -A mpi -o sum,min -r all -b 64 -e 64K -f 1024 -n 1 -w 0 \
+		-c 2 --skew 0.5 -q
+	expect_zero_wrong "$fl: -np 2 -A mpi --skew 0.5: 0 wrong" "$TMPD/out"
+	new_rows "$fl: np=2, --skew 0.5" "$TMPD/out" barrier:1 alltoallv:2 allgatherv:2 gatherv:4 \
+		scatterv:4 reduce_scatterv:4 reduce_local:4
+	# That run's MPI_Reduce in place at root 1, 64 KiB (above MPICH's
+	# short-message size, where its 4.0/4.1 crash).
+	if [ $fl = mpich ]; then
+		expect_grep "$fl: in place at root 1 is not applicable, naming the issue" \
+			"^# mpi: not applicable in place at root 1 \(MPICH 4\.[01]\.[0-9]*'s MPI_Reduce crashes there: pmodels/mpich#6540\)" \
+			"$TMPD/out"
+	else
+		awk '/^# Collective: / { c = $3 } !/^#/ && c == "reduce" && $1 == 65536 && $5 == 1 &&
+			$6 == "mpi" && $14 == "0" { n++ } END { exit n != 2 }' "$TMPD/out" &&
+			ok "$fl: in place at root 1 runs, 0 wrong (sum, min)" ||
+			notok "$fl: in place at root 1 runs, 0 wrong (sum, min)"
+	fi
+	# collbench list names every collective's mpi row.
+	n=$($bin list --names | grep -c ' mpi$')
+	[ "$n" = 16 ] && ok "$fl: list names mpi for all 16 collectives" ||
+		notok "$fl: list names mpi for all 16 collectives ($n)"
 	# 8-bit types are MPI's too; their verdict is the library's (this
 	# Debian's Open MPI 4.1.4 saturates int8/uint8 sums in its op/avx
 	# component, MPICH 4.0.2 compares uint8 as signed in min/max): said,
@@ -68,6 +119,8 @@ for fl in ompi mpich; do
 		timeout -k 5 60 $bin allreduce --transport threads -g 2 -A mpi -b 64 -e 64 -n 1 -w 0 -q
 	expect_grep "$fl: with threads mpi says why" "allreduce mpi: not applicable with the thread transport" \
 		"$TMPD/err"
+	expect_status "$fl: --transport threads barrier -A mpi: not applicable, exit 5" 5 \
+		timeout -k 5 60 $bin barrier --transport threads -g 2 -A mpi -n 1 -w 0 -q
 done
 
 done_testing
