@@ -2,12 +2,13 @@
 # bench/busy.sh: how waiting copes with oversubscription, on an idle machine
 # and beside CPU hogs (one busy loop per PU, as a shared CI runner has).
 #
-#   sh bench/busy.sh            (after `make`; uses bench/build from run.sh
-#                                for the Open MPI peer, building it if needed)
+#   sh bench/busy.sh            (after `make`; builds collbench with Open MPI
+#                                into bench/build/ompi if it is not there)
 #
 # For every P in $PS, without and with hogs, alternating in one run: 64 B
 # (SIZE) allreduce and allgather with collbench --wait auto, futex and yield
-# (auto algorithm) and with the Open MPI peer (bench/mpi_peer.c). Prints
+# (auto algorithm) and Open MPI's own collective (collbench -A mpi under
+# mpirun, the same timing loop). Prints
 # microseconds per call, best of $ROUNDS, and, for the auto runs, the -J
 # file's slow yields and paused waits (see --wait in collbench(1)). Knobs: PS="4 8" ROUNDS=3 N=2000 SIZE=64.
 set -eu
@@ -23,8 +24,9 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 [ -x "$CB" ] || make -s -C "$ROOT" -j2 >/dev/null
 mkdir -p "$B"
 if command -v mpicc.openmpi >/dev/null; then
-	[ -x "$B/peer_ompi" ] || mpicc.openmpi -O2 -o "$B/peer_ompi" "$ROOT/bench/mpi_peer.c"
-	PEER=$B/peer_ompi
+	[ -x "$B/ompi/collbench" ] || make -s -C "$ROOT" -j2 MPI=1 MPICC=mpicc.openmpi \
+		BUILD="$B/ompi" BIN="$B/ompi/collbench" "$B/ompi/collbench" >/dev/null
+	PEER=$B/ompi/collbench
 else
 	PEER=
 	echo "bench/busy.sh: no mpicc.openmpi: Open MPI column left out (make deps installs it)" >&2
@@ -54,11 +56,12 @@ cb() {
 	rm -f "$j"
 	echo "$t $busy"
 }
-# peer COLL P: Open MPI's us per call
+# peer COLL P: Open MPI's us per call (its row "mpi", out-of-place)
 peer() {
 	[ -n "$PEER" ] || { echo "-"; return; }
-	timeout -s INT 120 mpirun.openmpi --oversubscribe -np "$2" "$PEER" -b "$SIZE" -e "$SIZE" \
-		-n "$N" -w 100 -C "$1" 2>/dev/null | awk -v c="$1" '$1 == c { print $4; exit }' || echo "-"
+	timeout -s INT 120 mpirun.openmpi --oversubscribe -np "$2" "$PEER" "$1" -A mpi -b "$SIZE" \
+		-e "$SIZE" -n "$N" -w 100 -q --roofline off 2>/dev/null |
+		awk '/^ +[0-9]/ && $6 == "mpi" { print $7; exit }' || echo "-"
 }
 best() { tr ' ' '\n' | grep -v '^-*$' | sort -g | head -1; }
 

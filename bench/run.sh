@@ -5,25 +5,29 @@
 #                               Debian packages: openmpi, mpich, python3)
 #
 # In one invocation: builds collbench (the tree's Makefile, into
-# bench/build), the MPI peer (bench/mpi_peer.c) with mpicc.openmpi and
-# mpicc.mpich, bench/copybw.c and bench/linelat.c; measures copy bandwidth
+# bench/build) plain and with each MPI (bench/build/ompi/collbench with
+# mpicc.openmpi, bench/build/mpich/collbench with mpicc.mpich: `make
+# mpi-builds`), bench/copybw.c and bench/linelat.c; measures copy bandwidth
 # and the cache-line exchange floor under a two-rank call; then for every P
-# in $PS and every round runs, alternating, collbench (-A all, which includes
-# "auto"), the Open MPI peer and the MPICH peer, per collective, over two size
-# ranges (8 B .. 1 MiB with $SMALL_N iterations, 2 MiB .. max with $LARGE_N),
-# and prints one table per collective and P (best of $ROUNDS rounds for every
-# implementation alike) plus a summary against the targets of issue 8. The
-# same text goes to bench/RESULTS.md. Raw outputs stay in bench/out/.
+# in $PS and every round runs, alternating, per collective: collbench's
+# algorithms with rank threads (-A all, which includes "auto") and the MPI
+# libraries' own collectives as collbench's "mpi" rows under each launcher
+# (mpirun -np P collbench C -A mpi: the same timing loop, check iterations
+# and goldens as collbench's rows), over two size ranges (8 B .. 1 MiB with
+# $SMALL_N iterations, 2 MiB .. max with $LARGE_N), and prints one table per
+# collective and P (best of $ROUNDS rounds for every implementation alike)
+# plus a summary against the targets of issue 8. The same text goes to
+# bench/RESULTS.md. Raw outputs stay in bench/out/.
 #
 # Environment knobs (defaults): PS="2 4 8 16" ROUNDS=2 SMALL_N=200
 # SMALL_W=20 LARGE_N=5 LARGE_W=2 (SMALL_N x 10 where every rank has a CPU);
 # max size 64 MiB for P <= 4, 32 MiB for P = 8 and 16 MiB for P = 16
 # (memory and run time; MAX_P8, MAX_P16 override). COLLS (the five) and
-# RANGES ("small large") narrow a run (the MPI peer always times all five
-# collectives); RESULTS names its report (default bench/RESULTS.md).
-# PEER_TIMEOUT=300: seconds one MPI peer run may take; oversubscribed MPICH
-# busy-polls and is time-slice bound, so at P = 16 it may not finish: the
-# points it did not reach print as "-" (every finished point is kept).
+# RANGES ("small large") narrow a run; RESULTS names its report (default
+# bench/RESULTS.md). PEER_TIMEOUT=300: seconds one collective's -A mpi run
+# under one MPI may take; oversubscribed MPICH busy-polls and is time-slice
+# bound, so at P = 16 it may not finish: collbench stops on the SIGINT with
+# the rows it finished, the points it did not reach print as "-".
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=${BENCH_BUILD:-$ROOT/bench/build}
@@ -54,9 +58,8 @@ fi
 mkdir -p "$B" "$OUT"
 rm -f "$OUT"/*.txt
 make -s -C "$ROOT" -j2 BUILD="$B/cb" BIN="$B/collbench" >/dev/null
+make -s -C "$ROOT" -j2 BUILDROOT="$B" mpi-builds >/dev/null
 CB=$B/collbench
-mpicc.openmpi -O2 -o "$B/peer_ompi" "$ROOT/bench/mpi_peer.c"
-mpicc.mpich -O2 -o "$B/peer_mpich" "$ROOT/bench/mpi_peer.c"
 cc -O2 -pthread -o "$B/copybw" "$ROOT/bench/copybw.c"
 cc -O2 -pthread -o "$B/linelat" "$ROOT/bench/linelat.c"
 
@@ -84,6 +87,16 @@ maxfor() {
 	esac
 }
 
+# mpi_rows LIB LAUNCHER COLL: the library's own COLL as collbench's "mpi"
+# rows, under its launcher, at the loop's P, sizes and iterations (the
+# output is collbench's table, as cb_*.txt; tables.py reads both alike).
+mpi_rows() {
+	f="$OUT/${1}_${P}_${R}_${range}_${3}.txt"
+	timeout -s INT "$PEER_TIMEOUT" $2 -np "$P" "$B/$1/collbench" "$3" -b $b -e "$e" -f 2 \
+		-n "$n" -w "$w" -c 1 -A mpi -T 600 > "$f" 2>&1 ||
+		echo "$1 $3 P=$P failed or timed out: see $f" >&2
+}
+
 for P in $PS; do
 	MAX=$(maxfor "$P")
 	for R in $(seq 1 "$ROUNDS"); do
@@ -102,10 +115,10 @@ for P in $PS; do
 					> "$OUT/cb_${P}_${R}_${range}_${c}.txt" 2>&1 ||
 					echo "collbench $c P=$P failed: see $OUT/cb_${P}_${R}_${range}_${c}.txt" >&2
 			done
-			timeout -s INT "$PEER_TIMEOUT" mpirun.openmpi --oversubscribe -np "$P" "$B/peer_ompi" -b $b -e "$e" -n "$n" -w "$w" \
-				> "$OUT/ompi_${P}_${R}_${range}.txt" 2>&1 || echo "Open MPI P=$P failed" >&2
-			timeout -s INT "$PEER_TIMEOUT" mpirun.mpich -np "$P" "$B/peer_mpich" -b $b -e "$e" -n "$n" -w "$w" \
-				> "$OUT/mpich_${P}_${R}_${range}.txt" 2>&1 || echo "MPICH P=$P failed" >&2
+			for c in $COLLS; do
+				mpi_rows ompi "mpirun.openmpi --oversubscribe" "$c"
+				mpi_rows mpich mpirun.mpich "$c"
+			done
 		done
 	done
 done
