@@ -16,18 +16,18 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 expect_usage_error "no MPI in this build: -A mpi is an unknown algorithm" \
 	$COLLBENCH allreduce -g 2 -A mpi -b 64 -e 64
 
-# new_rows LABEL FILE COLL:ROWS...: the mpi rows of each COLL (the
-# collectives added after the first nine), ROWS of them, each with 0 wrong
-# in both halves that ran.
+# new_rows LABEL FILE COLL:ROWS...: FILE has ROWS mpi rows of each COLL
+# (the collectives added after the first nine; their #wrong is judged with
+# the whole run's).
 new_rows() {
 	local label=$1 f=$2 c want got
 	shift 2
 	for c; do
 		want=${c#*:} c=${c%%:*}
-		got=$(awk -v c="$c" '/^# Collective: / { cur = $3 } !/^#/ && cur == c && $6 == "mpi" &&
-			$10 == "0" && ($14 == "0" || $14 == "N/A") { n++ } END { print n + 0 }' "$f")
-		[ "$got" = "$want" ] && ok "$label: $c mpi rows, 0 wrong ($got)" ||
-			notok "$label: $c mpi rows, 0 wrong ($got of $want)"
+		got=$(awk -v c="$c" '/^# Collective: / { cur = $3 } !/^#/ && cur == c && $6 == "mpi" { n++ }
+			END { print n + 0 }' "$f")
+		[ "$got" = "$want" ] && ok "$label: $c mpi rows ($got)" ||
+			notok "$label: $c mpi rows ($got of $want)"
 	done
 }
 
@@ -57,21 +57,31 @@ for fl in ompi mpich; do
 	expect_grep "$fl: the header names the MPI library and version" \
 		"^# Transport: MPI \($lib" "$TMPD/out"
 
-	# Every datatype and op MPI has, every root, both halves.
-	expect_status "$fl: -np 3 -A mpi, every MPI dtype, op, root: exit 0" 0 \
-		timeout -k 5 60 $run -np 3 $bin all -A mpi -d int32,uint32,int64,uint64,float,double \
-		-o sum,prod,min,max -r all -b 64 -e 64 -n 1 -w 0 -c 2 -q
-	expect_zero_wrong "$fl: every MPI dtype, op, root: 0 wrong" "$TMPD/out"
-	new_rows "$fl: np=3, every dtype" "$TMPD/out" barrier:6 alltoallv:6 allgatherv:6 gatherv:18 \
+	# Every datatype and op MPI has, every root, both halves; the
+	# v-collectives' blocks uneven, 0, 5 and 12 elements (--skew 1.5).
+	# MPICH 4.0.2's MPI_Reduce_scatter compares unsigned integers as signed
+	# in min and max (pmodels/mpich#6083): those rows are the library's
+	# verdict, said, not judged; any other wrong row fails.
+	timeout -k 5 60 $run -np 3 $bin all -A mpi -d int32,uint32,int64,uint64,float,double \
+		-o sum,prod,min,max -r all -b 64 -e 64 -n 1 -w 0 -c 2 --skew 1.5 -q >"$TMPD/out" 2>"$TMPD/err"
+	st=$?
+	awk -v fl=$fl '/^# Collective: / { c = $3 } !/^#/ && ($10 != "0" || ($14 != "0" && $14 != "N/A")) {
+		if (fl == "mpich" && c == "reduce_scatterv" && $3 ~ /^uint/ && ($4 == "min" || $4 == "max"))
+			print "# note: " fl " " c " " $3 " " $4 ": " $10 " wrong (the library)" >"/dev/stderr"
+		else
+			print }' "$TMPD/out" >"$TMPD/bad" 2>"$TMPD/notes"
+	cat "$TMPD/notes"
+	n=$(rows "$TMPD/out" | wc -l)
+	if [ ! -s "$TMPD/bad" ] && [ "$n" -gt 0 ] && { [ $st = 0 ] || { [ $st = 7 ] && [ -s "$TMPD/notes" ]; }; }; then
+		ok "$fl: -np 3 -A mpi, every MPI dtype, op, root, --skew 1.5: 0 wrong ($n rows, exit $st)"
+	else
+		notok "$fl: -np 3 -A mpi, every MPI dtype, op, root, --skew 1.5: 0 wrong ($n rows, exit $st)"
+		head -3 "$TMPD/bad" "$TMPD/err" | sed 's/^/#   /'
+	fi
+	new_rows "$fl: np=3, --skew 1.5" "$TMPD/out" barrier:6 alltoallv:6 allgatherv:6 gatherv:18 \
 		scatterv:18 reduce_scatterv:24 reduce_local:24
-	# Uneven blocks: at P=3 0, 5 and 12 elements (--skew 1.5: an empty
-	# block), at P=2 0.5 and 1.5 times the mean (--skew 0.5), at 64 B and
+	# P=2, blocks of 0.5 and 1.5 times the mean (--skew 0.5), at 64 B and
 	# at 64 KiB (past MPI's eager and short-message switches).
-	expect_status "$fl: -np 3 -A mpi --skew 1.5: exit 0" 0 \
-		timeout -k 5 60 $run -np 3 $bin all -A mpi -r all -b 64 -e 64 -n 1 -w 0 -c 2 --skew 1.5 -q
-	expect_zero_wrong "$fl: -np 3 -A mpi --skew 1.5: 0 wrong" "$TMPD/out"
-	new_rows "$fl: np=3, --skew 1.5" "$TMPD/out" barrier:1 alltoallv:1 allgatherv:1 gatherv:3 \
-		scatterv:3 reduce_scatterv:1 reduce_local:1
 	expect_status "$fl: -np 2 -A mpi --skew 0.5: exit 0" 0 \
 		timeout -k 5 60 $run -np 2 $bin all -A mpi -r 1 -b 64 -e 64K -f 1024 -n 1 -w 0 -c 2 \
 		--skew 0.5 -q
