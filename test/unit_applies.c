@@ -22,7 +22,7 @@ static int grid(const struct cb_algo *a, char *first_bad, size_t cap)
 			for (int ip = 0; ip < 2; ip++)
 				for (int over = 0; over < 2; over++) {
 					struct cb_counts n;
-					struct cb_where w = { &n, 4, ranks[pi], ip, over, false, NULL, NULL, 0 };
+					struct cb_where w = { &n, 4, ranks[pi], ip, over, false, NULL, NULL, 0, -1 };
 					char why[CB_WHY_LEN] = "";
 					const struct cb_algo *r;
 					bool ok;
@@ -64,7 +64,7 @@ static void test_ll(void)
 	const struct cb_algo *a2a = cb_algo_find(cb_coll_find("alltoall"), "direct");
 	const struct cb_algo *a2auto = cb_algo_find(cb_coll_find("alltoall"), "auto");
 	struct cb_counts n;
-	struct cb_where w = { &n, 4, 2, false, false, false, NULL, NULL, 0 };
+	struct cb_where w = { &n, 4, 2, false, false, false, NULL, NULL, 0, -1 };
 	char why[CB_WHY_LEN];
 
 	ar->counts(1 << 20, 4, 2, &n);
