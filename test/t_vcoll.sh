@@ -69,13 +69,25 @@ for c in $VCOLLS; do
 	done
 done
 
-# A corrupted output is caught, on every v-collective. The fault corrupts
-# the root's output (rank P-1's without a root): at --skew 0.5 no block is
-# empty, and at --skew 1 rank 0's block is, so root 3 is used there.
+# A corrupted output is caught, on every v-collective, exactly once per row
+# half (the in-place half is N/A): at skews without empty blocks, and at
+# skews whose zero-size blocks include the root's (scatterv's root 0 at
+# --skew 1; root 1 too at -g 4 --skew 8; rank 0 at -g 3 --skew 2.5),
+# where the fault must move to a rank whose output is checked.
+corrupt_once() { # NAME ARGS...: exit 7, every row #wrong 1
+	cname=$1; shift
+	expect_status "$cname: exit 7" 7 "$@"
+	bad=$(rows "$TMPD/out" | awk '$10 != "1" || $14 != "N/A"' | head -2)
+	[ -n "$(rows "$TMPD/out")" ] && [ -z "$bad" ] && ok "$cname: 1 wrong in every row" ||
+		notok "$cname: 1 wrong in every row ($bad)"
+}
 for c in $VCOLLS; do
-	expect_status "$c --inject corrupt: exit 7" 7 $B $c -g 4 --skew 0.5 -b 1K -e 1K --inject corrupt -n 1 -w 0
-	expect_status "$c --inject corrupt, skew 1, root 3: exit 7" 7 $B $c -g 4 --skew 1 -r 3 -b 1K -e 1K --inject corrupt -n 1 -w 0
+	corrupt_once "$c corrupt skew 0.5" $B $c -g 4 --skew 0.5 -b 1K -e 1K --inject corrupt -n 1 -w 0
+	corrupt_once "$c corrupt skew 1 root 0" $B $c -g 4 --skew 1 -r 0 -b 1K -e 1K --inject corrupt -n 1 -w 0
+	corrupt_once "$c corrupt skew 8 root 0" $B $c -g 4 --skew 8 -r 0 -b 1K -e 4K --inject corrupt -n 1 -w 0
+	corrupt_once "$c corrupt -g 3 skew 2.5 root 0" $B $c -g 3 --skew 2.5 -r 0 -b 24 -e 24 --inject corrupt -n 1 -w 0
 done
+corrupt_once "scatterv corrupt skew 8 root 1" $B scatterv -g 4 --skew 8 -r 1 -b 1K -e 1K --inject corrupt -n 1 -w 0
 
 # Jitter soak (the issue's command).
 expect_status "alltoallv -g 5 --skew 2 -c 20 --jitter 20" 0 $B alltoallv -g 5 --skew 2 -c 20 --jitter 20 -q
