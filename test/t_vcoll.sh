@@ -43,7 +43,8 @@ for c in alltoallv allgatherv gatherv scatterv; do
 done
 
 # S = algbw x time against the pattern's total T x esize (independent
-# Python), and at skew 0 against the plain collective's size.
+# Python), and at skew 0 against the plain collective's size; the
+# roofline's M (min_bytes) from T by the man page's formulas.
 s_check() { # NAME JSONFILE P SKEW
 	python3 - "$2" "$3" "$4" <<'PY'
 import json, math, sys
@@ -57,6 +58,10 @@ for r in d["results"]:
     S = h["algbw"] * h["time_us"] * 1e3
     if abs(S - T * 4) > 1e-6 * max(1, T * 4) or r["size"] != C * p * 4:
         bad.append("%s %s size %d: S %.1f, want %d" % (r["collective"], r["algo"], r["size"], S, T * 4))
+    # the roofline's M: every rank's own blocks read and written (man page)
+    M = {"alltoallv": 2 * p, "allgatherv": p + 1, "reduce_scatterv": p + 1}.get(r["collective"], 2) * T * 4
+    if r["min_bytes"] != M:
+        bad.append("%s size %d: M %s, want %d" % (r["collective"], r["size"], r["min_bytes"], M))
 print("; ".join(bad[:3]))
 PY
 }
@@ -64,8 +69,8 @@ for c in $VCOLLS; do
 	for s in 0 1.5; do
 		expect_status "$c -J P=5 skew $s" 0 $B $c -g 5 --skew $s -b 1000 -e 100K -f 10 -n 2 -w 1 -q -J "$TMPD/j_${c}_$s.json"
 		why=$(s_check x "$TMPD/j_${c}_$s.json" 5 $s)
-		[ -z "$why" ] && ok "$c P=5 skew $s: algbw over the pattern's bytes" ||
-			notok "$c P=5 skew $s: algbw over the pattern's bytes ($why)"
+		[ -z "$why" ] && ok "$c P=5 skew $s: algbw and M over the pattern's bytes" ||
+			notok "$c P=5 skew $s: algbw and M over the pattern's bytes ($why)"
 	done
 done
 

@@ -58,6 +58,10 @@ struct cb_coll {
 	const char *summary;
 	unsigned flags;
 	enum cb_traffic traffic;
+	/* M in bytes when the ranks' buffers differ (the v-collectives: each
+	 * rank's own blocks, summed over ranks); NULL: from traffic and the
+	 * common counts (cb_min_traffic). */
+	double (*min_traffic)(const struct cb_counts *n, size_t esize, int nranks, int root);
 	/* busbw = algbw * factor(P) */
 	double (*busbw_factor)(int nranks);
 	void (*counts)(size_t bytes, size_t esize, int nranks, struct cb_counts *n);
