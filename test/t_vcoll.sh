@@ -100,6 +100,12 @@ expect_zero_wrong "alltoallv -g 5 --skew 2 --jitter 20: 0 wrong" "$TMPD/out"
 expect_status "allgatherv -g 4 --skew 1 --jitter 50" 0 $B allgatherv -g 4 --skew 1 -b 8 -e 64K -c 20 --jitter 50 -n 2 -q
 expect_zero_wrong "allgatherv --jitter 50: 0 wrong" "$TMPD/out"
 
+# The man page states the v-variants' algbw and busbw formulas.
+expect_grep "man page: v-collectives' algbw and busbw" \
+	'algbw = \\fIT\\fR\\\(muesize / time and$' man/collbench.1
+expect_grep "man page: v-collectives' busbw factor" \
+	'^busbw = algbw \\\(mu \(\\fIP\\fR\\-1\)/\\fIP\\fR, the factor' man/collbench.1
+
 # Bad --skew: one line, exit 6.
 expect_usage_error "--skew -1" $B alltoallv -g 2 --skew -1
 expect_usage_error "--skew 8.5" $B alltoallv -g 2 --skew 8.5
