@@ -181,6 +181,20 @@ static void test_min_traffic(void)
 	cb_skew_milli = 0;
 }
 
+/* reduce_local: every rank alone reads A and B and writes out, so M counts
+ * each rank's own 3S (man page: P(s+r) = 3PS), not one rank's. */
+static void test_min_traffic_reduce_local(void)
+{
+	const struct cb_coll *coll = cb_coll_find("reduce_local");
+	struct cb_point pt = { .coll = coll, .dt = cb_dtype_find("float"), .root = -1 };
+	int bad = !coll;
+	for (int p = 1; coll && p <= 5; p++) {
+		coll->counts(4096, 4, p, &pt.n);
+		bad += cb_min_traffic(&pt, p) != 3.0 * p * 4096;
+	}
+	CHECK(!bad, "reduce_local: M = 3PS, every rank's own A, B and out");
+}
+
 /* --inject corrupt lands on a rank whose golden is not empty: the root's
  * (rank P-1's without one), else the highest rank with a non-empty block
  * (hand cases with zero-size blocks: rank 0 and 1 empty at P=5 skew 2). */
@@ -221,6 +235,7 @@ int main(void)
 	test_counts();
 	test_goldens();
 	test_min_traffic();
+	test_min_traffic_reduce_local();
 	test_corrupt_rank();
 	UNIT_EXIT();
 }
