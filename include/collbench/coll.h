@@ -151,11 +151,14 @@ const struct cb_algo *cb_algo_resolve(const struct cb_algo *a, const struct cb_w
 	X(gather, pull) X(gather, push) X(gather, auto)                        \
 	X(scatter, pull) X(scatter, push) X(scatter, auto)                     \
 	X(sendrecv, pull) X(sendrecv, push) X(sendrecv, auto)                  \
-	X(alltoallv, pull) X(alltoallv, push) X(alltoallv, auto)               \
-	X(allgatherv, pull) X(allgatherv, push) X(allgatherv, auto)            \
+	X(alltoallv, pull) X(alltoallv, push) X(alltoallv, direct)             \
+	X(alltoallv, auto)                                                     \
+	X(allgatherv, pull) X(allgatherv, push) X(allgatherv, direct)          \
+	X(allgatherv, auto)                                                    \
 	X(gatherv, pull) X(gatherv, push) X(gatherv, auto)                     \
 	X(scatterv, pull) X(scatterv, push) X(scatterv, auto)                  \
-	X(reduce_scatterv, pull) X(reduce_scatterv, push) X(reduce_scatterv, auto) \
+	X(reduce_scatterv, pull) X(reduce_scatterv, push)                      \
+	X(reduce_scatterv, direct) X(reduce_scatterv, auto)                    \
 	X(barrier, mesh) X(barrier, dissemination) X(barrier, central) X(barrier, auto) \
 	X(reduce_local, local) X(reduce_local, auto)
 
