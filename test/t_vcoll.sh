@@ -1,5 +1,6 @@
 # t_vcoll.sh: the vector collectives (alltoallv, allgatherv, gatherv,
-# scatterv, reduce_scatterv) end to end: listed with pull, push and auto;
+# scatterv, reduce_scatterv) end to end: listed with pull, push and auto
+# (and direct for alltoallv, allgatherv, reduce_scatterv);
 # every algorithm at several P, skews and roots with 20 back-to-back check
 # iterations, 0 wrong; the bytes algbw divides by (S = algbw x time) equal to
 # the pattern's total worked out here in Python from the man page's formula,
@@ -20,6 +21,9 @@ for c in $VCOLLS; do
 	for a in pull push auto; do
 		grep -qx "$c $a" "$TMPD/pairs" && ok "list: $c $a" || notok "list: $c $a"
 	done
+done
+for c in alltoallv allgatherv reduce_scatterv; do
+	grep -qx "$c direct" "$TMPD/pairs" && ok "list: $c direct" || notok "list: $c direct"
 done
 
 # Every algorithm, P in 1 2 3 5, skews balanced, with empty blocks, extreme;
