@@ -1,12 +1,13 @@
 /* inject.c: the table of deliberate faults */
 #include <string.h>
 
+#include "collbench/coll.h"
 #include "collbench/common.h"
 #include "collbench/inject.h"
 
 const struct cb_inject_desc cb_injects[] = {
 	{ "corrupt", CB_INJECT_CORRUPT,
-	  "flip one element of the output of the root (rooted collectives) or the last rank in the first check iteration (expect: 1 wrong per row half, exit 7)" },
+	  "flip one element of the output of the root (rooted collectives) or the last rank in the first check iteration; if that output is empty (a v-collective's zero-size block), of the highest rank whose output is not (expect: 1 wrong per row half, exit 7)" },
 	{ "drop-notify", CB_INJECT_DROP_NOTIFY,
 	  "the last rank skips its first notify of the first timed iteration (expect: hang report, exit 4; needs -g >= 2)" },
 	{ "zero-signal", CB_INJECT_ZERO_SIGNAL,
@@ -23,6 +24,27 @@ const struct cb_inject_desc cb_injects[] = {
 	  "MPI transport only: the last rank's process exits (status 9) halfway through its first timed loop (expect: the launcher ends the job with an error, non-zero status; with threads: exit 5)" },
 };
 const unsigned cb_ninjects = CB_ARRAY_LEN(cb_injects);
+
+/* The golden is the one source of what a rank's output holds, so the
+ * target is found by asking it (fill_expected for another rank: a pure
+ * function of the call, never of its buffers) rather than by a second
+ * per-collective rule that could drift from it. Every rank computes the
+ * same answer from the same point, without communicating. */
+int cb_inject_corrupt_rank(const struct cb_coll *coll, const struct cb_call *c,
+			   const struct cb_values *v, void *exp)
+{
+	struct cb_call k = *c;
+	k.rank = c->root >= 0 ? c->root : c->nranks - 1;
+	if (coll->fill_expected(&k, v, exp))
+		return k.rank;
+	/* An empty preferred output (scatterv's root at --skew 1 and more):
+	 * the ramp of vcoll.h rises, so rank P-1's block is the last to
+	 * empty; counting down finds a non-empty one first in every case. */
+	for (k.rank = c->nranks - 1; k.rank >= 0; k.rank--)
+		if (coll->fill_expected(&k, v, exp))
+			return k.rank;
+	return -1;
+}
 
 enum cb_inject cb_inject_parse(const char *name)
 {

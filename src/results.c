@@ -194,6 +194,8 @@ double cb_min_traffic(const struct cb_point *pt, int nranks)
 {
 	double e = (double)pt->dt->size, p = nranks;
 	double snd = (double)pt->n.send * e, rcv = (double)pt->n.recv * e;
+	if (pt->coll->min_traffic)
+		return pt->coll->min_traffic(&pt->n, pt->dt->size, nranks, pt->root);
 	switch (pt->coll->traffic) {
 	case CB_TRAFFIC_ROOT_INPUT: return snd + p * rcv;
 	case CB_TRAFFIC_ROOT_OUTPUT: return p * snd + rcv;

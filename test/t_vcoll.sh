@@ -1,5 +1,6 @@
 # t_vcoll.sh: the vector collectives (alltoallv, allgatherv, gatherv,
-# scatterv, reduce_scatterv) end to end: listed with pull, push and auto;
+# scatterv, reduce_scatterv) end to end: listed with pull, push and auto
+# (and direct for alltoallv, allgatherv, reduce_scatterv);
 # every algorithm at several P, skews and roots with 20 back-to-back check
 # iterations, 0 wrong; the bytes algbw divides by (S = algbw x time) equal to
 # the pattern's total worked out here in Python from the man page's formula,
@@ -20,6 +21,9 @@ for c in $VCOLLS; do
 	for a in pull push auto; do
 		grep -qx "$c $a" "$TMPD/pairs" && ok "list: $c $a" || notok "list: $c $a"
 	done
+done
+for c in alltoallv allgatherv reduce_scatterv; do
+	grep -qx "$c direct" "$TMPD/pairs" && ok "list: $c direct" || notok "list: $c direct"
 done
 
 # Every algorithm, P in 1 2 3 5, skews balanced, with empty blocks, extreme;
@@ -43,7 +47,8 @@ for c in alltoallv allgatherv gatherv scatterv; do
 done
 
 # S = algbw x time against the pattern's total T x esize (independent
-# Python), and at skew 0 against the plain collective's size.
+# Python), and at skew 0 against the plain collective's size; the
+# roofline's M (min_bytes) from T by the man page's formulas.
 s_check() { # NAME JSONFILE P SKEW
 	python3 - "$2" "$3" "$4" <<'PY'
 import json, math, sys
@@ -57,6 +62,10 @@ for r in d["results"]:
     S = h["algbw"] * h["time_us"] * 1e3
     if abs(S - T * 4) > 1e-6 * max(1, T * 4) or r["size"] != C * p * 4:
         bad.append("%s %s size %d: S %.1f, want %d" % (r["collective"], r["algo"], r["size"], S, T * 4))
+    # the roofline's M: every rank's own blocks read and written (man page)
+    M = {"alltoallv": 2 * p, "allgatherv": p + 1, "reduce_scatterv": p + 1}.get(r["collective"], 2) * T * 4
+    if r["min_bytes"] != M:
+        bad.append("%s size %d: M %s, want %d" % (r["collective"], r["size"], r["min_bytes"], M))
 print("; ".join(bad[:3]))
 PY
 }
@@ -64,24 +73,42 @@ for c in $VCOLLS; do
 	for s in 0 1.5; do
 		expect_status "$c -J P=5 skew $s" 0 $B $c -g 5 --skew $s -b 1000 -e 100K -f 10 -n 2 -w 1 -q -J "$TMPD/j_${c}_$s.json"
 		why=$(s_check x "$TMPD/j_${c}_$s.json" 5 $s)
-		[ -z "$why" ] && ok "$c P=5 skew $s: algbw over the pattern's bytes" ||
-			notok "$c P=5 skew $s: algbw over the pattern's bytes ($why)"
+		[ -z "$why" ] && ok "$c P=5 skew $s: algbw and M over the pattern's bytes" ||
+			notok "$c P=5 skew $s: algbw and M over the pattern's bytes ($why)"
 	done
 done
 
-# A corrupted output is caught, on every v-collective. The fault corrupts
-# the root's output (rank P-1's without a root): at --skew 0.5 no block is
-# empty, and at --skew 1 rank 0's block is, so root 3 is used there.
+# A corrupted output is caught, on every v-collective, exactly once per row
+# half (the in-place half is N/A): at skews without empty blocks, and at
+# skews whose zero-size blocks include the root's (scatterv's root 0 at
+# --skew 1; root 1 too at -g 4 --skew 8; rank 0 at -g 3 --skew 2.5),
+# where the fault must move to a rank whose output is checked.
+corrupt_once() { # NAME ARGS...: exit 7, every row #wrong 1
+	cname=$1; shift
+	expect_status "$cname: exit 7" 7 "$@"
+	bad=$(rows "$TMPD/out" | awk '$10 != "1" || $14 != "N/A"' | head -2)
+	[ -n "$(rows "$TMPD/out")" ] && [ -z "$bad" ] && ok "$cname: 1 wrong in every row" ||
+		notok "$cname: 1 wrong in every row ($bad)"
+}
 for c in $VCOLLS; do
-	expect_status "$c --inject corrupt: exit 7" 7 $B $c -g 4 --skew 0.5 -b 1K -e 1K --inject corrupt -n 1 -w 0
-	expect_status "$c --inject corrupt, skew 1, root 3: exit 7" 7 $B $c -g 4 --skew 1 -r 3 -b 1K -e 1K --inject corrupt -n 1 -w 0
+	corrupt_once "$c corrupt skew 0.5" $B $c -g 4 --skew 0.5 -b 1K -e 1K --inject corrupt -n 1 -w 0
+	corrupt_once "$c corrupt skew 1 root 0" $B $c -g 4 --skew 1 -r 0 -b 1K -e 1K --inject corrupt -n 1 -w 0
+	corrupt_once "$c corrupt skew 8 root 0" $B $c -g 4 --skew 8 -r 0 -b 1K -e 4K --inject corrupt -n 1 -w 0
+	corrupt_once "$c corrupt -g 3 skew 2.5 root 0" $B $c -g 3 --skew 2.5 -r 0 -b 24 -e 24 --inject corrupt -n 1 -w 0
 done
+corrupt_once "scatterv corrupt skew 8 root 1" $B scatterv -g 4 --skew 8 -r 1 -b 1K -e 1K --inject corrupt -n 1 -w 0
 
 # Jitter soak (the issue's command).
 expect_status "alltoallv -g 5 --skew 2 -c 20 --jitter 20" 0 $B alltoallv -g 5 --skew 2 -c 20 --jitter 20 -q
 expect_zero_wrong "alltoallv -g 5 --skew 2 --jitter 20: 0 wrong" "$TMPD/out"
 expect_status "allgatherv -g 4 --skew 1 --jitter 50" 0 $B allgatherv -g 4 --skew 1 -b 8 -e 64K -c 20 --jitter 50 -n 2 -q
 expect_zero_wrong "allgatherv --jitter 50: 0 wrong" "$TMPD/out"
+
+# The man page states the v-variants' algbw and busbw formulas.
+expect_grep "man page: v-collectives' algbw and busbw" \
+	'algbw = \\fIT\\fR\\\(muesize / time and$' man/collbench.1
+expect_grep "man page: v-collectives' busbw factor" \
+	'^busbw = algbw \\\(mu \(\\fIP\\fR\\-1\)/\\fIP\\fR, the factor' man/collbench.1
 
 # Bad --skew: one line, exit 6.
 expect_usage_error "--skew -1" $B alltoallv -g 2 --skew -1

@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "collbench/algo.h"
+#include "collbench/inject.h"
+#include "collbench/plan.h"
+#include "collbench/results.h"
 #include "collbench/vcoll.h"
 #include "unit.h"
 
@@ -139,9 +142,100 @@ static void test_goldens(void)
 	cb_skew_milli = 0;
 }
 
+/* The roofline's M from every rank's own blocks, against its closed form
+ * in T worked out from the hand counts (man page, STATISTICS): alltoallv
+ * 2PT, allgatherv and reduce_scatterv (P+1)T, gatherv and scatterv 2T.
+ * At --skew 0 also against the plain collective's M at the same size. */
+static void test_min_traffic(void)
+{
+	static const char *const plain[] = { "alltoall", "allgather", "gather", "scatter",
+					     "reduce_scatter" };
+	const struct cb_dtype *dt = cb_dtype_find("float");
+	for (size_t ci = 0; ci < CB_ARRAY_LEN(colls); ci++) {
+		const struct cb_coll *coll = cb_coll_find(colls[ci].name);
+		const struct cb_coll *pc = cb_coll_find(plain[ci]);
+		int bad = 0, badp = 0;
+		for (size_t hi = 0; coll && pc && hi < CB_ARRAY_LEN(hand); hi++) {
+			int p = hand[hi].p;
+			double T = 0, want;
+			struct cb_point pt = { .coll = coll, .dt = dt, .root = 0 };
+			cb_skew_milli = hand[hi].skew_milli;
+			for (int k = 0; k < p; k++)
+				T += (double)hand[hi].c[k];
+			want = (colls[ci].kind == A2A ? 2.0 * p : colls[ci].kind == ALLG ||
+				colls[ci].kind == RS ? p + 1.0 : 2.0) * T * 4;
+			for (pt.root = 0; pt.root < p; pt.root++) {
+				coll->counts(hand[hi].C * (size_t)p * 4, 4, p, &pt.n);
+				bad += cb_min_traffic(&pt, p) != want;
+			}
+			if (hand[hi].skew_milli == 0) {
+				struct cb_point pp = { .coll = pc, .dt = dt, .root = 0 };
+				pc->counts(hand[hi].C * (size_t)p * 4, 4, p, &pp.n);
+				badp += cb_min_traffic(&pp, p) != want;
+			}
+		}
+		CHECK(coll && pc && !bad, "%s: M from every rank's own blocks, every root",
+		      colls[ci].name);
+		CHECK(coll && pc && !badp, "%s: M at --skew 0 is %s's", colls[ci].name, plain[ci]);
+	}
+	cb_skew_milli = 0;
+}
+
+/* reduce_local: every rank alone reads A and B and writes out, so M counts
+ * each rank's own 3S (man page: P(s+r) = 3PS), not one rank's. */
+static void test_min_traffic_reduce_local(void)
+{
+	const struct cb_coll *coll = cb_coll_find("reduce_local");
+	struct cb_point pt = { .coll = coll, .dt = cb_dtype_find("float"), .root = -1 };
+	int bad = !coll;
+	for (int p = 1; coll && p <= 5; p++) {
+		coll->counts(4096, 4, p, &pt.n);
+		bad += cb_min_traffic(&pt, p) != 3.0 * p * 4096;
+	}
+	CHECK(!bad, "reduce_local: M = 3PS, every rank's own A, B and out");
+}
+
+/* --inject corrupt lands on a rank whose golden is not empty: the root's
+ * (rank P-1's without one), else the highest rank with a non-empty block
+ * (hand cases with zero-size blocks: rank 0 and 1 empty at P=5 skew 2). */
+static void test_corrupt_rank(void)
+{
+	const struct cb_dtype *dt = cb_dtype_find("double");
+	void *exp = calloc(ROOM, sizeof(double));
+	for (size_t ci = 0; ci < CB_ARRAY_LEN(colls); ci++) {
+		const struct cb_coll *coll = cb_coll_find(colls[ci].name);
+		const struct cb_redop *op = colls[ci].kind == RS ? cb_redop_find("sum") : NULL;
+		int bad = 0;
+		for (size_t hi = 0; coll && hi < CB_ARRAY_LEN(hand); hi++) {
+			int p = hand[hi].p;
+			struct cb_counts n;
+			struct cb_values v;
+			cb_skew_milli = hand[hi].skew_milli;
+			coll->counts(hand[hi].C * (size_t)p * 8, 8, p, &n);
+			cb_values_init(&v, dt, op, p, 1);
+			for (int root = 0; root < p; root++) {
+				bool rooted = colls[ci].kind == GATH || colls[ci].kind == SCAT;
+				int pref = rooted ? root : p - 1, want = pref;
+				/* only scatterv's root output is a block c(root) */
+				if (colls[ci].kind == SCAT && !hand[hi].c[root])
+					want = p - 1;
+				struct cb_call c = { NULL, NULL, &n, dt, op, rooted ? root : -1, 0, p };
+				bad += cb_inject_corrupt_rank(coll, &c, &v, exp) != want;
+			}
+		}
+		CHECK(coll && !bad, "%s: --inject corrupt picks a rank with a non-empty output",
+		      colls[ci].name);
+	}
+	free(exp);
+	cb_skew_milli = 0;
+}
+
 int main(void)
 {
 	test_counts();
 	test_goldens();
+	test_min_traffic();
+	test_min_traffic_reduce_local();
+	test_corrupt_rank();
 	UNIT_EXIT();
 }

@@ -58,6 +58,10 @@ struct cb_coll {
 	const char *summary;
 	unsigned flags;
 	enum cb_traffic traffic;
+	/* M in bytes when the ranks' buffers differ (the v-collectives: each
+	 * rank's own blocks, summed over ranks); NULL: from traffic and the
+	 * common counts (cb_min_traffic). */
+	double (*min_traffic)(const struct cb_counts *n, size_t esize, int nranks, int root);
 	/* busbw = algbw * factor(P) */
 	double (*busbw_factor)(int nranks);
 	void (*counts)(size_t bytes, size_t esize, int nranks, struct cb_counts *n);
@@ -148,11 +152,14 @@ const struct cb_algo *cb_algo_resolve(const struct cb_algo *a, const struct cb_w
 	X(gather, pull) X(gather, push) X(gather, auto)                        \
 	X(scatter, pull) X(scatter, push) X(scatter, auto)                     \
 	X(sendrecv, pull) X(sendrecv, push) X(sendrecv, auto)                  \
-	X(alltoallv, pull) X(alltoallv, push) X(alltoallv, auto)               \
-	X(allgatherv, pull) X(allgatherv, push) X(allgatherv, auto)            \
+	X(alltoallv, pull) X(alltoallv, push) X(alltoallv, direct)             \
+	X(alltoallv, auto)                                                     \
+	X(allgatherv, pull) X(allgatherv, push) X(allgatherv, direct)          \
+	X(allgatherv, auto)                                                    \
 	X(gatherv, pull) X(gatherv, push) X(gatherv, auto)                     \
 	X(scatterv, pull) X(scatterv, push) X(scatterv, auto)                  \
-	X(reduce_scatterv, pull) X(reduce_scatterv, push) X(reduce_scatterv, auto) \
+	X(reduce_scatterv, pull) X(reduce_scatterv, push)                      \
+	X(reduce_scatterv, direct) X(reduce_scatterv, auto)                    \
 	X(barrier, mesh) X(barrier, dissemination) X(barrier, central) X(barrier, auto) \
 	X(reduce_local, local) X(reduce_local, auto)
 

@@ -23,6 +23,19 @@ struct cb_inject_desc {
 extern const struct cb_inject_desc cb_injects[];
 extern const unsigned cb_ninjects;
 
+struct cb_coll;
+struct cb_call;
+struct cb_values;
+
+/* --inject corrupt: the rank whose output is flipped at call c (values v):
+ * the root's (rooted collectives), else rank P-1's; if the golden defines
+ * no element there (a zero-size block), the highest rank with a non-empty
+ * output; -1 if every output is empty (size 0). exp is scratch for the
+ * goldens (any rank's golden fits: the exp buffer of bench.c); the caller
+ * fills its own golden after this call. */
+int cb_inject_corrupt_rank(const struct cb_coll *coll, const struct cb_call *c,
+			   const struct cb_values *v, void *exp);
+
 /* NULL name: none; unknown name: exit 6 listing the valid ones. */
 enum cb_inject cb_inject_parse(const char *name);
 

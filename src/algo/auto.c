@@ -93,16 +93,29 @@ static const struct rule reduce_rules[] = { { ANY, ANY, &cb_algo_reduce_pull } }
 static const struct rule gather_rules[] = { { ANY, ANY, &cb_algo_gather_pull } };
 static const struct rule scatter_rules[] = { { ANY, ANY, &cb_algo_scatter_pull } };
 static const struct rule sendrecv_rules[] = { { ANY, ANY, &cb_algo_sendrecv_pull } };
-/* The v-collectives (vcoll.h): push up to 2 KiB with a PU per rank, else
- * pull, as their plain counterparts choose between these two (no direct
- * v-algorithm yet); not measured separately. */
+/* The v-collectives (vcoll.h): the plain counterpart's table, algorithm
+ * for algorithm, so that at --skew 0 a v-row runs what its plain row runs
+ * (bench/vskew0.sh compares them); gatherv and scatterv, whose plain
+ * forms have no direct: push up to 2 KiB with a PU per rank, else pull.
+ * The crossovers are the plain collective's, not measured per skew. */
+static const struct rule alltoallv_rules[] = {
+	{ 2048, 32768, &cb_algo_alltoallv_push },
+	{ ANY, ANY, &cb_algo_alltoallv_direct },
+};
+static const struct rule allgatherv_rules[] = {
+	{ 2048, 0, &cb_algo_allgatherv_push },
+	{ 0, 32768, &cb_algo_allgatherv_pull },
+	{ ANY, ANY, &cb_algo_allgatherv_direct },
+};
+static const struct rule reduce_scatterv_rules[] = {
+	{ 2048, 0, &cb_algo_reduce_scatterv_push },
+	{ 0, 32768, &cb_algo_reduce_scatterv_pull },
+	{ ANY, ANY, &cb_algo_reduce_scatterv_direct },
+};
 #define VRULES(C) static const struct rule C##_rules[] = { \
 	{ 2048, 0, &cb_algo_##C##_push }, { ANY, ANY, &cb_algo_##C##_pull } };
-VRULES(alltoallv)
-VRULES(allgatherv)
 VRULES(gatherv)
 VRULES(scatterv)
-VRULES(reduce_scatterv)
 /* One algorithm: auto is there so that "-A auto" covers every collective. */
 static const struct rule reduce_local_rules[] = { { ANY, ANY, &cb_algo_reduce_local_local } };
 

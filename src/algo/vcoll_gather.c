@@ -19,9 +19,12 @@
  * gatherv "pull"/"push": the same with the root as the only reader.
  * scatterv "pull": the root stages its T input elements, barrier, rank k
  *   copies c(k) at pre(k) out of the root's scratch.
- * scatterv "push": the root puts block k into slot 0 of rank k's scratch,
- *   barrier, each rank copies c(r) from its own scratch. One writer (the
- *   root) per slot; the same barrier argument as above. */
+ * scatterv "push": the root puts block k into slot 0 of rank k's scratch
+ *   (k != root) and copies its own block straight from send to recv (one
+ *   copy, not a put and a copy-out: recv is private, no peer reads it),
+ *   barrier, every other rank copies c(r) from its own scratch. One
+ *   writer (the root) per slot; the same barrier argument as above; the
+ *   root's scratch is not used. */
 #include "collbench/algo.h"
 #include "collbench/vcoll.h"
 
@@ -90,13 +93,16 @@ static void scatterv_push(struct cb_rank *rk, const struct cb_call *c)
 		size_t off = 0;
 		for (int k = 0; k < p; k++) {
 			size_t b = cb_vcount(C, k, p) * es;
-			if (b)
+			if (b && k == r)
+				cb_copy(c->recv, (const char *)c->send + off, b);
+			else if (b)
 				comm_put(rk, k, s, (const char *)c->send + off, b);
 			off += b;
 		}
 	}
 	comm_barrier(rk);
-	cb_copy(c->recv, s, cb_vcount(C, r, p) * es);
+	if (r != c->root)
+		cb_copy(c->recv, s, cb_vcount(C, r, p) * es);
 }
 
 VALGO(allgatherv, pull, "stage my block, barrier, read block k from every rank k", cb_scratch_send)

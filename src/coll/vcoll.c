@@ -14,7 +14,7 @@
  *
  * n->send and n->recv are the largest buffers any rank needs (the windows
  * are alike on every rank); fill_expected returns the rank's own defined
- * length. No in-place form: cb_inplace_none (the in-place half is N/A).
+ * length, and the roofline's M (min_traffic) sums every rank's own blocks. No in-place form: cb_inplace_none (the in-place half is N/A).
  *
  * Goldens (values of verify.h, rank r):
  *   alltoallv:   out[s*c(r) + j] = in_s[pre(r) + j]
@@ -106,13 +106,70 @@ static size_t exp_alltoallv(const struct cb_call *c, const struct cb_values *v, 
 	return cr * (size_t)c->nranks;
 }
 
+/* The roofline's M (man page, STATISTICS) from every rank's own blocks:
+ * rank r reads io[0] elements of its input that the outputs depend on and
+ * writes io[1] of its output. The common counts (n->send, n->recv) are the
+ * largest buffers, so traffic from them would overstate M at any skew.
+ * Summed: alltoallv 2PT, allgatherv and reduce_scatterv (P+1)T, gatherv
+ * and scatterv 2T (times esize); at --skew 0 the plain collective's M. */
+typedef void vio_fn(size_t C, size_t T, int r, int p, int root, size_t io[2]);
+
+static void io_alltoallv(size_t C, size_t T, int r, int p, int root, size_t io[2])
+{
+	(void)root;
+	io[0] = T;   /* the row: c(d) to every rank d */
+	io[1] = (size_t)p * cb_vcount(C, r, p);
+}
+
+static void io_allgatherv(size_t C, size_t T, int r, int p, int root, size_t io[2])
+{
+	(void)root;
+	io[0] = cb_vcount(C, r, p);
+	io[1] = T;
+}
+
+static void io_gatherv(size_t C, size_t T, int r, int p, int root, size_t io[2])
+{
+	io[0] = cb_vcount(C, r, p);
+	io[1] = r == root ? T : 0;
+}
+
+static void io_scatterv(size_t C, size_t T, int r, int p, int root, size_t io[2])
+{
+	io[0] = r == root ? T : 0;
+	io[1] = cb_vcount(C, r, p);
+}
+
+static void io_reduce_scatterv(size_t C, size_t T, int r, int p, int root, size_t io[2])
+{
+	(void)root;
+	io[0] = T;   /* every element of the input enters a reduction */
+	io[1] = cb_vcount(C, r, p);
+}
+
+static double vtraffic(const struct cb_counts *n, size_t esize, int p, int root, vio_fn *io)
+{
+	size_t T = cb_vprefix(n->count, p, p), rw[2];
+	double m = 0;
+	for (int r = 0; r < p; r++) {
+		io(n->count, T, r, p, root, rw);
+		m += (double)rw[0] + (double)rw[1];
+	}
+	return m * (double)esize;
+}
+
 #define VCOLL(NAME, SUMMARY, FLAGS, TRAFFIC, COUNTS)            \
+	static double traffic_##NAME(const struct cb_counts *n, size_t es, int p, int root) \
+	{                                                       \
+		return vtraffic(n, es, p, root, io_##NAME);     \
+	}                                                       \
 	const struct cb_coll cb_coll_##NAME = {                 \
 		.name = #NAME,                                  \
 		.nccl_test = #NAME "_perf",                     \
 		.summary = SUMMARY,                             \
 		.flags = FLAGS,                                 \
 		.traffic = TRAFFIC,                             \
+		.min_traffic = traffic_##NAME,                  \
 		.busbw_factor = cb_busbw_nm1_over_n,            \
 		.counts = COUNTS,                               \
 		.inplace = cb_inplace_none,                     \
