@@ -283,13 +283,13 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 
 	comm_init(&run.comm, p, plan->max_scratch_bytes, pl->npus);
 	comm_reserve_user(&run.comm, user_bytes(plan, NULL, NULL, NULL));
-	comm_set_wait_name(&run.comm, o->wait, pl->npus);
+	comm_set_wait(&run.comm, o->wait, pl->npus);
 	/* Memory is bound strictly: every node must hold what the plan puts
 	 * there before any rank allocates (each: its window, its golden).
 	 * MPI: the plan spans hosts and MPI allocates the windows; not here. */
 	if (!run.mpi)
 		cb_mem_check_free(pl, run.comm.win_bytes + plan->max_recv_bytes);
-	comm_set_barrier_name(&run.comm, o->barrier);
+	comm_set_barrier(&run.comm, o->barrier);
 	bench_split_setup(&run);
 	run.slots = cb_xcalloc((size_t)p * 2, sizeof *run.slots);
 	run.base_ns = now_ns();

@@ -72,8 +72,8 @@ static void view_init(struct run *run, struct split_run *sp, int k, size_t cells
 	/* one yield gate per process (comm.h): the run's, rearmed by it */
 	sp->own_gate[k] = g->yield_gate;
 	g->yield_gate = w->yield_gate;
-	comm_set_barrier_name(g, run->o->barrier);
-	(void)comm_barrier_parse(run->o->barrier, &kind);
+	comm_set_barrier(g, run->o->barrier);
+	kind = run->o->barrier;
 	if (kind < 0 && w->barrier == CB_BARRIER_CENTRAL)
 		g->barrier = CB_BARRIER_CENTRAL;
 }

@@ -89,7 +89,7 @@ void comm_init(struct cb_comm *c, int nranks, size_t half_bytes, int npus)
 	c->oversubscribed = nranks > npus;
 	c->npus = npus;
 	comm_set_wait(c, CB_WAIT_AUTO, npus);
-	comm_set_barrier_name(c, NULL);
+	comm_set_barrier(c, -1);
 	c->cells_off = CB_CACHELINE;
 	c->diss_cell0 = (size_t)CB_NROWS * (size_t)nranks;
 	c->ncells = c->diss_cell0 + (size_t)rounds;
@@ -129,43 +129,16 @@ void comm_reserve_user(struct cb_comm *c, size_t bytes)
 	c->win_bytes += c->user_bytes;
 }
 
-int comm_barrier_parse(const char *name, int *kind)
+/* --barrier's value (optenum.h): a kind, or CB_BARRIER_AUTO (-1) to choose
+ * by the rank and PU counts. */
+void comm_set_barrier(struct cb_comm *c, int kind)
 {
-	static const char *const names[] = { "mesh", "dissemination", "central" };
-	if (!name || !strcmp(name, "auto")) {
-		*kind = -1;
-		return 0;
-	}
-	for (int i = 0; i < (int)CB_ARRAY_LEN(names); i++)
-		if (!strcmp(name, names[i])) {
-			*kind = i;
-			return 0;
-		}
-	return -1;
-}
-
-void comm_set_barrier_name(struct cb_comm *c, const char *name)
-{
-	int k;
-	if (comm_barrier_parse(name, &k))
-		cb_die(CB_EXIT_USAGE, "invalid value '%s' for --barrier: expected auto, mesh, dissemination or central (see 'collbench --help')", name);
-	if (k >= 0)
-		c->barrier = (enum cb_barrier_kind)k;
+	if (kind >= 0)
+		c->barrier = (enum cb_barrier_kind)kind;
 	else
 		c->barrier = c->nranks >= CENTRAL_MIN_RANKS_PER_PU * c->npus ? CB_BARRIER_CENTRAL
 			     : c->nranks > MESH_BARRIER_MAX_RANKS ? CB_BARRIER_DISSEMINATION
 								  : CB_BARRIER_MESH;
-}
-
-int comm_wait_parse(const char *name, enum cb_wait *w)
-{
-	static const char *const names[] = { "auto", "spin", "yield", "futex" };
-	for (int i = 0; i < (int)CB_ARRAY_LEN(names); i++)
-		if (name && !strcmp(name, names[i])) {
-			*w = (enum cb_wait)i;
-			return 0;
-		}
-	return -1;
 }
 
 void comm_set_wait(struct cb_comm *c, enum cb_wait w, int npus)
@@ -183,14 +156,6 @@ void comm_set_wait(struct cb_comm *c, enum cb_wait w, int npus)
 		c->yield_adaptive = over;
 		break;
 	}
-}
-
-void comm_set_wait_name(struct cb_comm *c, const char *name, int npus)
-{
-	enum cb_wait w = CB_WAIT_AUTO;
-	if (name && comm_wait_parse(name, &w))
-		cb_die(CB_EXIT_USAGE, "invalid value '%s' for --wait: expected auto, spin, yield or futex (see 'collbench --help')", name);
-	comm_set_wait(c, w, npus);
 }
 
 void comm_destroy(struct cb_comm *c)

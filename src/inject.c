@@ -1,11 +1,11 @@
-/* inject.c: the table of deliberate faults */
-#include <string.h>
-
+/* inject.c: the table of deliberate faults: --inject's name <-> value
+ * table (optenum.h), whose abouts 'collbench list' prints. */
 #include "collbench/coll.h"
 #include "collbench/common.h"
 #include "collbench/inject.h"
+#include "collbench/optenum.h"
 
-const struct cb_inject_desc cb_injects[] = {
+static const struct cb_enum_name inject_names[] = {
 	{ "corrupt", CB_INJECT_CORRUPT,
 	  "flip one element of the output of the root (rooted collectives) or the last rank in the first check iteration; if that output is empty (a v-collective's zero-size block), of the highest rank whose output is not (expect: 1 wrong per row half, exit 7)" },
 	{ "drop-notify", CB_INJECT_DROP_NOTIFY,
@@ -23,7 +23,8 @@ const struct cb_inject_desc cb_injects[] = {
 	{ "die", CB_INJECT_DIE,
 	  "MPI transport only: the last rank's process exits (status 9) halfway through its first timed loop (expect: the launcher ends the job with an error, non-zero status; with threads: exit 5)" },
 };
-const unsigned cb_ninjects = CB_ARRAY_LEN(cb_injects);
+const struct cb_enum_table cb_enum_inject = { "--inject", inject_names,
+					       CB_ARRAY_LEN(inject_names), 0 };
 
 /* The golden is the one source of what a rank's output holds, so the
  * target is found by asking it (fill_expected for another rank: a pure
@@ -44,18 +45,4 @@ int cb_inject_corrupt_rank(const struct cb_coll *coll, const struct cb_call *c,
 		if (coll->fill_expected(&k, v, exp))
 			return k.rank;
 	return -1;
-}
-
-enum cb_inject cb_inject_parse(const char *name)
-{
-	char valid[256] = "";
-	if (!name)
-		return CB_INJECT_NONE;
-	for (unsigned i = 0; i < cb_ninjects; i++) {
-		if (!strcmp(cb_injects[i].name, name))
-			return cb_injects[i].kind;
-		strncat(valid, i ? ", " : "", sizeof valid - strlen(valid) - 1);
-		strncat(valid, cb_injects[i].name, sizeof valid - strlen(valid) - 1);
-	}
-	cb_die(CB_EXIT_USAGE, "unknown fault '%s' for --inject (valid: %s)", name, valid);
 }

@@ -28,26 +28,46 @@
 #include "collbench/common.h"
 #include "collbench/perf.h"
 
-int cb_perf_ctl_open(struct cb_perf_ctl *pc, const char *spec, const char **why)
+int cb_perf_fifos_parse(const char *spec, struct cb_perf_fifos *f, const char **why)
 {
-	char ctl[512];
 	const char *comma = strchr(spec, ',');
 	size_t n = comma ? (size_t)(comma - spec) : 0;
 
-	pc->ctl_fd = pc->ack_fd = -1;
-	if (!comma || n == 0 || !comma[1] || n >= sizeof ctl) {
+	if (!comma || n == 0 || !comma[1]) {
 		*why = "expected CTL_FIFO,ACK_FIFO";
 		return -1;
 	}
-	memcpy(ctl, spec, n);
-	ctl[n] = '\0';
+	if (n >= sizeof f->ctl || strlen(comma + 1) >= sizeof f->ack) {
+		*why = "a FIFO path is too long";
+		return -1;
+	}
+	memcpy(f->ctl, spec, n);
+	f->ctl[n] = '\0';
+	strcpy(f->ack, comma + 1);
+	return 0;
+}
+
+int cb_perf_ctl_open(struct cb_perf_ctl *pc, const char *spec, const char **why)
+{
+	struct cb_perf_fifos f;
+	pc->ctl_fd = pc->ack_fd = -1;
+	if (cb_perf_fifos_parse(spec, &f, why))
+		return -1;
+	return cb_perf_ctl_open_fifos(pc, &f, why);
+}
+
+int cb_perf_ctl_open_fifos(struct cb_perf_ctl *pc, const struct cb_perf_fifos *f, const char **why)
+{
+	const char *ctl = f->ctl;
+
+	pc->ctl_fd = pc->ack_fd = -1;
 	pc->ctl_fd = open(ctl, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (pc->ctl_fd < 0) {
 		*why = errno == ENXIO ? "no reader on the control FIFO (is perf stat --control running?)"
 				      : "cannot open the control FIFO";
 		return -1;
 	}
-	pc->ack_fd = open(comma + 1, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	pc->ack_fd = open(f->ack, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (pc->ack_fd < 0) {
 		*why = "cannot open the ack FIFO";
 		cb_perf_ctl_close(pc);

@@ -52,22 +52,17 @@ static void die_once(int status, const char *msg)
 
 void cb_transport_start(const struct cb_options *o)
 {
-	int window = CB_MPIWIN_AUTO;
 	bool mpi;
 
-	if (!strcmp(o->mpi_window, "shared"))
-		window = CB_MPIWIN_SHARED;
-	else if (!strcmp(o->mpi_window, "rma"))
-		window = CB_MPIWIN_RMA;
-	if (!strcmp(o->transport, "mpi")) {
+	if (o->transport == CB_TRANSPORT_MPI) {
 		if (!cb_transport_has_mpi())
 			die_once(CB_EXIT_UNSUPPORTED, "--transport mpi: this collbench was built "
 				 "without MPI (build it with 'make MPI=1')");
 		mpi = true;
 	} else {
-		mpi = !strcmp(o->transport, "auto") && cb_transport_has_mpi() &&
+		mpi = o->transport == CB_TRANSPORT_AUTO && cb_transport_has_mpi() &&
 		      cb_transport_launched();
-		if (!strcmp(o->transport, "auto") && !cb_transport_has_mpi() &&
+		if (o->transport == CB_TRANSPORT_AUTO && !cb_transport_has_mpi() &&
 		    cb_transport_launched() && cb_transport_env_rank() <= 0)
 			cb_warn("started by an MPI launcher, but this collbench was built without "
 				"MPI: every process runs its own rank threads (build with 'make MPI=1')");
@@ -82,13 +77,13 @@ void cb_transport_start(const struct cb_options *o)
 	if (cb_split_resolve(o, &(struct cb_split_expr){ 0 }))
 		die_once(CB_EXIT_UNSUPPORTED, "--split/NCCL_TESTS_SPLIT*: concurrent groups run on "
 			 "the threads transport only, not under MPI");
-	if (o->bind_set || o->cpus)
+	if (o->place.bind_set || o->place.cpus_arg)
 		usage_once("--bind/--cpus: with the MPI transport the launcher binds the processes "
 			   "(e.g. mpirun --bind-to core); drop them");
 	/* The run's -T bounds finalize too, at most 10 s: finalize does no
 	 * work collbench waits for; a hang there must not outlive the run. */
 	cb_xport.finalize_s = o->timeout > 0 && o->timeout < 10 ? o->timeout : 10;
-	cb_mpi_init(window);
+	cb_mpi_init(o->mpi_window);
 }
 
 const char *cb_transport_kind(void)

@@ -14,6 +14,7 @@
 #include "collbench/algo.h"
 #include "collbench/coll.h"
 #include "collbench/comm.h"
+#include "collbench/optenum.h"
 #include "collbench/parse.h"
 #include "unit.h"
 
@@ -210,6 +211,16 @@ static void *proto_rank(void *arg)
 	return NULL;   /* the window is read after the join, then freed */
 }
 
+/* --barrier's name -> kind, through the option's table (optenum.h). */
+static int barrier_kind(const char *name)
+{
+	int k = CB_BARRIER_AUTO;
+	const char *why;
+	if (cb_enum_parse(&cb_enum_barrier, name, &k, NULL, &why))
+		abort();
+	return k;
+}
+
 static void run_proto_kind(int p, int npus, int iters, const char *barrier)
 {
 	struct proto pr;
@@ -220,7 +231,7 @@ static void run_proto_kind(int p, int npus, int iters, const char *barrier)
 	memset(&pr, 0, sizeof pr);
 	comm_init(&pr.comm, p, 4096, npus);
 	if (barrier)
-		comm_set_barrier_name(&pr.comm, barrier);
+		comm_set_barrier(&pr.comm, barrier_kind(barrier));
 	pr.iters = iters;
 	pr.arrived = calloc((size_t)iters, sizeof *pr.arrived);
 	pr.data = calloc((size_t)p, sizeof *pr.data);

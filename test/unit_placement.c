@@ -1,63 +1,23 @@
-/* unit_placement.c: the placement grammars and the policies' invariants on
- * synthetic machines (every rank on an available PU, even load when ranks
- * outnumber PUs, numa round-robin), without binding anything. */
+/* unit_placement.c: the policies' invariants on synthetic machines (every
+ * rank on an available PU, even load when ranks outnumber PUs, numa
+ * round-robin), without binding anything, and re-planning on a topology
+ * loaded once. (The grammars of --cpus, --bind, --mem: unit_options.c.) */
 #include <stdlib.h>
 #include <string.h>
 
 #include "collbench/memplace.h"
-#include "collbench/options.h"
 #include "collbench/placement.h"
 #include "unit.h"
 
-static void test_grammars(void)
-{
-	static const struct {
-		const char *s;
-		int ok, n, first, last;
-	} cases[] = {
-		{ "0", 1, 1, 0, 0 },         { "0,2,4-7", 1, 6, 0, 7 },  { "7-4", 0, 0, 0, 0 },
-		{ "3,1", 1, 2, 3, 1 },       { "all", 1, 0, 0, 0 },      { "", 0, 0, 0, 0 },
-		{ "1,", 0, 0, 0, 0 },        { ",1", 0, 0, 0, 0 },       { "1-", 0, 0, 0, 0 },
-		{ "0-3,2", 0, 0, 0, 0 },     { "a", 0, 0, 0, 0 },        { "-1", 0, 0, 0, 0 },
-		{ "1 ,2", 0, 0, 0, 0 },      { "99999999999", 0, 0, 0, 0 },
-	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		int *v = NULL, n = -1;
-		const char *why = NULL;
-		int rc = cb_cpulist_parse(cases[i].s, &v, &n, &why);
-		if (cases[i].ok)
-			CHECK(rc == 0 && n == cases[i].n &&
-			      (n == 0 || (v[0] == cases[i].first && v[n - 1] == cases[i].last)),
-			      "--cpus '%s' parses to %d PUs in order", cases[i].s, cases[i].n);
-		else
-			CHECK(rc == -1 && why && *why, "--cpus '%s' rejected (%s)", cases[i].s,
-			      why ? why : "?");
-		free(v);
-	}
-	{
-		int mem, b;
-		long node;
-		const char *why;
-		CHECK(!cb_mem_parse("node:3", &mem, &node, &why) && mem == CB_MEM_NODE && node == 3,
-		      "--mem node:3");
-		CHECK(!cb_mem_parse("interleave", &mem, &node, &why) && mem == CB_MEM_INTERLEAVE,
-		      "--mem interleave");
-		CHECK(cb_mem_parse("node:", &mem, &node, &why) && cb_mem_parse("node:1x", &mem, &node, &why) &&
-		      cb_mem_parse("remote", &mem, &node, &why), "--mem rejects node:, node:1x, remote");
-		CHECK(!cb_bind_parse("numa", &b, &why) && b == CB_BIND_NUMA && cb_bind_parse("list", &b, &why),
-		      "--bind numa accepted, list (internal) rejected");
-	}
-}
-
 static void plan(struct cb_placement *pl, const char *topo, int bind, int nranks)
 {
-	struct cb_options o;
-	memset(&o, 0, sizeof o);
-	o.topology = topo;
-	o.bind = bind;
-	o.bind_set = true;
-	o.mem = CB_MEM_LOCAL;
-	cb_placement_init(pl, &o);
+	struct cb_placement_config cfg;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.topology = topo;
+	cfg.bind = bind;
+	cfg.bind_set = true;
+	cfg.mem = CB_MEM_LOCAL;
+	cb_placement_init(pl, &cfg);
 	cb_placement_plan(pl, nranks);
 }
 
@@ -130,10 +90,37 @@ static void test_memoryless(void)
 	cb_placement_fini(&pl);
 }
 
+/* One topology, planned again for each rank count (as main does for -g
+ * sweeps and -N cycles): every map equals the one of a fresh load. */
+static void test_replan(void)
+{
+	const char *s2 = "synthetic:pack:2 numa:2 core:4 pu:2";
+	static const int counts[] = { 4, 1, 32, 7, 80, 4 };
+	for (int bind = CB_BIND_SPREAD; bind <= CB_BIND_NONE; bind++) {
+		struct cb_placement once;
+		int same = 1;
+		plan(&once, s2, bind, 2);
+		for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+			struct cb_placement fresh;
+			cb_placement_plan(&once, counts[i]);
+			plan(&fresh, s2, bind, counts[i]);
+			same &= once.nranks == counts[i];
+			for (int r = 0; r < counts[i]; r++)
+				same &= once.ranks[r].pu_os == fresh.ranks[r].pu_os &&
+					once.ranks[r].numa == fresh.ranks[r].numa &&
+					!strcmp(once.ranks[r].window_nodes, fresh.ranks[r].window_nodes);
+			cb_placement_fini(&fresh);
+		}
+		CHECK(same, "--bind %s: re-planning one topology for -g 4,1,32,7,80,4 gives the maps "
+		      "of a fresh load each time", cb_bind_name(bind));
+		cb_placement_fini(&once);
+	}
+}
+
 int main(void)
 {
-	test_grammars();
 	test_policies();
+	test_replan();
 	test_memoryless();
 	UNIT_EXIT();
 }

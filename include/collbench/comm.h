@@ -266,16 +266,10 @@ static inline int comm_in_window(const struct cb_rank *rk, const void *p, size_t
 /* Wait policy, after comm_init (npus as given to comm_init); comm_init
  * starts from auto. */
 void comm_set_wait(struct cb_comm *c, enum cb_wait w, int npus);
-/* --barrier auto|mesh|dissemination|central (NULL: auto), after comm_init;
- * an unknown name is a usage error (exit 6). */
-void comm_set_barrier_name(struct cb_comm *c, const char *name);
-/* name -> *kind (enum cb_barrier_kind, -1 for auto or NULL); 0 ok, -1 unknown. */
-int comm_barrier_parse(const char *name, int *kind);
-/* "auto", "spin", "yield", "futex" -> *w; 0 ok, -1 unknown name. */
-int comm_wait_parse(const char *name, enum cb_wait *w);
-/* comm_wait_parse + comm_set_wait; an unknown name (NULL: auto) is a usage
- * error (exit 6). */
-void comm_set_wait_name(struct cb_comm *c, const char *name, int npus);
+/* --barrier's value, after comm_init: a kind (enum cb_barrier_kind), or -1
+ * (optenum.h's CB_BARRIER_AUTO) to choose by the rank and PU counts; the
+ * option parser turned the name into it. */
+void comm_set_barrier(struct cb_comm *c, int kind);
 /* End any pause of the yield stage (comm.c): one rank, then a barrier. */
 void comm_yield_rearm(struct cb_comm *c);
 /* Run by the owning thread once its window is allocated and zeroed. */

@@ -14,14 +14,8 @@ enum cb_inject {
 	CB_INJECT_DIE,         /* MPI: the last rank's process exits mid-run */
 };
 
-struct cb_inject_desc {
-	const char *name;
-	enum cb_inject kind;
-	const char *summary;
-};
-
-extern const struct cb_inject_desc cb_injects[];
-extern const unsigned cb_ninjects;
+/* The names and meanings: cb_enum_inject (optenum.h), parsed by the
+ * option parser; collbench list prints them. */
 
 struct cb_coll;
 struct cb_call;
@@ -35,8 +29,5 @@ struct cb_values;
  * fills its own golden after this call. */
 int cb_inject_corrupt_rank(const struct cb_coll *coll, const struct cb_call *c,
 			   const struct cb_values *v, void *exp);
-
-/* NULL name: none; unknown name: exit 6 listing the valid ones. */
-enum cb_inject cb_inject_parse(const char *name);
 
 #endif

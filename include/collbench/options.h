@@ -1,4 +1,10 @@
-/* options.h: the command line as one table of option descriptors */
+/* options.h: the command line, parsed once into typed values (options.c:
+ * the table; options_parse.c: the parser). Enumerations arrive as their
+ * enum (optenum.h), lists and paths as structs; every usage error (exit 6,
+ * one line on stderr, nothing on stdout) comes from cb_options_parse,
+ * except what only the topology can tell (a --cpus PU that does not
+ * exist: placement.c). A "given" flag (..._set) is set by the parser for a
+ * value from the user, never for a default. */
 #ifndef COLLBENCH_OPTIONS_H
 #define COLLBENCH_OPTIONS_H
 
@@ -6,7 +12,13 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "collbench/comm.h"
 #include "collbench/common.h"
+#include "collbench/inject.h"
+#include "collbench/optenum.h"
+#include "collbench/perf.h"
+#include "collbench/placement.h"
+#include "collbench/transport.h"
 
 struct cb_options {
 	const char *command;   /* collective name, "all", "list" */
@@ -16,8 +28,8 @@ struct cb_options {
 	int rank_counts[CB_MAX_RANKS];
 	int nrank_counts;
 	bool nranks_set;       /* -g given (an error in MPI mode) */
-	const char *transport; /* --transport auto|threads|mpi (transport.h) */
-	const char *mpi_window;/* --mpi-window auto|shared|rma */
+	enum cb_transport_mode transport;  /* --transport */
+	enum cb_mpi_window mpi_window;     /* --mpi-window */
 	size_t minbytes, maxbytes, stepbytes;
 	long stepfactor;
 	bool stepbytes_set, stepfactor_set;
@@ -36,21 +48,16 @@ struct cb_options {
 	double timeout;
 	const char *algos, *dtypes, *ops, *root;
 	double skew;           /* --skew: the v-collectives' count pattern (vcoll.h) */
-	const char *inject;
+	enum cb_inject inject; /* --inject; CB_INJECT_NONE when not given */
 	long jitter_us, seed;
-	const char *wait;      /* --wait auto|spin|yield|futex (comm.h enum cb_wait) */
-	const char *barrier;   /* --barrier auto|mesh|dissemination|central */
+	enum cb_wait wait;     /* --wait */
+	int barrier;           /* --barrier: CB_BARRIER_AUTO or enum cb_barrier_kind */
 	const char *split;     /* --split EXPR (split.h), NULL: the environment's or none */
 	bool cold_cache;       /* --cold-cache/--off-cache (coldcache.h) */
 	size_t cache_size;     /* --cache-size; 0: the LLC's (main sets it from hwloc) */
-	/* placement (placement.h) */
-	int bind;              /* enum cb_bind */
-	bool bind_set;         /* --bind given (else --cpus LIST means ordered) */
-	const char *cpus;      /* --cpus LIST (OS indexes), NULL: all */
-	int mem;               /* enum cb_mem */
-	long mem_node;         /* --mem node:N */
-	const char *topology;  /* --topology FILE.xml | synthetic:DESC */
-	bool strict_placement, show_placement;
+	/* --bind --cpus --mem --strict-placement --topology (placement.h) */
+	struct cb_placement_config place;
+	bool show_placement;
 	bool list_names;       /* list --names: "collective algorithm" lines */
 	const char *plugins[16]; /* --plugin FILE.so, repeatable (plugin_load.h) */
 	int nplugins;
@@ -67,8 +74,10 @@ struct cb_options {
 	bool max_regression_set;
 	bool quiet;            /* -q: no progress line */
 	/* profiling (perf.h) */
-	const char *perf_ctl;  /* --perf-ctl CTL_FIFO,ACK_FIFO */
-	const char *counters;  /* --counters LIST (checked by cb_counters_parse) */
+	const char *perf_ctl;  /* --perf-ctl as written (NULL: not given) ... */
+	struct cb_perf_fifos perf_fifos; /* ... and its two paths */
+	const char *counters;  /* --counters as written (NULL: not given) ... */
+	struct cb_counter_set counter_set; /* ... and the events */
 	long cycles;           /* -N: sweeps to run, 0: until interrupted */
 	double duration;       /* --duration: seconds per timed loop, 0: -n iterations */
 	bool timestamps;       /* -S: timestamp column */

@@ -12,8 +12,15 @@ struct cb_perf_ctl {
 	int ctl_fd, ack_fd;
 };
 
-/* spec is "CTL_FIFO,ACK_FIFO". Returns 0, or -1 with *why set (the caller
- * reports it as a usage error). */
+/* --perf-ctl CTL_FIFO,ACK_FIFO, split by the option parser. */
+struct cb_perf_fifos {
+	char ctl[512], ack[512];
+};
+int cb_perf_fifos_parse(const char *spec, struct cb_perf_fifos *f, const char **why);
+/* Open both FIFOs (perf must be listening). Returns 0, or -1 with *why
+ * set (the caller reports it as a usage error). */
+int cb_perf_ctl_open_fifos(struct cb_perf_ctl *pc, const struct cb_perf_fifos *f, const char **why);
+/* cb_perf_fifos_parse + cb_perf_ctl_open_fifos. */
 int cb_perf_ctl_open(struct cb_perf_ctl *pc, const char *spec, const char **why);
 /* Send "enable" / "disable" and wait for perf's ack (at most timeout_ms).
  * Returns 0, or -1 with *why set. */

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-struct cb_options;
+#include "collbench/parse.h"
 
 enum cb_bind {
 	CB_BIND_SPREAD,   /* hwloc_distrib: as much private cache per rank as possible */
@@ -28,14 +28,21 @@ enum cb_mem {
 	CB_MEM_NODE,       /* every rank's memory on one node (--mem node:N) */
 };
 
-/* Option grammars (no topology needed); 0 ok, -1 with *why set. */
-int cb_bind_parse(const char *s, int *bind, const char **why);
+/* The placement options, parsed (options.h holds one as o.place); the
+ * names of bind and mem are optenum.h's tables. */
+struct cb_placement_config {
+	enum cb_bind bind;
+	bool bind_set;         /* --bind given (else --cpus LIST means ordered) */
+	struct cb_cpulist cpus;/* --cpus; n 0: all */
+	const char *cpus_arg;  /* --cpus as written (the map's header); NULL: not given */
+	enum cb_mem mem;
+	int mem_node;          /* --mem node:N */
+	bool strict;           /* --strict-placement */
+	const char *topology;  /* --topology FILE.xml | synthetic:DESC; NULL: this system */
+};
+
+/* The policy's name (CB_BIND_LIST: "list", which is no option value). */
 const char *cb_bind_name(int bind);
-int cb_mem_parse(const char *s, int *mem, long *node, const char **why);
-/* numactl list grammar: "all" or comma-separated N and N-M items, no
- * duplicates. *out (malloc'd, caller frees; NULL for "all") gets the indexes
- * in the order written, *n their number (0 for "all"). */
-int cb_cpulist_parse(const char *s, int **out, int *n, const char **why);
 
 struct cb_rank_place {
 	int pu_os;          /* OS index of the planned PU; -1 none (--bind none) */
@@ -65,14 +72,10 @@ struct cb_placement {
 	bool can_bind;      /* thissystem and thread binding supported */
 	bool can_membind;   /* thissystem and hwloc_alloc_membind supported */
 	char desc[192];     /* "this system", synthetic "...", XML file ... */
-	const char *topo_opt; /* --topology value or NULL */
-	int bind;           /* enum cb_bind */
+	struct cb_placement_config cfg; /* a copy of the options */
+	int bind;           /* enum cb_bind in effect (--cpus alone: CB_BIND_LIST) */
 	int mem;            /* enum cb_mem */
 	int mem_node;       /* OS index for CB_MEM_NODE */
-	bool strict;        /* --strict-placement */
-	const char *cpus_arg; /* --cpus value or NULL */
-	int *cpus;          /* --cpus in order, OS indexes; NULL for all */
-	int ncpus;
 	void *avail;        /* hwloc_cpuset_t: the PUs ranks may use */
 	int npus;           /* weight of avail */
 	int nnuma;
@@ -81,12 +84,14 @@ struct cb_placement {
 	void **cpusets;     /* [nranks] hwloc_bitmap_t, NULL with --bind none */
 };
 
-/* Load the topology (--topology or this system) and check the placement
+/* Load the topology (cfg->topology or this system) and check the placement
  * options against it. Usage errors (nonexistent PU or node, bad XML or
  * synthetic string) print one line naming the option and exit 6; a
  * topology that cannot be loaded otherwise exits 2. */
-int cb_placement_init(struct cb_placement *pl, const struct cb_options *o);
-/* Map nranks ranks onto the PUs by the policy. */
+int cb_placement_init(struct cb_placement *pl, const struct cb_placement_config *cfg);
+/* Map nranks ranks onto the PUs by the policy. May be called again for
+ * another rank count (or the next cycle): the previous map is dropped, the
+ * topology is kept (loading it is the expensive part). */
 void cb_placement_plan(struct cb_placement *pl, int nranks);
 void cb_placement_fini(struct cb_placement *pl);
 
