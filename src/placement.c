@@ -22,14 +22,9 @@
 #include <errno.h>
 #include <hwloc.h>
 #include <limits.h>
-#include <numa.h>
-#include <numaif.h>
-#include <pthread.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "collbench/common.h"
 #include "collbench/memplace.h"

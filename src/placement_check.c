@@ -6,12 +6,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <hwloc.h>
-#include <limits.h>
 #include <numa.h>
-#include <numaif.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

@@ -7,13 +7,8 @@
 #include <hwloc.h>
 #include <limits.h>
 #include <numa.h>
-#include <numaif.h>
-#include <pthread.h>
-#include <sched.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "collbench/common.h"
 #include "collbench/memplace.h"
@@ -160,12 +155,58 @@ int cb_placement_mismatches(const struct cb_placement *pl, char *first, size_t c
 	return bad;
 }
 
+/* The map's last line: planned only, the first mismatch, or what was
+ * verified. */
+static void print_verdict(FILE *f, const struct cb_placement *pl)
+{
+	char first[256];
+	int bad;
+
+	if (!pl->thissystem) {
+		fprintf(f, "# Placement planned, not applied: the topology is not this system\n");
+		return;
+	}
+	if (!all_checked(pl))
+		return;
+	bad = cb_placement_mismatches(pl, first, sizeof first);
+	if (bad) {
+		fprintf(f, "# WARNING: placement not as planned on %d of %d rank%s; first: %s\n", bad,
+			pl->nranks, pl->nranks == 1 ? "" : "s", first);
+	} else {
+		long pages = 0, seen = 0;
+		int cpus = 0, memok = 0;
+		for (int r = 0; r < pl->nranks; r++) {
+			const struct cb_rank_place *rp = &pl->ranks[r];
+			seen += rp->pages_checked;
+			cpus += rp->cpu_ok == 1;
+			if (rp->mem_ok == 1) {
+				memok++;
+				pages += rp->pages_checked;
+			}
+		}
+		if (pl->bind == CB_BIND_NONE)
+			fprintf(f, "# Placement checked: ranks not bound (--bind none)");
+		else
+			fprintf(f, "# Placement verified: %d of %d rank%s on %s PU (sched_getcpu)", cpus,
+				pl->nranks, pl->nranks == 1 ? "" : "s", pl->nranks == 1 ? "its" : "their");
+		if (memok) {
+			char by[128];
+			cb_mem_pages_by_node(pl, by, sizeof by);
+			fprintf(f, ", every page on the intended NUMA node (move_pages: %ld page%s; "
+				"by node %s)\n", pages, pages == 1 ? "" : "s", by);
+		}
+		else if (!seen)
+			fprintf(f, ", pages not checked (libnuma unavailable)\n");
+		else
+			fprintf(f, ", pages placed by first touch (no target node)\n");
+	}
+}
+
 void cb_placement_print_map(FILE *f, const struct cb_placement *pl, const char *host, int pid)
 {
 	int *load = NULL, maxl = 0, minl = INT_MAX;
-	char mem[96], a[16], b[16], c[16], d[16], st[160], first[256];
+	char mem[96], a[16], b[16], c[16], d[16], st[160];
 	bool multi = pl->nnuma > 1;
-	int bad;
 
 	if (pl->bind != CB_BIND_NONE) {
 		int maxpu = 0;
@@ -214,44 +255,7 @@ void cb_placement_print_map(FILE *f, const struct cb_placement *pl, const char *
 				num(a, sizeof a, rp->pu_os), num(b, sizeof b, rp->core),
 				num(c, sizeof c, rp->numa), rp->window_nodes, dist, st);
 	}
-	if (!pl->thissystem) {
-		fprintf(f, "# Placement planned, not applied: the topology is not this system\n");
-		return;
-	}
-	if (!all_checked(pl))
-		return;
-	bad = cb_placement_mismatches(pl, first, sizeof first);
-	if (bad) {
-		fprintf(f, "# WARNING: placement not as planned on %d of %d rank%s; first: %s\n", bad,
-			pl->nranks, pl->nranks == 1 ? "" : "s", first);
-	} else {
-		long pages = 0, seen = 0;
-		int cpus = 0, memok = 0;
-		for (int r = 0; r < pl->nranks; r++) {
-			const struct cb_rank_place *rp = &pl->ranks[r];
-			seen += rp->pages_checked;
-			cpus += rp->cpu_ok == 1;
-			if (rp->mem_ok == 1) {
-				memok++;
-				pages += rp->pages_checked;
-			}
-		}
-		if (pl->bind == CB_BIND_NONE)
-			fprintf(f, "# Placement checked: ranks not bound (--bind none)");
-		else
-			fprintf(f, "# Placement verified: %d of %d rank%s on %s PU (sched_getcpu)", cpus,
-				pl->nranks, pl->nranks == 1 ? "" : "s", pl->nranks == 1 ? "its" : "their");
-		if (memok) {
-			char by[128];
-			cb_mem_pages_by_node(pl, by, sizeof by);
-			fprintf(f, ", every page on the intended NUMA node (move_pages: %ld page%s; "
-				"by node %s)\n", pages, pages == 1 ? "" : "s", by);
-		}
-		else if (!seen)
-			fprintf(f, ", pages not checked (libnuma unavailable)\n");
-		else
-			fprintf(f, ", pages placed by first touch (no target node)\n");
-	}
+	print_verdict(f, pl);
 }
 
 void cb_placement_enforce(const struct cb_placement *pl, FILE *flush)
