@@ -243,9 +243,6 @@ const char *cb_set_perf_ctl(struct cb_options *o, const char *arg, const struct 
 	return NULL;
 }
 
-#define NOPTS cb_noptdescs
-#define optdescs cb_optdescs
-
 static void usage_error(const char *fmt, const char *a, const char *b)
 {
 	char msg[512];
@@ -277,9 +274,9 @@ static void apply(struct cb_options *o, const struct cb_optdesc *d, const char *
 
 static const struct cb_optdesc *desc_at(size_t off)
 {
-	for (size_t i = 0; i < NOPTS; i++)
-		if (optdescs[i].off == off && optdescs[i].set != cb_set_gpu_only)
-			return &optdescs[i];
+	for (size_t i = 0; i < cb_noptdescs; i++)
+		if (cb_optdescs[i].off == off && cb_optdescs[i].set != cb_set_gpu_only)
+			return &cb_optdescs[i];
 	return NULL;
 }
 
@@ -331,18 +328,22 @@ static void check_size_list(struct cb_options *o)
 
 void cb_options_parse(struct cb_options *o, int argc, char **argv)
 {
-	struct option lopts[NOPTS + 1];
-	char sopts[3 * NOPTS + 2], *sp = sopts;
+	/* The table's length is options.c's; room for it, checked. */
+	enum { MAX_OPTS = 128 };
+	struct option lopts[MAX_OPTS + 1];
+	char sopts[3 * MAX_OPTS + 2], *sp = sopts;
 	int c, idx;
 
+	if (cb_noptdescs > MAX_OPTS)
+		cb_die(CB_EXIT_RESOURCE, "internal: more than %d options", MAX_OPTS);
 	memset(o, 0, sizeof *o);
-	for (size_t i = 0; i < NOPTS; i++)
-		if (optdescs[i].def)
-			optdescs[i].set(o, optdescs[i].def, &optdescs[i]);
+	for (size_t i = 0; i < cb_noptdescs; i++)
+		if (cb_optdescs[i].def)
+			cb_optdescs[i].set(o, cb_optdescs[i].def, &cb_optdescs[i]);
 
 	*sp++ = ':'; /* report a missing argument as ':' */
-	for (size_t i = 0; i < NOPTS; i++) {
-		const struct cb_optdesc *d = &optdescs[i];
+	for (size_t i = 0; i < cb_noptdescs; i++) {
+		const struct cb_optdesc *d = &cb_optdescs[i];
 		int has = cb_opt_optional(d) ? optional_argument : d->metavar ? required_argument : no_argument;
 		lopts[i] = (struct option){ d->lname, has, NULL, d->sname ? d->sname : 0x100 + (int)i };
 		if (d->sname) {
@@ -354,7 +355,7 @@ void cb_options_parse(struct cb_options *o, int argc, char **argv)
 		}
 	}
 	*sp = '\0';
-	memset(&lopts[NOPTS], 0, sizeof lopts[NOPTS]);
+	memset(&lopts[cb_noptdescs], 0, sizeof lopts[cb_noptdescs]);
 
 	opterr = 0;
 	optind = 0; /* 0: glibc re-initialises fully, so parsing can run again (fuzzing) */
@@ -369,8 +370,8 @@ void cb_options_parse(struct cb_options *o, int argc, char **argv)
 		}
 		if (c == ':')
 			usage_error("option '%s' requires an argument%s", bad, "");
-		for (size_t i = 0; i < NOPTS; i++) {
-			const struct cb_optdesc *d = &optdescs[i];
+		for (size_t i = 0; i < cb_noptdescs; i++) {
+			const struct cb_optdesc *d = &cb_optdescs[i];
 			const char *arg = optarg ? optarg : "";
 			if (c != (d->sname ? d->sname : 0x100 + (int)i))
 				continue;
