@@ -12,7 +12,6 @@
 #include "collbench/common.h"
 #include "collbench/parse.h"
 #include "collbench/plan.h"
-#include "collbench/split.h"
 #include "collbench/vcoll.h"
 #include "options_int.h"
 
@@ -110,25 +109,6 @@ const char *cb_set_skew(struct cb_options *o, const char *arg, const struct cb_o
 	if (cb_parse_double(arg, CB_SKEW_MAX, AT(o, d, double), &why))
 		return why;
 	cb_skew_milli = (long)(o->skew * 1000 + 0.5);
-	return NULL;
-}
-
-/* --cache-size: a size above 0. */
-const char *cb_set_cache_size(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
-{
-	const char *why = cb_set_size(o, arg, d);
-	return why ? why : o->cache_size == 0 ? "must be above 0" : NULL;
-}
-
-/* --split: the grammar of split.h. */
-const char *cb_set_split(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
-{
-	struct cb_split_expr e;
-	const char *why;
-	(void)d;
-	if (cb_split_parse(arg, &e, &why))
-		return why;
-	o->split = arg;
 	return NULL;
 }
 
@@ -301,6 +281,9 @@ static void nccl_tests_rules(struct cb_options *o)
 		usage_error("-K/--per_iter_skip needs -I 1%s%s", "", "");
 	if (o->per_iter_skip >= o->iters)
 		usage_error("-K/--per_iter_skip must be below -n/--iters%s%s", "", "");
+	if (o->unalign)
+		cb_die(CB_EXIT_UNSUPPORTED, "-u/--unalign %ld: only 0 is supported (the ranks' windows "
+		       "are page-aligned and peers address them by offset)", o->unalign);
 	if (o->latency && o->nccl_compat)
 		usage_error("--latency and --nccl-compat are two different tables%s%s", "", "");
 }
@@ -326,21 +309,14 @@ static void check_size_list(struct cb_options *o)
 	}
 }
 
-void cb_options_parse(struct cb_options *o, int argc, char **argv)
+/* getopt_long's arrays from the table: long names, and the short letters
+ * (':' after one that takes a value, '::' where the value is optional). */
+enum { MAX_OPTS = 128 };   /* room for the table, checked */
+static void getopt_tables(struct option *lopts, char *sopts)
 {
-	/* The table's length is options.c's; room for it, checked. */
-	enum { MAX_OPTS = 128 };
-	struct option lopts[MAX_OPTS + 1];
-	char sopts[3 * MAX_OPTS + 2], *sp = sopts;
-	int c, idx;
-
+	char *sp = sopts;
 	if (cb_noptdescs > MAX_OPTS)
 		cb_die(CB_EXIT_RESOURCE, "internal: more than %d options", MAX_OPTS);
-	memset(o, 0, sizeof *o);
-	for (size_t i = 0; i < cb_noptdescs; i++)
-		if (cb_optdescs[i].def)
-			cb_optdescs[i].set(o, cb_optdescs[i].def, &cb_optdescs[i]);
-
 	*sp++ = ':'; /* report a missing argument as ':' */
 	for (size_t i = 0; i < cb_noptdescs; i++) {
 		const struct cb_optdesc *d = &cb_optdescs[i];
@@ -356,6 +332,48 @@ void cb_options_parse(struct cb_options *o, int argc, char **argv)
 	}
 	*sp = '\0';
 	memset(&lopts[cb_noptdescs], 0, sizeof lopts[cb_noptdescs]);
+}
+
+/* The rules between options, once all are read. */
+static void check_combinations(struct cb_options *o)
+{
+	if (!o->command)
+		usage_error("no collective given; try 'collbench list'%s%s", "", "");
+	nccl_tests_rules(o);
+	{
+		struct cb_split_expr e;
+		(void)cb_split_resolve(o, &e);   /* NCCL_TESTS_SPLIT*: exit 6 now */
+	}
+	if (o->cache_size && !o->cold_cache)
+		usage_error("--cache-size needs --cold-cache%s%s", "", "");
+	if (o->place.cpus_arg && o->place.bind_set && o->place.bind == CB_BIND_NONE)
+		usage_error("--cpus %s conflicts with --bind none%s", o->place.cpus_arg, "");
+	check_size_list(o);
+	if (o->minbytes > o->maxbytes)
+		usage_error("-b/--minbytes is larger than -e/--maxbytes%s%s", "", "");
+	if (o->json_path && o->csv_path && !strcmp(o->json_path, o->csv_path))
+		usage_error("-J/--json and --csv name the same file '%s'%s", o->json_path, "");
+	if (o->max_regression_set && !o->baseline)
+		usage_error("--max-regression needs --baseline%s%s", "", "");
+	/* Explicit -i without -f means additive steps, as in nccl-tests. */
+	if (o->stepbytes_set && !o->stepfactor_set)
+		o->stepfactor = 1;
+	if (o->stepfactor <= 1 && o->stepbytes == 0 && o->minbytes < o->maxbytes)
+		usage_error("-f/--stepfactor %s with -i/--stepbytes 0 never reaches -e/--maxbytes%s",
+			    o->stepfactor == 0 ? "0" : "1", "");
+}
+
+void cb_options_parse(struct cb_options *o, int argc, char **argv)
+{
+	struct option lopts[MAX_OPTS + 1];
+	char sopts[3 * MAX_OPTS + 2];
+	int c, idx;
+
+	getopt_tables(lopts, sopts);
+	memset(o, 0, sizeof *o);
+	for (size_t i = 0; i < cb_noptdescs; i++)
+		if (cb_optdescs[i].def)
+			cb_optdescs[i].set(o, cb_optdescs[i].def, &cb_optdescs[i]);
 
 	opterr = 0;
 	optind = 0; /* 0: glibc re-initialises fully, so parsing can run again (fuzzing) */
@@ -387,32 +405,6 @@ void cb_options_parse(struct cb_options *o, int argc, char **argv)
 		o->command = argv[optind++];
 	if (optind < argc)
 		usage_error("unexpected argument '%s'%s", argv[optind], "");
-
-	if (o->help || o->version)
-		return;
-	if (!o->command)
-		usage_error("no collective given; try 'collbench list'%s%s", "", "");
-	nccl_tests_rules(o);
-	{
-		struct cb_split_expr e;
-		(void)cb_split_resolve(o, &e);   /* NCCL_TESTS_SPLIT*: exit 6 now */
-	}
-	if (o->cache_size && !o->cold_cache)
-		usage_error("--cache-size needs --cold-cache%s%s", "", "");
-	if (o->place.cpus_arg && o->place.bind_set && o->place.bind == CB_BIND_NONE)
-		usage_error("--cpus %s conflicts with --bind none%s", o->place.cpus_arg, "");
-	check_size_list(o);
-	if (o->minbytes > o->maxbytes)
-		usage_error("-b/--minbytes is larger than -e/--maxbytes%s%s", "", "");
-	if (o->json_path && o->csv_path && !strcmp(o->json_path, o->csv_path))
-		usage_error("-J/--json and --csv name the same file '%s'%s", o->json_path, "");
-	if (o->max_regression_set && !o->baseline)
-		usage_error("--max-regression needs --baseline%s%s", "", "");
-	/* Explicit -i without -f means additive steps, as in nccl-tests. */
-	if (o->stepbytes_set && !o->stepfactor_set)
-		o->stepfactor = 1;
-	if (o->stepfactor <= 1 && o->stepbytes == 0 && o->minbytes < o->maxbytes)
-		usage_error("-f/--stepfactor %s with -i/--stepbytes 0 never reaches -e/--maxbytes%s",
-			    o->stepfactor == 0 ? "0" : "1", "");
+	if (!o->help && !o->version)
+		check_combinations(o);
 }
-
