@@ -50,5 +50,17 @@ expect_grep "-A error lists the valid algorithms" "valid: mesh, twophase, ring" 
 expect_usage_error "sweep of a billion sizes" $B allreduce -g 2 -b 1 -e 1G -i 1
 expect_usage_error "--wait bogus" $B allreduce -g 2 --wait bogus
 expect_usage_error "--barrier bogus" $B allreduce -g 2 --barrier bogus
+# Every enumerated option and every structured value is parsed once, by the
+# option parser (optenum.c, options_parse.c), before anything runs.
+for opt in --transport --mpi-window --bind --mem --roofline; do
+	expect_usage_error "$opt bogus" $B allreduce -g 2 $opt bogus
+done
+expect_usage_error "--mem node:x" $B allreduce -g 2 --mem node:x
+expect_usage_error "--cpus descending range" $B allreduce -g 2 --cpus 3-1
+expect_usage_error "--cpus PU twice" $B allreduce -g 2 --cpus 0,0
+expect_usage_error "--counters unknown event" $B allreduce -g 2 --counters flops
+expect_usage_error "--perf-ctl without a comma" $B allreduce -g 2 --perf-ctl onlyone
+$B allreduce -g 2 --wait bogus 2>"$TMPD/err" >/dev/null
+expect_grep "--wait error lists the table's values" "expected auto, spin, yield or futex" "$TMPD/err"
 
 done_testing
