@@ -1,10 +1,13 @@
 /* options.h: the command line, parsed once into typed values (options.c:
  * the table; options_parse.c: the parser). Enumerations arrive as their
- * enum (optenum.h), lists and paths as structs; every usage error (exit 6,
- * one line on stderr, nothing on stdout) comes from cb_options_parse,
- * except what only the topology can tell (a --cpus PU that does not
- * exist: placement.c). A "given" flag (..._set) is set by the parser for a
- * value from the user, never for a default. */
+ * enum (optenum.h), lists and paths as structs; every error in a value's
+ * grammar (exit 6, one line on stderr, nothing on stdout) comes from
+ * cb_options_parse. What needs more than the command line is checked where
+ * that is known, still before anything runs: a --cpus PU or --mem node the
+ * topology lacks (placement.c), -A/-d/-o/-r names against the registry,
+ * plug-ins included (plan.c), -g under MPI (transport.c), perf listening
+ * on --perf-ctl's FIFOs (main.c). A "given" flag (..._set) is set by the
+ * parser for a value from the user, never for a default. */
 #ifndef COLLBENCH_OPTIONS_H
 #define COLLBENCH_OPTIONS_H
 
