@@ -12,6 +12,7 @@
 #include "collbench/common.h"
 #include "collbench/parse.h"
 #include "collbench/plan.h"
+#include "collbench/split.h"
 #include "collbench/vcoll.h"
 #include "options_int.h"
 
@@ -109,6 +110,25 @@ const char *cb_set_skew(struct cb_options *o, const char *arg, const struct cb_o
 	if (cb_parse_double(arg, CB_SKEW_MAX, AT(o, d, double), &why))
 		return why;
 	cb_skew_milli = (long)(o->skew * 1000 + 0.5);
+	return NULL;
+}
+
+/* --cache-size: a size above 0. */
+const char *cb_set_cache_size(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	const char *why = cb_set_size(o, arg, d);
+	return why ? why : o->cache_size == 0 ? "must be above 0" : NULL;
+}
+
+/* --split: the grammar of split.h. */
+const char *cb_set_split(struct cb_options *o, const char *arg, const struct cb_optdesc *d)
+{
+	struct cb_split_expr e;
+	const char *why;
+	(void)d;
+	if (cb_split_parse(arg, &e, &why))
+		return why;
+	o->split = arg;
 	return NULL;
 }
 
@@ -281,9 +301,6 @@ static void nccl_tests_rules(struct cb_options *o)
 		usage_error("-K/--per_iter_skip needs -I 1%s%s", "", "");
 	if (o->per_iter_skip >= o->iters)
 		usage_error("-K/--per_iter_skip must be below -n/--iters%s%s", "", "");
-	if (o->unalign)
-		cb_die(CB_EXIT_UNSUPPORTED, "-u/--unalign %ld: only 0 is supported (the ranks' windows "
-		       "are page-aligned and peers address them by offset)", o->unalign);
 	if (o->latency && o->nccl_compat)
 		usage_error("--latency and --nccl-compat are two different tables%s%s", "", "");
 }
