@@ -129,16 +129,35 @@ void comm_reserve_user(struct cb_comm *c, size_t bytes)
 	c->win_bytes += c->user_bytes;
 }
 
+/* The kind a barrier of `asked` (-1, CB_BARRIER_AUTO: auto) really runs:
+ * auto by the rank and PU counts; central needs every window mapped here
+ * (threads, MPI shared windows), else the kind for its size (mesh up to 8
+ * ranks, else dissemination). One function for comm_barrier_kind and for
+ * the labels (comm_barrier_runs), so a row never names a kind that did not
+ * run. */
+static inline enum cb_barrier_kind barrier_runs(int asked, int nranks, int npus, bool mapped)
+{
+	enum cb_barrier_kind k = asked >= 0 ? (enum cb_barrier_kind)asked
+		: nranks >= CENTRAL_MIN_RANKS_PER_PU * npus ? CB_BARRIER_CENTRAL
+		: nranks > MESH_BARRIER_MAX_RANKS ? CB_BARRIER_DISSEMINATION
+		: CB_BARRIER_MESH;
+	if (k == CB_BARRIER_CENTRAL && !mapped)
+		k = nranks <= MESH_BARRIER_MAX_RANKS ? CB_BARRIER_MESH : CB_BARRIER_DISSEMINATION;
+	return k;
+}
+
+enum cb_barrier_kind comm_barrier_runs(int asked, int nranks, int npus, bool mapped)
+{
+	return barrier_runs(asked, nranks, npus, mapped);
+}
+
 /* --barrier's value (optenum.h): a kind, or CB_BARRIER_AUTO (-1) to choose
  * by the rank and PU counts. */
 void comm_set_barrier(struct cb_comm *c, int kind)
 {
-	if (kind >= 0)
-		c->barrier = (enum cb_barrier_kind)kind;
-	else
-		c->barrier = c->nranks >= CENTRAL_MIN_RANKS_PER_PU * c->npus ? CB_BARRIER_CENTRAL
-			     : c->nranks > MESH_BARRIER_MAX_RANKS ? CB_BARRIER_DISSEMINATION
-								  : CB_BARRIER_MESH;
+	/* auto resolved now; central's fallback where windows are not mapped
+	 * (known once they are made) in comm_barrier_kind */
+	c->barrier = barrier_runs(kind, c->nranks, c->npus, true);
 }
 
 void comm_set_wait(struct cb_comm *c, enum cb_wait w, int npus)
@@ -478,13 +497,11 @@ void comm_barrier_kind(struct cb_rank *rk, enum cb_barrier_kind kind)
 			      atomic_load_explicit(&rk->state->barrier, memory_order_relaxed) + 1,
 			      memory_order_relaxed);
 	comm_jitter(rk);
-	if (kind == CB_BARRIER_CENTRAL && !rk->comm->ops)
-		barrier_central(rk);
-	else if (kind == CB_BARRIER_MESH ||
-		 (kind == CB_BARRIER_CENTRAL && rk->nranks <= MESH_BARRIER_MAX_RANKS))
-		barrier_mesh(rk);
-	else
-		barrier_dissemination(rk);
+	switch (barrier_runs((int)kind, rk->nranks, 0, !rk->comm->ops)) {
+	case CB_BARRIER_CENTRAL: barrier_central(rk); break;
+	case CB_BARRIER_MESH: barrier_mesh(rk); break;
+	default: barrier_dissemination(rk); break;
+	}
 	cb_fault_arrived(rk);
 	comm_jitter(rk);
 }

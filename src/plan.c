@@ -123,13 +123,20 @@ struct noted {
 	size_t n;
 };
 
+/* Peers' windows are not mapped here: MPI RMA windows (the transport has
+ * resolved --mpi-window before plans are built). */
+static bool plan_rma(void)
+{
+	return cb_xport.mpi && cb_xport.window != CB_MPIWIN_SHARED;
+}
+
 /* What runs at pt, per half, and the window it needs. Whether ranks are
  * MPI processes is the transport's (started before plans are built). */
 static void resolve(struct cb_plan *pl, struct cb_point *pt, int npus, struct noted *nt)
 {
 	size_t so, ro, es = pt->dt->size;
 	struct cb_where w = { &pt->n, es, pl->group_ranks, false, pl->nranks > npus, cb_xport.mpi,
-			      pt->dt, pt->op, pl->unalign * es, pt->root };
+			      pt->dt, pt->op, pl->unalign * es, pt->root, plan_rma(), pl->barrier };
 	bool has_ip = pt->coll->inplace(&pt->n, 0, pl->group_ranks, &so, &ro);
 
 	pt->ran[0] = cb_algo_resolve(pt->algo, &w, pt->why[0], sizeof pt->why[0]);
@@ -295,6 +302,18 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, i
 	pl->nranks = nranks;
 	pl->group_ranks = cb_split_plan(o, nranks, &pl->ngroups);
 	pl->unalign = (size_t)o->unalign;
+	{
+		/* What comm_barrier runs inside a collective, what barrier auto's
+		 * rows name: --barrier's kind (o->barrier, CB_BARRIER_AUTO or a
+		 * kind), or auto's for the run (bench.c's comm_set_barrier
+		 * resolves it alike); in --split groups auto's for the group's
+		 * size, unless the run's auto chose central (oversubscription is
+		 * the whole run's): the views of bench_split.c take it from here. */
+		int k = o->barrier;
+		pl->barrier = comm_barrier_runs(k, nranks, npus, !plan_rma());
+		if (pl->ngroups > 1 && k < 0 && pl->barrier != CB_BARRIER_CENTRAL)
+			pl->barrier = comm_barrier_runs(-1, pl->group_ranks, npus, !plan_rma());
+	}
 	nsizes = sweep_sizes(o, sizes);
 	ncoll = check_names(o, colls);
 	if (!strcmp(o->root, "all")) {

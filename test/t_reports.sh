@@ -76,9 +76,9 @@ for line in open(table):
 if len(rows) != len(res):
     errs.append("table has %d rows, JSON %d" % (len(rows), len(res)))
 for (n, t), r in zip(rows, res):
-    # auto shows its pick after a colon; every other algorithm is what ran
-    # (barrier's auto is itself the run's --barrier kind: it ran as auto)
-    label = r["algo"] + ":" + r["ran"] if r["algo"] == "auto" and r["ran"] != "auto" else r["algo"]
+    # auto shows its pick after a colon (barrier's too: the kind that ran);
+    # every other algorithm is what ran
+    label = r["algo"] + ":" + r["ran"] if r["algo"] == "auto" else r["algo"]
     if r["algo"] != "auto" and r["ran"] != r["algo"]:
         errs.append("%s row ran %s" % (r["algo"], r["ran"]))
     want = [str(r["size"]), str(r["count"]), r["type"], r["redop"], str(r["root"]), label]

@@ -4,7 +4,8 @@
 # a JSON row field, with the same value in every record (null = empty),
 # for each option that adds fields or columns: none, -I 1, --counters, -S,
 # --roofline off/on. Also: every row says what ran ("ran"), auto's pick is
-# a real algorithm of the collective, and a non-auto row ran itself.
+# a real algorithm of the collective (barrier's auto too: the kind that
+# ran), and a non-auto row ran itself.
 . test/lib.sh
 
 B=$COLLBENCH
@@ -103,10 +104,8 @@ for r, b in zip(rows, body):
     picks = r["ran"].split("/")
     if r["algo"] != "auto" and picks != [r["algo"]]:
         errs.append("%s row ran %s" % (r["algo"], r["ran"]))
-    # (barrier's auto is the run's --barrier kind, chosen inside comm: it
-    # ran as auto; every other auto names a concrete algorithm)
-    if r["collective"] == "barrier" and picks == ["auto"]:
-        continue
+    # every auto names a concrete algorithm, barrier's too (the kind
+    # comm_barrier runs: mesh, dissemination or central)
     if not all(p in algos[r["collective"]] and p != "auto" for p in picks):
         errs.append("%s %s ran %s, not an algorithm of it" % (r["collective"], r["algo"], r["ran"]))
 for e in errs[:5]:

@@ -91,6 +91,10 @@ struct cb_where {
 	const struct cb_redop *op;
 	size_t misalign;       /* -u: bytes send and recv start past their page */
 	int root;              /* the point's root, -1 without one */
+	bool rma;              /* peers' windows are not mapped here (MPI RMA windows) */
+	/* The kind comm_barrier runs in this plan (comm_barrier_runs): the
+	 * barrier collective's auto picks it. */
+	enum cb_barrier_kind barrier;
 };
 
 struct cb_algo {

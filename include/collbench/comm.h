@@ -14,6 +14,7 @@
 #define COLLBENCH_COMM_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -270,6 +271,11 @@ void comm_set_wait(struct cb_comm *c, enum cb_wait w, int npus);
  * (optenum.h's CB_BARRIER_AUTO) to choose by the rank and PU counts; the
  * option parser turned the name into it. */
 void comm_set_barrier(struct cb_comm *c, int kind);
+/* The kind a barrier asked as `asked` (enum cb_barrier_kind, -1: auto)
+ * runs over nranks ranks on npus PUs, where every peer's window is mapped
+ * here (threads, MPI shared windows) or not (MPI RMA windows): what the
+ * barrier collective's auto row names as its pick. */
+enum cb_barrier_kind comm_barrier_runs(int asked, int nranks, int npus, bool mapped);
 /* End any pause of the yield stage (comm.c): one rank, then a barrier. */
 void comm_yield_rearm(struct cb_comm *c);
 /* Run by the owning thread once its window is allocated and zeroed. */

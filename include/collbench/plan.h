@@ -52,6 +52,7 @@ struct cb_plan {
 	struct cb_point *points;
 	size_t npoints;   /* skipped points included (cb_point_skipped) */
 	size_t nskipped;
+	enum cb_barrier_kind barrier;   /* the kind comm_barrier runs (cb_where) */
 	size_t max_send_bytes, max_recv_bytes, max_scratch_bytes;  /* -u's shift included */
 	size_t unalign;   /* -u: send and recv start this many elements past their page */
 };

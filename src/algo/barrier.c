@@ -4,10 +4,13 @@
  * "mesh": every rank notifies every other, then waits for every other.
  * "dissemination": ceil(log2 P) rounds of one notify and one wait.
  * "central": one arrival counter on rank P-1, the last arrival releases
- *   all (needs mapped windows: not over MPI, where it does not apply
- *   rather than run as another kind).
- * "auto": comm_barrier, the kind --barrier picked (its auto rule: central
- *   from 4 ranks per PU, else mesh up to 8 ranks, dissemination above).
+ *   all (needs mapped windows: threads or MPI shared windows; over MPI RMA
+ *   windows it does not apply rather than run as another kind).
+ * "auto": a chooser like every auto: it picks the kind comm_barrier runs in
+ *   this plan (cb_where.barrier, from comm_barrier_runs: --barrier, whose
+ *   auto is central from 4 ranks per PU, else mesh up to 8 ranks,
+ *   dissemination above; central without mapped windows runs as mesh or
+ *   dissemination), so its row names the kind that ran (auto:central).
  *
  * Why it is safe: the call is one barrier and touches no scratch, so the
  * parity rule (algo.h) has nothing to protect, and back-to-back calls of
@@ -39,11 +42,6 @@ static void central(struct cb_rank *rk, const struct cb_call *c)
 	comm_barrier_kind(rk, CB_BARRIER_CENTRAL);
 }
 
-static void chosen(struct cb_rank *rk, const struct cb_call *c)
-{
-	(void)c;
-	comm_barrier(rk);
-}
 
 static size_t no_scratch(const struct cb_counts *n, size_t es, int p)
 {
@@ -59,24 +57,39 @@ static bool everywhere(const struct cb_where *w, char *why, size_t cap)
 
 static bool mapped(const struct cb_where *w, char *why, size_t cap)
 {
-	if (w->mpi) {
-		snprintf(why, cap, "over MPI (central needs the threads' mapped windows)");
+	if (w->rma) {
+		snprintf(why, cap, "over MPI RMA windows (central needs mapped windows)");
 		return false;
 	}
 	return true;
 }
 
-#define BARRIER(NAME, FN, APPLIES, SUMMARY)                 \
+#define BARRIER(NAME, FN, APPLIES, PICK, SUMMARY)           \
 	const struct cb_algo cb_algo_barrier_##NAME = {     \
 		.name = #NAME,                              \
 		.coll = &cb_coll_barrier,                   \
 		.summary = SUMMARY,                         \
 		.scratch_bytes = no_scratch,                \
 		.applies = APPLIES,                         \
+		.pick = PICK,                               \
 		.run = FN,                                  \
 	};
 
-BARRIER(mesh, mesh, everywhere, "every rank notifies and waits for every other")
-BARRIER(dissemination, dissemination, everywhere, "ceil(log2 P) rounds: notify r+2^k, wait for r-2^k")
-BARRIER(central, central, mapped, "one arrival counter, the last arrival releases all")
-BARRIER(auto, chosen, everywhere, "the kind --barrier picks (auto: central from 4 ranks per PU, else mesh up to 8, dissemination above)")
+static const struct cb_algo *chosen(const struct cb_where *w);
+
+BARRIER(mesh, mesh, everywhere, NULL, "every rank notifies and waits for every other")
+BARRIER(dissemination, dissemination, everywhere, NULL, "ceil(log2 P) rounds: notify r+2^k, wait for r-2^k")
+BARRIER(central, central, mapped, NULL, "one arrival counter, the last arrival releases all")
+BARRIER(auto, NULL, everywhere, chosen, "the kind --barrier picks (auto: central from 4 ranks per PU, else mesh up to 8, dissemination above)")
+
+/* Indexed by enum cb_barrier_kind. */
+static const struct cb_algo *const kinds[] = {
+	[CB_BARRIER_MESH] = &cb_algo_barrier_mesh,
+	[CB_BARRIER_DISSEMINATION] = &cb_algo_barrier_dissemination,
+	[CB_BARRIER_CENTRAL] = &cb_algo_barrier_central,
+};
+
+static const struct cb_algo *chosen(const struct cb_where *w)
+{
+	return kinds[w->barrier];
+}
