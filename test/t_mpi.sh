@@ -41,8 +41,8 @@ timed() {
 		notok "$name: ended in $dt s (limit $limit)"
 }
 
-# (barrier central needs the threads' mapped windows: not applicable over
-# MPI, so its thread rows have no MPI counterpart.)
+# (barrier central needs mapped windows: not applicable over MPI RMA
+# windows, so its thread rows have no counterpart there.)
 csv_keys() { tail -n +2 "$1" | grep -v '^[0-9]*,barrier,central,' | awk -F, "$CSV_KEYS"; }
 
 # flavour NAME BINARY "LAUNCHER" RMA_NPS
