@@ -101,21 +101,19 @@
  * Every golden above is O(1) per element (no loop over P). The fill
  * functions compute the same formulas incrementally (no division per
  * element) into a block of doubles and store the block with one typed loop;
- * unit_dtype checks them against cb_value_in/cb_value_reduced. */
+ * unit_dtype checks them against cb_value_in/cb_value_reduced.
+ *
+ * Split (file sizes): this file holds the scheme (parameters per dtype and
+ * op) and the one-element formulas' entry points; the block fills, the
+ * typed stores and the comparison moved to verify_buf.c, and the small
+ * per-element formulas both need to verify_formula.h (static inline, so
+ * the fill loops still inline them). */
 #include <string.h>
 
 #include "collbench/fp8.h"
 #include "collbench/half.h"
 #include "collbench/verify.h"
-
-enum { FAM_DATA, FAM_WRAP, FAM_BOUNDED, FAM_MINMAX, FAM_PROD };
-
-#define ITER_STEP 1031u
-#define K1 0x9e3779b97f4a7c15ull
-#define K2 0xc2b2ae3d27d4eb4full
-#define K3 0x165667b19e3779f9ull
-#define K4 0xd6e8feb86659fd93ull
-#define BLOCK 256
+#include "verify_formula.h"
 
 struct dtype_scheme {
 	int bits;      /* B */
@@ -230,48 +228,8 @@ void cb_values_init(struct cb_values *v, const struct cb_dtype *dt,
 
 /* --- the formulas, one element ------------------------------------------ */
 
-/* h mod 2^B, as the type reads it (two's complement for signed types). */
-static double wrap_to_value(const struct cb_values *v, uint64_t h)
-{
-	if (v->nbits == 8)
-		return v->neg ? (double)(int8_t)(uint8_t)h : (double)(uint8_t)h;
-	return v->neg ? (double)(int32_t)(uint32_t)h : (double)(uint32_t)h;
-}
-
-static double data_value(const struct cb_values *v, uint64_t r, uint64_t idx)
-{
-	uint64_t h = idx * K1 + (r + 1) * K2 + (uint64_t)v->iter * K3;
-	h ^= h >> 31;
-	h *= K4;
-	h >>= 64 - v->nbits;
-	return v->neg ? (double)((int64_t)h - (int64_t)(1ull << (v->nbits - 1))) : (double)h;
-}
-
-static double minmax_value(const struct cb_values *v, uint64_t x)
-{
-	if (v->neg)
-		return (double)(((int64_t)x - (int64_t)(v->span / 2)) * (int64_t)v->scale);
-	return (double)(x * v->scale);
-}
-
-static double pow2(unsigned k)
-{
-	uint64_t bits = (uint64_t)(1023 + k) << 52;
-	double d;
-	memcpy(&d, &bits, sizeof d);
-	return d;
-}
-
-/* prod: the golden from g = t mod (G+1) and c = (-t) mod 3. */
-static double prod_value(uint64_t g, uint64_t c, int neg)
-{
-	uint64_t n = neg && g > c ? (g - 1 - c) / 3 + 1 : 0;
-	double m = pow2((unsigned)(g + g / 2));
-	return (n & 1) ? -m : m;
-}
-
 /* avg of the exact sum S, as cb_reduce_finish computes it. */
-static double avg_of(const struct cb_values *v, double s)
+double cbv_avg_of(const struct cb_values *v, double s)
 {
 	int p = v->nranks;
 	switch (v->dt->id) {
@@ -286,24 +244,6 @@ static double avg_of(const struct cb_values *v, double s)
 	default:
 		return (double)((int64_t)s / (int64_t)p);
 	}
-}
-
-static uint64_t slot(uint64_t p, uint64_t r, uint64_t t)
-{
-	return (r % p + p - t % p) % p;
-}
-
-/* wrapping sum: slot 0 adds t * (1 - P*K1) */
-static uint64_t wrap_fix(uint64_t p)
-{
-	return 1 - p * K1;
-}
-
-/* min/max: W */
-static uint64_t minmax_window(const struct cb_values *v)
-{
-	uint64_t p = (uint64_t)v->nranks;
-	return p < v->span / 2 ? p : v->span / 2;
 }
 
 double cb_value_in(const struct cb_values *v, int rank, size_t idx)
@@ -359,7 +299,7 @@ static int is_mulsum(const struct cb_values *v)
 	return v->op && v->op->id == CB_OP_MULSUM;
 }
 
-static double sum_value(const struct cb_values *v, uint64_t t)
+double cbv_sum_value(const struct cb_values *v, uint64_t t)
 {
 	uint64_t p = (uint64_t)v->nranks, g = v->active, e, w;
 	if (v->family == FAM_WRAP) {
@@ -382,7 +322,7 @@ double cb_value_reduced(const struct cb_values *v, size_t idx)
 		return data_value(v, 0, idx);
 	case FAM_WRAP:
 	case FAM_BOUNDED:
-		return v->op->id == CB_OP_AVG ? avg_of(v, sum_value(v, t)) : sum_value(v, t);
+		return v->op->id == CB_OP_AVG ? cbv_avg_of(v, cbv_sum_value(v, t)) : cbv_sum_value(v, t);
 	case FAM_MINMAX: {
 		uint64_t m = v->span, w = minmax_window(v), tm = t & (m - 1), wraps = tm + w > m;
 		if (v->op->id == CB_OP_MIN)
@@ -394,188 +334,3 @@ double cb_value_reduced(const struct cb_values *v, size_t idx)
 	}
 }
 
-/* --- fills: the same formulas, incrementally, a block at a time ---------- */
-
-static void gen_in(const struct cb_values *v, double *out, uint64_t r, uint64_t idx, size_t n)
-{
-	uint64_t p = (uint64_t)v->nranks, t = idx + v->t0;
-
-	switch (v->family) {
-	case FAM_DATA:
-		for (size_t i = 0; i < n; i++)
-			out[i] = data_value(v, r, idx + i);
-		break;
-	case FAM_WRAP: {
-		uint64_t h = t * K1 + r * K2, j = slot(p, r, t), fix = wrap_fix(p);
-		for (size_t i = 0; i < n; i++, h += K1, t++) {
-			out[i] = wrap_to_value(v, j ? h : h + t * fix);
-			j = j ? j - 1 : p - 1;
-		}
-		break;
-	}
-	case FAM_BOUNDED: {
-		uint64_t j = slot(p, r, t), mask = v->span - 1, g = v->active, s = v->scale;
-		for (size_t i = 0; i < n; i++, t++) {
-			double w = (double)(s * (((t * K1) & mask) + j));
-			out[i] = j >= g ? 0 : v->neg && (t & 1) ? -w : w;
-			j = j ? j - 1 : p - 1;
-		}
-		break;
-	}
-	case FAM_MINMAX: {
-		uint64_t x = t + r % minmax_window(v), mask = v->span - 1;
-		for (size_t i = 0; i < n; i++, x++)
-			out[i] = minmax_value(v, x & mask);
-		break;
-	}
-	default: {
-		uint64_t j = slot(p, r, t), g = t % v->span, m3 = (j + t) % 3;
-		for (size_t i = 0; i < n; i++) {
-			double f = j < g ? ((j & 1) ? 4 : 2) : 1;
-			out[i] = v->neg && j < g && m3 == 0 ? -f : f;
-			/* t + 1: j - 1 (mod P), g + 1 (mod G+1), j + t unchanged
-			 * unless j wraps from 0 to P-1 (then + P). */
-			if (j) {
-				j--;
-			} else {
-				j = p - 1;
-				m3 = (m3 + p) % 3;
-			}
-			g = g + 1 == v->span ? 0 : g + 1;
-		}
-		break;
-	}
-	}
-}
-
-static void gen_reduced(const struct cb_values *v, double *out, uint64_t idx, size_t n)
-{
-	uint64_t t = idx + v->t0;
-	int avg = v->op && v->op->id == CB_OP_AVG;
-
-	switch (v->family) {
-	case FAM_DATA:
-		gen_in(v, out, 0, idx, n);
-		break;
-	case FAM_WRAP:
-	case FAM_BOUNDED:
-		for (size_t i = 0; i < n; i++, t++)
-			out[i] = sum_value(v, t);
-		if (avg)
-			for (size_t i = 0; i < n; i++)
-				out[i] = avg_of(v, out[i]);
-		break;
-	case FAM_MINMAX: {
-		uint64_t m = v->span, w = minmax_window(v);
-		int min = v->op->id == CB_OP_MIN;
-		for (size_t i = 0; i < n; i++, t++) {
-			uint64_t tm = t & (m - 1), wraps = tm + w > m;
-			uint64_t x = min ? (wraps ? 0 : tm) : (wraps ? m - 1 : tm + w - 1);
-			out[i] = minmax_value(v, x);
-		}
-		break;
-	}
-	default: {
-		uint64_t g = t % v->span, c = (3 - t % 3) % 3;
-		for (size_t i = 0; i < n; i++) {
-			out[i] = prod_value(g, c, v->neg);
-			g = g + 1 == v->span ? 0 : g + 1;
-			c = c ? c - 1 : 2;
-		}
-		break;
-	}
-	}
-}
-
-/* buf[off + i] = src[i] in the dtype; every src value is exact in it. */
-static void store_block(const struct cb_dtype *dt, void *buf, size_t off,
-			const double *src, size_t n)
-{
-	switch (dt->id) {
-#define STORE(T, EXPR)                                      \
-	do {                                                \
-		T *d = (T *)buf + off;                      \
-		for (size_t i = 0; i < n; i++)              \
-			d[i] = EXPR;                        \
-	} while (0)
-	case CB_INT8: STORE(int8_t, (int8_t)src[i]); break;
-	case CB_UINT8: STORE(uint8_t, (uint8_t)src[i]); break;
-	case CB_INT32: STORE(int32_t, (int32_t)src[i]); break;
-	case CB_UINT32: STORE(uint32_t, (uint32_t)src[i]); break;
-	case CB_INT64: STORE(int64_t, (int64_t)src[i]); break;
-	case CB_UINT64: STORE(uint64_t, (uint64_t)src[i]); break;
-	case CB_HALF: STORE(uint16_t, cb_float_to_half((float)src[i])); break;
-	case CB_FLOAT: STORE(float, (float)src[i]); break;
-	case CB_DOUBLE: STORE(double, src[i]); break;
-	case CB_BFLOAT16: STORE(uint16_t, cb_float_to_bf16((float)src[i])); break;
-	case CB_F8E4M3: STORE(uint8_t, cb_float_to_f8e4m3((float)src[i])); break;
-	case CB_F8E5M2: STORE(uint8_t, cb_float_to_f8e5m2((float)src[i])); break;
-	default:
-		for (size_t i = 0; i < n; i++)
-			dt->store(buf, off + i, src[i]);
-		break;
-#undef STORE
-	}
-}
-
-void cb_values_fill_in(const struct cb_values *v, void *buf, int rank,
-		       size_t idx0, size_t n)
-{
-	double tmp[BLOCK];
-	for (size_t off = 0; off < n; off += BLOCK) {
-		size_t m = n - off < BLOCK ? n - off : BLOCK;
-		gen_in(v, tmp, (uint64_t)rank, (uint64_t)(idx0 + off), m);
-		store_block(v->dt, buf, off, tmp, m);
-	}
-}
-
-void cb_values_fill_reduced(const struct cb_values *v, void *buf, size_t idx0,
-			    size_t n)
-{
-	double tmp[BLOCK];
-	for (size_t off = 0; off < n; off += BLOCK) {
-		size_t m = n - off < BLOCK ? n - off : BLOCK;
-		gen_reduced(v, tmp, (uint64_t)(idx0 + off), m);
-		store_block(v->dt, buf, off, tmp, m);
-	}
-}
-
-/* Allowed ULP distance: 0 for every (dtype, op). The inputs keep every
- * partial result exact and cb_reduce_finish divides an exact sum once, the
- * way the golden is computed, so nothing is ever rounded differently.
- * (nccl-tests needs 2 ULP for float avg only because NCCL pre-multiplies
- * each input by 1/P; collbench does not.) */
-uint64_t cb_values_tolerance(const struct cb_dtype *dt, const struct cb_redop *op)
-{
-	(void)dt;
-	(void)op;
-	return 0;
-}
-
-size_t cb_values_compare(const struct cb_values *v, const void *got,
-			 const void *exp, size_t n)
-{
-	uint64_t tol = cb_values_tolerance(v->dt, v->op);
-	size_t wrong = 0;
-
-	if (tol == 0) {
-		/* Bit patterns must be equal (also tells -0 from +0). */
-		switch (v->dt->size) {
-#define CMP(T)                                                           \
-	do {                                                             \
-		const T *g = got, *e = exp;                              \
-		for (size_t i = 0; i < n; i++)                           \
-			wrong += g[i] != e[i];                           \
-	} while (0)
-		case 1: CMP(uint8_t); return wrong;
-		case 2: CMP(uint16_t); return wrong;
-		case 4: CMP(uint32_t); return wrong;
-		case 8: CMP(uint64_t); return wrong;
-		default: break;
-#undef CMP
-		}
-	}
-	for (size_t i = 0; i < n; i++)
-		wrong += v->dt->ulp_dist(got, exp, i) > tol;
-	return wrong;
-}

@@ -22,7 +22,8 @@ static int grid(const struct cb_algo *a, char *first_bad, size_t cap)
 			for (int ip = 0; ip < 2; ip++)
 				for (int over = 0; over < 2; over++) {
 					struct cb_counts n;
-					struct cb_where w = { &n, 4, ranks[pi], ip, over, false, NULL, NULL, 0, -1 };
+					struct cb_where w = { &n, 4, ranks[pi], ip, over, false, NULL, NULL, 0, -1,
+							      false, CB_BARRIER_MESH };
 					char why[CB_WHY_LEN] = "";
 					const struct cb_algo *r;
 					bool ok;
@@ -64,7 +65,7 @@ static void test_ll(void)
 	const struct cb_algo *a2a = cb_algo_find(cb_coll_find("alltoall"), "direct");
 	const struct cb_algo *a2auto = cb_algo_find(cb_coll_find("alltoall"), "auto");
 	struct cb_counts n;
-	struct cb_where w = { &n, 4, 2, false, false, false, NULL, NULL, 0, -1 };
+	struct cb_where w = { &n, 4, 2, false, false, false, NULL, NULL, 0, -1, false, CB_BARRIER_MESH };
 	char why[CB_WHY_LEN];
 
 	ar->counts(1 << 20, 4, 2, &n);
@@ -95,6 +96,48 @@ static void test_ll(void)
 	      "alltoall auto at 1 MiB out of place: direct");
 }
 
+/* Barrier's auto names the kind comm_barrier runs (comm_barrier_runs, the
+ * same function comm_barrier_kind uses), never itself; central applies
+ * wherever windows are mapped (threads, MPI shared), not over MPI RMA. */
+static void test_barrier(void)
+{
+	static const struct { int asked, p, npus; bool mapped; enum cb_barrier_kind k; } runs[] = {
+		{ -1, 2, 2, true, CB_BARRIER_MESH },
+		{ -1, 8, 2, true, CB_BARRIER_CENTRAL },     /* 4 ranks per PU */
+		{ -1, 8, 2, false, CB_BARRIER_MESH },       /* central, unmapped: mesh */
+		{ -1, 9, 4, true, CB_BARRIER_DISSEMINATION },
+		{ CB_BARRIER_CENTRAL, 4, 4, false, CB_BARRIER_MESH },
+		{ CB_BARRIER_CENTRAL, 9, 4, false, CB_BARRIER_DISSEMINATION },
+		{ CB_BARRIER_CENTRAL, 9, 4, true, CB_BARRIER_CENTRAL },
+		{ CB_BARRIER_MESH, 64, 2, true, CB_BARRIER_MESH },
+	};
+	const struct cb_coll *b = cb_coll_find("barrier");
+	const struct cb_algo *bauto = cb_algo_find(b, "auto"), *central = cb_algo_find(b, "central");
+	static const char *const names[] = { "mesh", "dissemination", "central" };
+	struct cb_counts n;
+	struct cb_where w = { &n, 4, 8, false, false, true, NULL, NULL, 0, -1, false, CB_BARRIER_MESH };
+	char why[CB_WHY_LEN];
+
+	for (size_t i = 0; i < CB_ARRAY_LEN(runs); i++)
+		CHECK(comm_barrier_runs(runs[i].asked, runs[i].p, runs[i].npus, runs[i].mapped) ==
+		      runs[i].k, "comm_barrier_runs(%d, P=%d, %d PUs, %s) = %s", runs[i].asked,
+		      runs[i].p, runs[i].npus, runs[i].mapped ? "mapped" : "unmapped",
+		      names[runs[i].k]);
+	b->counts(0, 4, 8, &n);
+	for (int k = 0; k < 3; k++) {
+		const struct cb_algo *r;
+		w.barrier = (enum cb_barrier_kind)k;
+		r = cb_algo_resolve(bauto, &w, why, sizeof why);
+		CHECK(r && !strcmp(r->name, names[k]), "barrier auto, comm_barrier runs %s: picks %s",
+		      names[k], r ? r->name : "nothing");
+	}
+	CHECK(cb_algo_resolve(central, &w, why, sizeof why) == central,
+	      "barrier central over MPI shared windows: applies");
+	w.rma = true;
+	CHECK(!cb_algo_resolve(central, &w, why, sizeof why) && strstr(why, "RMA"),
+	      "barrier central over MPI RMA windows: not applicable (%s)", why);
+}
+
 static void test_registry(void)
 {
 	size_t dup = 0;
@@ -113,6 +156,7 @@ int main(void)
 {
 	test_resolve();
 	test_ll();
+	test_barrier();
 	test_registry();
 	UNIT_EXIT();
 }
