@@ -17,7 +17,12 @@
  * windows only clear futex_private, since waiter and notifier are then
  * different processes. A transport without mapped peers (MPI RMA windows)
  * sets comm->ops, and put, remote reads, notify and the wait loop go through
- * it; the epoch protocol, double buffering and barriers stay the same. */
+ * it; the epoch protocol, double buffering and barriers stay the same.
+ *
+ * Split (file sizes): window and rank setup, teardown and the hang
+ * report's view of the cells moved to comm_setup.c; the cell layout both
+ * files use (doorbell, central line, cell_at) is comm_cells.h. The
+ * --wait/--barrier settings stay here, beside the rules they select. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
@@ -29,28 +34,9 @@
 #include <unistd.h>
 
 #include "collbench/comm.h"
+#include "comm_cells.h"
 #include "comm_poll.h"
 
-struct cb_doorbell {
-	_Atomic uint32_t seq;       /* futex word: bumped by each wake */
-	_Atomic int32_t sleep_cell; /* cell the owner sleeps on, -1: awake */
-};
-
-/* The central barrier's release line, in the last rank's window: the epoch
- * of the last barrier released, and a futex word with a count of sleepers.
- * Sleepers and the releaser form the doorbell's Dekker pair: a sleeper
- * counts itself then re-reads the epoch, the releaser stores the epoch then
- * reads the count, all seq_cst; the futex word moves on every wake-up, so a
- * sleeper that read it before the release never sleeps through it. */
-struct cb_central {
-	_Atomic uint64_t v;
-	_Atomic uint32_t seq;
-	_Atomic int32_t sleepers;
-	char pad[CB_CACHELINE - 16];
-};
-_Static_assert(sizeof(struct cb_central) == sizeof(struct cb_cell), "central line is a cell");
-
-#define NO_CELL (-1)
 #define SPIN_DEDICATED (1u << 16)
 #define SPIN_OVERSUBSCRIBED 64u
 #define MESH_BARRIER_MAX_RANKS 8
@@ -67,74 +53,11 @@ _Static_assert(sizeof(struct cb_central) == sizeof(struct cb_cell), "central lin
  * 36.5-38.8, central 31.8-33.1, dissemination 51-60. */
 #define CENTRAL_MIN_RANKS_PER_PU 4
 
-static inline struct cb_doorbell *doorbell(char *win)
-{
-	return (struct cb_doorbell *)win;
-}
-
-static inline struct cb_cell *cell_at(const struct cb_comm *c, char *win, size_t cell)
-{
-	return (struct cb_cell *)(win + c->cells_off) + cell;
-}
-
-void comm_init(struct cb_comm *c, int nranks, size_t half_bytes, int npus)
-{
-	int rounds = 0;
-	while ((1 << rounds) < nranks)
-		rounds++;
-	memset(c, 0, sizeof *c);
-	c->nranks = nranks;
-	c->direct = 1;
-	c->futex_private = FUTEX_PRIVATE_FLAG;
-	c->oversubscribed = nranks > npus;
-	c->npus = npus;
-	comm_set_wait(c, CB_WAIT_AUTO, npus);
-	comm_set_barrier(c, -1);
-	c->cells_off = CB_CACHELINE;
-	c->diss_cell0 = (size_t)CB_NROWS * (size_t)nranks;
-	c->ncells = c->diss_cell0 + (size_t)rounds;
-	c->ll = nranks <= CB_LL_MAX_RANKS;
-	c->ll_cell0 = c->ack_cell0 = c->ncells;
-	if (c->ll) {
-		c->ack_cell0 = c->ll_cell0 + (size_t)nranks * CB_LL_SLOTS * CB_LL_LINES;
-		c->ncells = c->ack_cell0 + (size_t)nranks;
-	}
-	c->central_cell0 = c->ncells;
-	c->ncells += 2;
-	c->data_off = (c->cells_off + c->ncells * sizeof(struct cb_cell) + 4095) & ~(size_t)4095;
-	c->half_bytes = (half_bytes + 4095) & ~(size_t)4095;
-	c->win_bytes = c->data_off + 2 * c->half_bytes;
-	c->win = cb_xcalloc((size_t)nranks, sizeof *c->win);
-	if (posix_memalign((void **)&c->state, CB_CACHELINE,
-			   (size_t)nranks * sizeof *c->state))
-		cb_die(CB_EXIT_RESOURCE, "out of memory for rank state");
-	comm_yield_init(c);
-	for (int r = 0; r < nranks; r++) {
-		atomic_init(&c->state[r].progress, 0);
-		atomic_init(&c->state[r].wait_owner, -1);
-		atomic_init(&c->state[r].wait_cell, -1);
-		atomic_init(&c->state[r].wait_expect, 0);
-		atomic_init(&c->state[r].iteration, 0);
-		atomic_init(&c->state[r].phase, CB_PHASE_SETUP);
-		atomic_init(&c->state[r].point, -1);
-		atomic_init(&c->state[r].barrier, 0);
-		atomic_init(&c->state[r].win_pub, NULL);
-	}
-}
-
-void comm_reserve_user(struct cb_comm *c, size_t bytes)
-{
-	c->user_off = c->win_bytes;   /* page aligned: data_off and half_bytes are */
-	c->user_bytes = (bytes + 4095) & ~(size_t)4095;
-	c->win_bytes += c->user_bytes;
-}
-
 /* The kind a barrier of `asked` (-1, CB_BARRIER_AUTO: auto) really runs:
- * auto by the rank and PU counts; central needs every window mapped here
- * (threads, MPI shared windows), else the kind for its size (mesh up to 8
- * ranks, else dissemination). One function for comm_barrier_kind and for
- * the labels (comm_barrier_runs), so a row never names a kind that did not
- * run. */
+ * auto by the rule above; central needs every window mapped here (threads,
+ * MPI shared windows), else the kind for its size (mesh up to 8 ranks, else
+ * dissemination). One function for comm_barrier_kind and for the labels
+ * (comm_barrier_runs), so a row never names a kind that did not run. */
 static inline enum cb_barrier_kind barrier_runs(int asked, int nranks, int npus, bool mapped)
 {
 	enum cb_barrier_kind k = asked >= 0 ? (enum cb_barrier_kind)asked
@@ -175,56 +98,6 @@ void comm_set_wait(struct cb_comm *c, enum cb_wait w, int npus)
 		c->yield_adaptive = over;
 		break;
 	}
-}
-
-void comm_destroy(struct cb_comm *c)
-{
-	free(c->win);
-	free(c->state);
-	comm_yield_destroy(c);
-	c->win = NULL;
-	c->state = NULL;
-}
-
-void comm_rank_init(struct cb_rank *rk, struct cb_comm *c, int rank, char *win)
-{
-	struct cb_doorbell *db = doorbell(win);
-	memset(rk, 0, sizeof *rk);
-	rk->comm = c;
-	rk->rank = rank;
-	rk->nranks = c->nranks;
-	rk->win = win;
-	rk->state = &c->state[rank];
-	rk->expect = cb_xcalloc((size_t)CB_NROWS * (size_t)c->nranks, sizeof *rk->expect);
-	rk->ll_expect = cb_xcalloc((size_t)c->nranks * CB_LL_SLOTS, sizeof *rk->ll_expect);
-	rk->ll_sent = cb_xcalloc((size_t)c->nranks * CB_LL_SLOTS, sizeof *rk->ll_sent);
-	rk->ll_root_calls = cb_xcalloc((size_t)c->nranks, sizeof *rk->ll_root_calls);
-	/* The window is zeroed and not yet published to peers: initialising the
-	 * atomics here is the one time they are written without a peer able to
-	 * reach them. */
-	atomic_init(&db->seq, 0);
-	atomic_init(&db->sleep_cell, NO_CELL);
-	for (size_t i = 0; i < c->ncells; i++)
-		atomic_init(&cell_at(c, win, i)->v, 0);
-	{
-		struct cb_central *rel = (struct cb_central *)cell_at(c, win, c->central_cell0 + 1);
-		atomic_init(&rel->seq, 0);
-		atomic_init(&rel->sleepers, 0);
-	}
-	/* Initialised: the hang report may read it (comm_cell_value). */
-	comm_publish_win(c, rank, win);
-}
-
-void comm_rank_destroy(struct cb_rank *rk)
-{
-	free(rk->expect);
-	free(rk->ll_expect);
-	free(rk->ll_sent);
-	rk->ll_sent = NULL;
-	free(rk->ll_root_calls);
-	rk->ll_root_calls = NULL;
-	rk->expect = NULL;
-	rk->ll_expect = NULL;
 }
 
 void comm_put(const struct cb_rank *rk, int peer, void *local_dst,
@@ -312,42 +185,6 @@ done:
 	wait_end(st);
 }
 
-void comm_publish_win(struct cb_comm *c, int rank, char *win)
-{
-	atomic_store_explicit(&c->state[rank].win_pub, win, memory_order_release);
-}
-
-uint64_t comm_cell_value(const struct cb_comm *c, int owner, size_t cell)
-{
-	char *w = atomic_load_explicit(&c->state[owner].win_pub, memory_order_acquire);
-	return w ? atomic_load_explicit(&cell_at(c, w, cell)->v, memory_order_relaxed) : 0;
-}
-
-void comm_cell_describe(const struct cb_comm *c, int owner, size_t cell, char *buf, size_t cap)
-{
-	static const char *const rows[CB_NROWS] = { "barrier", "algo0", "algo1", "algo2", "algo3" };
-	if (cell == c->central_cell0) {
-		snprintf(buf, cap, "central barrier arrivals, every rank adds 1");
-	} else if (cell == c->central_cell0 + 1) {
-		snprintf(buf, cap, "central barrier release, written by the last rank to arrive");
-	} else if (c->ll && cell >= c->ack_cell0) {
-		snprintf(buf, cap, "ack cell written by rank %zu", cell - c->ack_cell0);
-	} else if (c->ll && cell >= c->ll_cell0) {
-		size_t i = cell - c->ll_cell0;
-		snprintf(buf, cap, "LL slot %zu line %zu, written by rank %zu",
-			 i / CB_LL_LINES % CB_LL_SLOTS, i % CB_LL_LINES,
-			 i / CB_LL_LINES / CB_LL_SLOTS);
-	} else if (cell < c->diss_cell0) {
-		size_t row = cell / (size_t)c->nranks;
-		snprintf(buf, cap, "%s row, slot written by rank %zu", rows[row],
-			 cell % (size_t)c->nranks);
-	} else {
-		int k = (int)(cell - c->diss_cell0);
-		snprintf(buf, cap, "dissemination barrier round %d, written by rank %d", k,
-			 cb_mod(owner - (1 << k), c->nranks));
-	}
-}
-
 void comm_jitter_seed(struct cb_rank *rk, uint64_t seed, unsigned jitter_us)
 {
 	rk->rng = seed * 0x9E3779B97F4A7C15ull + (uint64_t)rk->rank + 1;
@@ -371,12 +208,6 @@ void comm_jitter(struct cb_rank *rk)
 		struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
 		nanosleep(&ts, NULL);
 	}
-}
-
-void comm_zero_own_signals(struct cb_rank *rk)
-{
-	for (size_t i = 0; i < rk->comm->ncells; i++)
-		atomic_store_explicit(&cell_at(rk->comm, rk->win, i)->v, 0, memory_order_relaxed);
 }
 
 void comm_notify(struct cb_rank *rk, int peer, enum cb_row row)
@@ -419,7 +250,6 @@ static void barrier_dissemination(struct cb_rank *rk)
 			       cb_fault_epoch(rk, epoch));
 	}
 }
-
 
 static void central_wait(struct cb_rank *rk, struct cb_central *rel, int host, uint64_t want)
 {
