@@ -182,10 +182,12 @@ static void *rank_main(void *arg)
 		if (q != r && run->comm.win[q])
 			comm_publish_win(&run->comm, q, run->comm.win[q]);
 	run->ex->setup(run);   /* windows published */
-	if (run->mpi)
-		bench_mpi_placement(run, r);
-	if (r == 0)
-		run->sink->placed(run->io, run->o, run->pl, run->mpi, &run->plan->points[0]);
+	{
+		struct cb_mpi_rank *where = run->mpi ? bench_mpi_placement(run, r) : NULL;
+		if (r == 0)
+			run->sink->placed(run->io, run->o, run->pl, where, &run->plan->points[0]);
+		free(where);
+	}
 	run->ex->setup(run);   /* header before any row */
 	bench_roofline(run, &rk, &b);               /* before faults are armed */
 	rk.faults = inject_faults(run->inject);

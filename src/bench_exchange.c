@@ -1,9 +1,10 @@
 /* bench_exchange.c: how rank 0 learns the ranks' results and the ranks
  * learn rank 0's decisions (struct exchange: rank threads share memory, MPI
- * processes use collectives), and the MPI placement block; moved from
- * bench.c. While a rank is in an exchange its phase says "exchange": a
- * rank stuck there (a peer gone, a lost broadcast) was reported in the
- * phase of the row before, as if the row itself hung. */
+ * processes use collectives), and the MPI ranks' placement, gathered as
+ * data (struct cb_mpi_rank) that the sink prints; moved from bench.c.
+ * While a rank is in an exchange its phase says "exchange": a rank stuck
+ * there (a peer gone, a lost broadcast) was reported in the phase of the
+ * row before, as if the row itself hung. */
 #define _GNU_SOURCE
 #include <sched.h>
 #include <stdlib.h>
@@ -95,15 +96,10 @@ static void mpi_copy_times(struct run *run, struct cb_rank *rk)
 
 const struct exchange bench_mpi_exchange = { mpi_setup, mpi_row, mpi_decide, mpi_copy_times };
 
-/* MPI: where every rank runs, gathered to rank 0 for the placement block.
- * The launcher binds the processes (collbench does not): the block shows
- * the PU each rank ran on at setup and the PUs its binding allows. */
-struct mpi_place {
-	int pid, pu, nallowed;
-	char host[64];
-	char allowed[48];
-};
-
+/* MPI: where every rank runs, gathered to rank 0 as data for the sink
+ * (which prints the block: cb_report_mpi_ranks). The launcher binds the
+ * processes (collbench does not): the PU each rank ran on at setup and the
+ * PUs its binding allows. */
 static void cpulist(char *out, size_t cap, const cpu_set_t *set)
 {
 	size_t len = 0;
@@ -121,12 +117,11 @@ static void cpulist(char *out, size_t cap, const cpu_set_t *set)
 	}
 }
 
-void bench_mpi_placement(struct run *run, int r)
+struct cb_mpi_rank *bench_mpi_placement(struct run *run, int r)
 {
-	int p = run->plan->nranks, hosts = cb_xport.nhosts;
-	struct mpi_place *all = cb_xcalloc((size_t)p, sizeof *all), *me = &all[r];
+	int p = run->plan->nranks;
+	struct cb_mpi_rank *all = cb_xcalloc((size_t)p, sizeof *all), *me = &all[r];
 	cpu_set_t set;
-	FILE *f = run->io->out;
 
 	me->pid = (int)getpid();
 	me->pu = sched_getcpu();
@@ -137,24 +132,15 @@ void bench_mpi_placement(struct run *run, int r)
 		cpulist(me->allowed, sizeof me->allowed, &set);
 	}
 	cb_mpi_gather(all, sizeof *all);
-	if (r == 0) {
-		fprintf(f, "#\n# Transport: MPI (%s), %d process%s on %d host%s, %s windows, binding by the launcher\n",
-			cb_xport.library, p, p == 1 ? "" : "es", hosts, hosts == 1 ? "" : "s",
-			cb_xport.window == CB_MPIWIN_SHARED ? "shared (MPI_Win_allocate_shared)"
-							     : "rma (MPI_Win_allocate)");
-		for (int q = 0; q < p; q++)
-			/* nccl-tests' rank line (one rank per process: device 0),
-			 * then where the launcher let it run */
-			fprintf(f, "#  Rank %2d Group %2d Pid %6d on %10s device %2d [cpu] PU %3d allowed PUs %s (%d)\n",
-				q, 0, all[q].pid, all[q].host, 0, all[q].pu, all[q].allowed, all[q].nallowed);
-		for (int q = 0; q < p; q++) {
-			struct cb_rank_place *rp = &run->pl->ranks[q];
-			rp->ran_on = all[q].pu;
-			rp->pid = all[q].pid;
-			snprintf(rp->host, sizeof rp->host, "%s", all[q].host);
-		}
-		fprintf(f, "#\n");
-		fflush(f);
+	if (r != 0) {
+		free(all);
+		return NULL;
 	}
-	free(all);
+	for (int q = 0; q < p; q++) {
+		struct cb_rank_place *rp = &run->pl->ranks[q];
+		rp->ran_on = all[q].pu;
+		rp->pid = all[q].pid;
+		snprintf(rp->host, sizeof rp->host, "%s", all[q].host);
+	}
+	return all;
 }

@@ -7,7 +7,8 @@
  *                     checkpoints, --perf-ctl, the check iterations
  *   bench_roofline.c  the roofline copy measurement
  *   bench_exchange.c  how rank 0 and the ranks exchange slots and decisions
- *                     (threads, MPI), and the MPI placement block
+ *                     (threads, MPI), and the MPI ranks' placement (data
+ *                     for the sink)
  *   watchdog.c        the main thread's watchdog and the hang report (watchdog.h)
  *   combine.c         combining the ranks' slots into a row half (pure) */
 #ifndef COLLBENCH_BENCH_RUN_H
@@ -145,7 +146,9 @@ bool bench_split_watch(const void *ctx, int r, int owner, const struct cb_comm *
 
 /* bench_exchange.c */
 extern const struct exchange bench_threads_exchange, bench_mpi_exchange;
-/* MPI: where every rank runs, gathered to rank 0, which prints the block. */
-void bench_mpi_placement(struct run *run, int r);
+/* MPI: where every rank runs, gathered to rank 0 (which also fills in
+ * pl->ranks): rank 0 gets the [nranks] array for the sink (to free), the
+ * others NULL. */
+struct cb_mpi_rank *bench_mpi_placement(struct run *run, int r);
 
 #endif

@@ -57,6 +57,22 @@ void cb_report_preamble(FILE *f, const struct cb_options *o, const int *counts, 
 		fprintf(f, "# -C 1: time columns headed cputime; on CPU ranks the time is CPU wall time either way\n");
 }
 
+void cb_report_mpi_ranks(FILE *f, const struct cb_mpi_rank *ranks, int n)
+{
+	int hosts = cb_xport.nhosts;
+	fprintf(f, "#\n# Transport: MPI (%s), %d process%s on %d host%s, %s windows, binding by the launcher\n",
+		cb_xport.library, n, n == 1 ? "" : "es", hosts, hosts == 1 ? "" : "s",
+		cb_xport.window == CB_MPIWIN_SHARED ? "shared (MPI_Win_allocate_shared)"
+						     : "rma (MPI_Win_allocate)");
+	for (int q = 0; q < n; q++)
+		/* nccl-tests' rank line (one rank per process: device 0), then
+		 * where the launcher let it run */
+		fprintf(f, "#  Rank %2d Group %2d Pid %6d on %10s device %2d [cpu] PU %3d allowed PUs %s (%d)\n",
+			q, 0, ranks[q].pid, ranks[q].host, 0, ranks[q].pu, ranks[q].allowed,
+			ranks[q].nallowed);
+	fprintf(f, "#\n");
+}
+
 /* nccl-tests' header line, token for token (its writeDeviceReport): parsers
  * read nThread, nGpus, minBytes... from it. nGpus is ranks per thread of
  * this process: the section's ranks / -t, and 1 with MPI (a rank per

@@ -1,5 +1,6 @@
 /* sink.c: the table sinks (bench.h: struct cb_sink), where the runner hands
- * placements, points and finished records: the table on io->out, every
+ * placements (with MPI, the ranks' block: data gathered by the runner,
+ * printed here), points and finished records: the table on io->out, every
  * record into the report (results.c) for the footers, JSON and CSV after
  * the run; the progress line is held while the table is written. Moved out
  * of bench.c so that the runner never calls a printer.
@@ -48,15 +49,16 @@ static void open_section(const struct cb_bench_io *io, const struct style *sty,
  * the placement block follows nccl-tests' header lines as its device
  * list does. */
 static void placed(const struct cb_bench_io *io, const struct style *sty,
-		   const struct cb_options *o, const struct cb_placement *pl, bool mpi,
-		   const struct cb_point *first)
+		   const struct cb_options *o, const struct cb_placement *pl,
+		   const struct cb_mpi_rank *mpi, const struct cb_point *first)
 {
 	cb_progress_hold(io->prog);
-	io->rep->sec.mpi = mpi;
+	io->rep->sec.mpi = mpi != NULL;
+	if (mpi)
+		cb_report_mpi_ranks(io->out, mpi, pl->nranks);
 	open_section(io, sty, first, pl->nranks);
 	if (mpi) {
-		/* rank 0's machine; the rank map is the block the MPI exchange
-		 * printed */
+		/* rank 0's machine; the rank map is the MPI block above */
 		cb_placement_print_topology(io->out, pl, false);
 		fprintf(io->out, "#\n");
 		fflush(io->out);
@@ -103,7 +105,8 @@ static void table_head(const struct cb_bench_io *io, const struct cb_options *o,
 static const struct style table_style = { false, table_head, cb_report_row };
 
 static void table_placed(const struct cb_bench_io *io, const struct cb_options *o,
-			 const struct cb_placement *pl, bool mpi, const struct cb_point *first)
+			 const struct cb_placement *pl, const struct cb_mpi_rank *mpi,
+			 const struct cb_point *first)
 {
 	placed(io, &table_style, o, pl, mpi, first);
 }
@@ -134,7 +137,8 @@ static void nccl_head(const struct cb_bench_io *io, const struct cb_options *o,
 static const struct style nccl_style = { true, nccl_head, cb_nccl_row };
 
 static void nccl_placed(const struct cb_bench_io *io, const struct cb_options *o,
-			const struct cb_placement *pl, bool mpi, const struct cb_point *first)
+			const struct cb_placement *pl, const struct cb_mpi_rank *mpi,
+			const struct cb_point *first)
 {
 	placed(io, &nccl_style, o, pl, mpi, first);
 }

@@ -21,10 +21,12 @@ struct cb_bench_io;
  * line held meanwhile). */
 struct cb_sink {
 	/* this rank count's placement is final (threads: verified by each
-	 * rank; MPI: the ranks' block is printed, pl->ranks filled in);
-	 * first: the plan's first point (its section opens here) */
+	 * rank; MPI: pl->ranks filled in from mpi); mpi: NULL for threads,
+	 * else where each of the pl->nranks MPI ranks runs (gathered to rank
+	 * 0); first: the plan's first point (its section opens here) */
 	void (*placed)(const struct cb_bench_io *io, const struct cb_options *o,
-		       const struct cb_placement *pl, bool mpi, const struct cb_point *first);
+		       const struct cb_placement *pl, const struct cb_mpi_rank *mpi,
+		       const struct cb_point *first);
 	/* before point pt's row, or in its place when it is skipped (plan.c);
 	 * prev: the previous point's collective, NULL at the first */
 	void (*point)(const struct cb_bench_io *io, const struct cb_options *o,

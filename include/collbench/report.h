@@ -153,11 +153,23 @@ struct cb_report {
 	size_t mem_send, mem_recv, mem_scratch;
 };
 
+/* MPI: where one rank runs, as its process saw it at setup (the launcher
+ * binds the processes, collbench does not): gathered to rank 0 by the
+ * runner, printed by the sink (cb_report_mpi_ranks). */
+struct cb_mpi_rank {
+	int pid, pu, nallowed;   /* pu: sched_getcpu; nallowed: PUs of its binding */
+	char host[64];
+	char allowed[48];        /* those PUs as a list, "0-3,8" */
+};
+
 /* The table (stdout, or stderr when JSON/CSV go to stdout). */
 void cb_report_preamble(FILE *f, const struct cb_options *o, const int *counts, int ncounts);
 /* Per rank count: topology and rank map (count k of n). */
 void cb_report_header(FILE *f, const struct cb_options *o, const struct cb_placement *pl,
 		      int k, int n);
+/* MPI: the transport line and nccl-tests' rank line per rank (n ranks),
+ * each followed by where the launcher let it run. */
+void cb_report_mpi_ranks(FILE *f, const struct cb_mpi_rank *ranks, int n);
 /* A section's first lines: nccl-tests' start line with its test name
  * (all_reduce_perf) and its header tokens (nThread .. unalign). */
 void cb_report_start(FILE *f, const struct cb_options *o, const struct cb_coll *coll,
