@@ -5,7 +5,11 @@
  * assembles each row's record (combine.c does the arithmetic) and hands it
  * to the results and the table. The other jobs this file used to have are
  * in bench_timed.c, bench_roofline.c and bench_exchange.c (bench_run.h
- * lists them) and watchdog.c (the main thread's watch while ranks run). */
+ * lists them) and watchdog.c (the main thread's watch while ranks run).
+ * A rank thread is three named steps (rank_setup, rank_points,
+ * rank_teardown) and cb_bench_run four (run_init, start_ranks,
+ * watch_ranks, run_free), each under the 80-line rule; the timed loop
+ * itself is bench_timed.c's, unchanged. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
@@ -151,34 +155,31 @@ static void notes(struct run *run, const struct cb_point *pt, const struct cb_co
 	*section = pt->coll;
 }
 
-static void *rank_main(void *arg)
+/* A rank's setup, before its first point: bound, its buffers allocated,
+ * first-touched and checked, its window initialised and published, the
+ * placement handed to the sink (rank 0), the roofline measured, then the
+ * faults armed. */
+static void rank_setup(struct run *run, int r, struct cb_rank *rk, struct rank_bufs *b,
+		       struct rank_prof *prof)
 {
-	struct rank_arg *ra = arg;
-	struct run *run = ra->run;
-	struct cb_rank rk;
-	struct rank_bufs b;
-	int r = ra->rank;
-	const struct cb_coll *section = NULL;
-	struct rank_prof prof = { .has_ctr = run->io->ctrs != NULL };
-
 	cb_placement_bind(run->pl, r);
-	if (prof.has_ctr)
-		cb_counters_open(&prof.ctr, run->io->ctrs);   /* for this thread */
-	bufs_alloc(run, r, &b);
+	if (prof->has_ctr)
+		cb_counters_open(&prof->ctr, run->io->ctrs);   /* for this thread */
+	bufs_alloc(run, r, b);
 	{
 		/* send and recv live in the window: checked with it, once */
-		void *const bufs[] = { b.win, b.exp };
-		const size_t lens[] = { b.win_len, b.exp_len };
+		void *const bufs[] = { b->win, b->exp };
+		const size_t lens[] = { b->win_len, b->exp_len };
 		cb_placement_check(run->pl, r, bufs, lens, 2);   /* after first touch */
 	}
-	comm_rank_init(&rk, &run->comm, r, b.win);
-	comm_jitter_seed(&rk, (uint64_t)run->o->seed, (unsigned)run->o->jitter_us);
-	run->comm.win[r] = b.win;
-	bench_split_rank_init(run, &rk);
+	comm_rank_init(rk, &run->comm, r, b->win);
+	comm_jitter_seed(rk, (uint64_t)run->o->seed, (unsigned)run->o->jitter_us);
+	run->comm.win[r] = b->win;
+	bench_split_rank_init(run, rk);
 	/* comm_rank_init published this rank's window for the hang report
 	 * (comm_cell_value). MPI: this process's thread also filled in its
 	 * peers' bases (cb_mpi_win_create), which no other thread writes. */
-	for (int q = 0; run->mpi && q < rk.nranks; q++)
+	for (int q = 0; run->mpi && q < rk->nranks; q++)
 		if (q != r && run->comm.win[q])
 			comm_publish_win(&run->comm, q, run->comm.win[q]);
 	run->ex->setup(run);   /* windows published */
@@ -189,13 +190,20 @@ static void *rank_main(void *arg)
 		free(where);
 	}
 	run->ex->setup(run);   /* header before any row */
-	bench_roofline(run, &rk, &b);               /* before faults are armed */
-	rk.faults = inject_faults(run->inject);
+	bench_roofline(run, rk, b);               /* before faults are armed */
+	rk->faults = inject_faults(run->inject);
+}
 
+/* Every point of the plan on this rank, until the plan ends or rank 0
+ * decides to stop (a signal). */
+static void rank_points(struct run *run, int r, struct cb_rank *rk, struct rank_bufs *b,
+			struct rank_prof *prof)
+{
+	const struct cb_coll *section = NULL;
 	for (size_t i = 0; i < run->plan->npoints; i++) {
 		const struct cb_point *pt = &run->plan->points[i];
 		int inplace_ok = pt->ran[1] != NULL;
-		atomic_store_explicit(&rk.state->point, (int32_t)i, memory_order_relaxed);
+		atomic_store_explicit(&rk->state->point, (int32_t)i, memory_order_relaxed);
 		/* Not applicable here (plan.c): every rank skips it alike; the
 		 * table says so in place, JSON and CSV have no record of it. */
 		if (cb_point_skipped(pt)) {
@@ -209,37 +217,56 @@ static void *rank_main(void *arg)
 		 * process has its own gate. */
 		if (r == 0 || run->mpi)
 			comm_yield_rearm(&run->comm);
-		bench_run_half(run, &rk, pt, &b, 0, &run->slots[2 * r], &prof);
+		bench_run_half(run, rk, pt, b, 0, &run->slots[2 * r], prof);
 		if (inplace_ok)
-			bench_run_half(run, &rk, pt, &b, 1, &run->slots[2 * r + 1], &prof);
-		run->ex->row(run, &rk, inplace_ok);   /* slots complete before rank 0 reads them */
+			bench_run_half(run, rk, pt, b, 1, &run->slots[2 * r + 1], prof);
+		run->ex->row(run, rk, inplace_ok);   /* slots complete before rank 0 reads them */
 		if (r == 0) {
 			notes(run, pt, &section);
 			combine(run, i, inplace_ok);
 			/* SIGINT/SIGTERM: every rank stops after this row. */
 			atomic_store_explicit(&run->stop, cb_bench_stopped(), memory_order_relaxed);
 		}
-		run->ex->decide(run, &rk, &run->stop, sizeof run->stop);
+		run->ex->decide(run, rk, &run->stop, sizeof run->stop);
 		if (atomic_load_explicit(&run->stop, memory_order_relaxed))
 			break;
 	}
-	if (prof.has_ctr)
-		cb_counters_close(&prof.ctr);
-	atomic_store_explicit(&rk.state->phase, CB_PHASE_DONE, memory_order_relaxed);
-	/* No rank may free its window while a peer can still read it. */
-	comm_barrier(&rk);
+}
+
+/* After the last point: no rank frees its window while a peer can still
+ * read it; MPI ranks agree whether -N's next sweep starts. */
+static void rank_teardown(struct run *run, int r, struct cb_rank *rk, struct rank_bufs *b,
+			  struct rank_prof *prof)
+{
+	if (prof->has_ctr)
+		cb_counters_close(&prof->ctr);
+	atomic_store_explicit(&rk->state->phase, CB_PHASE_DONE, memory_order_relaxed);
+	comm_barrier(rk);
 	pthread_barrier_wait(&run->setup);
 	if (run->mpi) {
 		/* -N: every rank starts the next sweep, or none does */
 		int stop = cb_bench_stopped();
-		run->ex->decide(run, &rk, &stop, sizeof stop);
+		run->ex->decide(run, rk, &stop, sizeof stop);
 		atomic_store_explicit(&cb_bench_stop, stop, memory_order_relaxed);
 	}
 	comm_publish_win(&run->comm, r, NULL);
-	bench_split_rank_fini(run, &rk);
-	comm_rank_destroy(&rk);
-	bufs_free(run, &b);
+	bench_split_rank_fini(run, rk);
+	comm_rank_destroy(rk);
+	bufs_free(run, b);
 	atomic_fetch_add_explicit(&run->finished, 1, memory_order_release);
+}
+
+static void *rank_main(void *arg)
+{
+	struct rank_arg *ra = arg;
+	struct run *run = ra->run;
+	struct cb_rank rk;
+	struct rank_bufs b;
+	struct rank_prof prof = { .has_ctr = run->io->ctrs != NULL };
+
+	rank_setup(run, ra->rank, &rk, &b, &prof);
+	rank_points(run, ra->rank, &rk, &b, &prof);
+	rank_teardown(run, ra->rank, &rk, &b, &prof);
 	return NULL;
 }
 
@@ -270,6 +297,99 @@ size_t cb_bench_mem_need(const struct cb_options *o, const struct cb_plan *plan,
 	return need;
 }
 
+/* The run's shared state: the comm and its settings, the slots and
+ * sample arrays, the roofline's plan, the checkpoints. */
+static void run_init(struct run *run)
+{
+	const struct cb_options *o = run->o;
+	const struct cb_plan *plan = run->plan;
+	int p = plan->nranks;
+
+	comm_init(&run->comm, p, plan->max_scratch_bytes, run->pl->npus);
+	comm_reserve_user(&run->comm, user_bytes(plan, NULL, NULL, NULL));
+	comm_set_wait(&run->comm, o->wait, run->pl->npus);
+	/* Memory is bound strictly: every node must hold what the plan puts
+	 * there before any rank allocates (each: its window, its golden).
+	 * MPI: the plan spans hosts and MPI allocates the windows; not here. */
+	if (!run->mpi)
+		cb_mem_check_free(run->pl, run->comm.win_bytes + plan->max_recv_bytes);
+	comm_set_barrier(&run->comm, o->barrier);
+	bench_split_setup(run);
+	run->slots = cb_xcalloc((size_t)p * 2, sizeof *run->slots);
+	run->base_ns = now_ns();
+	/* --duration: the count is not known; calloc'ed pages that are never
+	 * written cost nothing. */
+	run->nsamples = samples_per_half(o, p);
+	run->samples = cb_xcalloc((size_t)p * 2 * (size_t)run->nsamples, sizeof *run->samples);
+	run->comb = cb_xcalloc((size_t)run->nsamples, sizeof *run->comb);
+	run->means = cb_xcalloc((size_t)p, sizeof *run->means);
+	run->cp_t = cb_xcalloc((size_t)p * 2, sizeof *run->cp_t);
+	if (o->roofline)
+		bench_roofline_plan(run);
+	atomic_init(&run->finished, 0);
+	atomic_init(&run->stop, 0);
+	for (int k = 0; k < 2; k++) {
+		atomic_init(&run->ck[k].stop, 0);
+		atomic_init(&run->ck[k].next, 0);
+	}
+	pthread_barrier_init(&run->setup, NULL, (unsigned)run->nlocal);
+}
+
+static void run_free(struct run *run)
+{
+	pthread_barrier_destroy(&run->setup);
+	bench_split_free(run);
+	comm_destroy(&run->comm);
+	free(run->slots);
+	free(run->samples);
+	free(run->comb);
+	free(run->means);
+	free(run->cp_t);
+	free(run->cp_len);
+	free(run->cp_bw);
+	free(run->pt_cp);
+}
+
+/* This process's rank threads. They never take SIGINT/SIGTERM/SIGHUP (the
+ * main thread's handler sets cb_bench_stop). SIGPIPE stays open: it is
+ * raised in the thread whose write hit the closed pipe (rank 0 printing a
+ * row), and blocked there it would never reach the handler, so a reader
+ * that went away would not stop the run. */
+static void start_ranks(struct run *run, pthread_t *tids, struct rank_arg *args)
+{
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	for (int i = 0; i < run->nlocal; i++) {
+		args[i] = (struct rank_arg){ run, run->first + i };
+		if (pthread_create(&tids[i], NULL, rank_main, &args[i]))
+			cb_die(CB_EXIT_RESOURCE, "cannot start rank thread %d", run->first + i);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* The main thread watches the ranks until they finish (watchdog.c). */
+static void watch_ranks(struct run *run, const pthread_t *tids)
+{
+	/* The rank threads' CPU clocks (threads only; see computing()). */
+	clockid_t *clk = run->mpi ? NULL : cb_xcalloc((size_t)run->nlocal, sizeof *clk);
+	for (int i = 0; clk && i < run->nlocal; i++)
+		if (pthread_getcpuclockid(tids[i], &clk[i])) {
+			free(clk);
+			clk = NULL;
+		}
+	{
+		struct cb_watch w = { run->plan, &run->comm, run->io->prog, run->io->out,
+				      run->o->timeout, run->mpi, run->first, run->nlocal,
+				      &run->finished, clk, bench_split_watch, run };
+		cb_watchdog(&w, cb_bench_timeout_hook);
+	}
+	free(clk);
+}
+
 void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 		  struct cb_plan *plan, struct cb_placement *pl, const struct cb_bench_io *io)
 {
@@ -281,82 +401,13 @@ void cb_bench_run(const struct cb_options *o, enum cb_inject inject,
 			   .sink = io->sink ? io->sink : &cb_table_sink };
 	pthread_t *tids = cb_xcalloc((size_t)p, sizeof *tids);
 	struct rank_arg *args = cb_xcalloc((size_t)p, sizeof *args);
-	clockid_t *clk;
 
-	comm_init(&run.comm, p, plan->max_scratch_bytes, pl->npus);
-	comm_reserve_user(&run.comm, user_bytes(plan, NULL, NULL, NULL));
-	comm_set_wait(&run.comm, o->wait, pl->npus);
-	/* Memory is bound strictly: every node must hold what the plan puts
-	 * there before any rank allocates (each: its window, its golden).
-	 * MPI: the plan spans hosts and MPI allocates the windows; not here. */
-	if (!run.mpi)
-		cb_mem_check_free(pl, run.comm.win_bytes + plan->max_recv_bytes);
-	comm_set_barrier(&run.comm, o->barrier);
-	bench_split_setup(&run);
-	run.slots = cb_xcalloc((size_t)p * 2, sizeof *run.slots);
-	run.base_ns = now_ns();
-	/* --duration: the count is not known; calloc'ed pages that are never
-	 * written cost nothing. */
-	run.nsamples = samples_per_half(o, p);
-	run.samples = cb_xcalloc((size_t)p * 2 * (size_t)run.nsamples, sizeof *run.samples);
-	run.comb = cb_xcalloc((size_t)run.nsamples, sizeof *run.comb);
-	run.means = cb_xcalloc((size_t)p, sizeof *run.means);
-	run.cp_t = cb_xcalloc((size_t)p * 2, sizeof *run.cp_t);
-	if (o->roofline)
-		bench_roofline_plan(&run);
-	atomic_init(&run.finished, 0);
-	atomic_init(&run.stop, 0);
-	for (int k = 0; k < 2; k++) {
-		atomic_init(&run.ck[k].stop, 0);
-		atomic_init(&run.ck[k].next, 0);
-	}
-	pthread_barrier_init(&run.setup, NULL, (unsigned)run.nlocal);
-	{
-		/* Rank threads never take SIGINT/SIGTERM/SIGHUP (the main
-		 * thread's handler sets cb_bench_stop). SIGPIPE stays open: it
-		 * is raised in the thread whose write hit the closed pipe (rank
-		 * 0 printing a row), and blocked there it would never reach the
-		 * handler, so a reader that went away would not stop the run. */
-		sigset_t set, old;
-		sigemptyset(&set);
-		sigaddset(&set, SIGINT);
-		sigaddset(&set, SIGTERM);
-		sigaddset(&set, SIGHUP);
-		pthread_sigmask(SIG_BLOCK, &set, &old);
-		for (int i = 0; i < run.nlocal; i++) {
-			args[i] = (struct rank_arg){ &run, run.first + i };
-			if (pthread_create(&tids[i], NULL, rank_main, &args[i]))
-				cb_die(CB_EXIT_RESOURCE, "cannot start rank thread %d", run.first + i);
-		}
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-	}
-	/* The rank threads' CPU clocks (threads only; see computing()). */
-	clk = run.mpi ? NULL : cb_xcalloc((size_t)run.nlocal, sizeof *clk);
-	for (int i = 0; clk && i < run.nlocal; i++)
-		if (pthread_getcpuclockid(tids[i], &clk[i])) {
-			free(clk);
-			clk = NULL;
-		}
-	{
-		struct cb_watch w = { plan, &run.comm, io->prog, io->out, o->timeout, run.mpi,
-				      run.first, run.nlocal, &run.finished, clk,
-				      bench_split_watch, &run };
-		cb_watchdog(&w, cb_bench_timeout_hook);
-	}
-	free(clk);
+	run_init(&run);
+	start_ranks(&run, tids, args);
+	watch_ranks(&run, tids);
 	for (int i = 0; i < run.nlocal; i++)
 		pthread_join(tids[i], NULL);
-	pthread_barrier_destroy(&run.setup);
-	bench_split_free(&run);
-	comm_destroy(&run.comm);
-	free(run.slots);
-	free(run.samples);
-	free(run.comb);
-	free(run.means);
-	free(run.cp_t);
-	free(run.cp_len);
-	free(run.cp_bw);
-	free(run.pt_cp);
+	run_free(&run);
 	free(args);
 	free(tids);
 }
