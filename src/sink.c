@@ -94,6 +94,29 @@ static void row(const struct cb_bench_io *io, const struct style *sty,
 	cb_progress_release(io->prog);
 }
 
+/* A sink per style: cb_sink's functions take no context, so each style
+ * gets its three one-line entry points, generated alike. */
+#define STYLE_SINK(NAME, STYLE)                                                          \
+	static void NAME##_placed(const struct cb_bench_io *io, const struct cb_options *o, \
+				  const struct cb_placement *pl,                           \
+				  const struct cb_mpi_rank *mpi, const struct cb_point *first) \
+	{                                                                                \
+		placed(io, &STYLE, o, pl, mpi, first);                                   \
+	}                                                                                \
+	static void NAME##_point(const struct cb_bench_io *io, const struct cb_options *o,  \
+				 const struct cb_point *pt, const struct cb_coll *prev,     \
+				 int nranks)                                                \
+	{                                                                                \
+		(void)prev;                                                              \
+		point(io, &STYLE, o, pt, nranks);                                        \
+	}                                                                                \
+	static void NAME##_row(const struct cb_bench_io *io, const struct cb_options *o,    \
+			       const struct cb_result *r)                                   \
+	{                                                                                \
+		row(io, &STYLE, o, r);                                                   \
+	}                                                                                \
+	const struct cb_sink cb_##NAME##_sink = { NAME##_placed, NAME##_point, NAME##_row };
+
 /* ---- collbench's table ---- */
 
 static void table_head(const struct cb_bench_io *io, const struct cb_options *o,
@@ -103,28 +126,7 @@ static void table_head(const struct cb_bench_io *io, const struct cb_options *o,
 }
 
 static const struct style table_style = { false, table_head, cb_report_row };
-
-static void table_placed(const struct cb_bench_io *io, const struct cb_options *o,
-			 const struct cb_placement *pl, const struct cb_mpi_rank *mpi,
-			 const struct cb_point *first)
-{
-	placed(io, &table_style, o, pl, mpi, first);
-}
-
-static void table_point(const struct cb_bench_io *io, const struct cb_options *o,
-			const struct cb_point *pt, const struct cb_coll *prev, int nranks)
-{
-	(void)prev;
-	point(io, &table_style, o, pt, nranks);
-}
-
-static void table_row(const struct cb_bench_io *io, const struct cb_options *o,
-		      const struct cb_result *r)
-{
-	row(io, &table_style, o, r);
-}
-
-const struct cb_sink cb_table_sink = { table_placed, table_point, table_row };
+STYLE_SINK(table, table_style)
 
 /* ---- --nccl-compat: nccl-tests' table, a section per algorithm ---- */
 
@@ -135,25 +137,4 @@ static void nccl_head(const struct cb_bench_io *io, const struct cb_options *o,
 }
 
 static const struct style nccl_style = { true, nccl_head, cb_nccl_row };
-
-static void nccl_placed(const struct cb_bench_io *io, const struct cb_options *o,
-			const struct cb_placement *pl, const struct cb_mpi_rank *mpi,
-			const struct cb_point *first)
-{
-	placed(io, &nccl_style, o, pl, mpi, first);
-}
-
-static void nccl_point(const struct cb_bench_io *io, const struct cb_options *o,
-		       const struct cb_point *pt, const struct cb_coll *prev, int nranks)
-{
-	(void)prev;
-	point(io, &nccl_style, o, pt, nranks);
-}
-
-static void nccl_row(const struct cb_bench_io *io, const struct cb_options *o,
-		     const struct cb_result *r)
-{
-	row(io, &nccl_style, o, r);
-}
-
-const struct cb_sink cb_nccl_sink = { nccl_placed, nccl_point, nccl_row };
+STYLE_SINK(nccl, nccl_style)
