@@ -332,7 +332,8 @@ void comm_notify(struct cb_rank *rk, int peer, enum cb_row row);
 /* Consume one notify from peer on row: wait until my cell for peer reaches
  * the next expected epoch (acquire). */
 void comm_wait(struct cb_rank *rk, int peer, enum cb_row row);
-/* Barrier over all ranks (mesh for few ranks, dissemination for many). */
+/* Barrier over all ranks, of the run's kind (--barrier; its auto resolved
+ * by comm_barrier_runs: what the barrier collective's auto row names). */
 void comm_barrier(struct cb_rank *rk);
 /* One barrier of the given kind, whatever --barrier says (the barrier
  * collective's algorithms); kinds may alternate between calls: each kind

@@ -42,7 +42,6 @@ static void central(struct cb_rank *rk, const struct cb_call *c)
 	comm_barrier_kind(rk, CB_BARRIER_CENTRAL);
 }
 
-
 static size_t no_scratch(const struct cb_counts *n, size_t es, int p)
 {
 	(void)n, (void)es, (void)p;
