@@ -56,7 +56,6 @@ static void view_init(struct run *run, struct split_run *sp, int k, size_t cells
 {
 	const struct cb_comm *w = &run->comm;
 	struct cb_comm *g = &sp->comms[k];
-	int kind;
 	comm_init(g, sp->s.gsize, 0, w->npus);
 	g->cells_off = cells_off;
 	g->data_off = w->data_off;
@@ -72,10 +71,9 @@ static void view_init(struct run *run, struct split_run *sp, int k, size_t cells
 	/* one yield gate per process (comm.h): the run's, rearmed by it */
 	sp->own_gate[k] = g->yield_gate;
 	g->yield_gate = w->yield_gate;
-	comm_set_barrier(g, run->o->barrier);
-	kind = run->o->barrier;
-	if (kind < 0 && w->barrier == CB_BARRIER_CENTRAL)
-		g->barrier = CB_BARRIER_CENTRAL;
+	/* the plan's kind (plan.c applies this rule): what barrier auto's
+	 * rows name as their pick */
+	g->barrier = run->plan->barrier;
 }
 
 void bench_split_setup(struct run *run)
