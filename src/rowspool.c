@@ -74,6 +74,8 @@ void cb_spool_put(struct cb_spool *sp, const struct cb_result *r)
 	for (int h = 0; h < 2; h++) {
 		put_doubles(sp, r->half[h].times_us, (size_t)r->half[h].ntimes);
 		put_doubles(sp, r->half[h].rank_means_us, (size_t)r->nranks);
+		put_doubles(sp, r->half[h].proc_times_us,
+			    (size_t)r->half[h].nprocs * (size_t)r->half[h].ntimes);
 	}
 	/* stdio reports a full disk at some later write: checked here, not
 	 * at the end, so the run stops when its rows can no longer be kept. */
@@ -87,6 +89,7 @@ static void free_cur(struct cb_spool *sp)
 	for (int h = 0; h < 2; h++) {
 		free(sp->cur.half[h].times_us);
 		free(sp->cur.half[h].rank_means_us);
+		free(sp->cur.half[h].proc_times_us);
 	}
 	memset(&sp->cur, 0, sizeof sp->cur);
 }
@@ -117,11 +120,15 @@ const struct cb_result *cb_spool_get(struct cb_spool *sp, size_t i)
 		 * freed as they are (free_cur after a short read). */
 		struct cb_half *hf = &sp->cur.half[h];
 		bool t = ok && hf->times_us, m = ok && hf->rank_means_us;
-		hf->times_us = hf->rank_means_us = NULL;
+		bool p = ok && hf->proc_times_us;
+		hf->times_us = hf->rank_means_us = hf->proc_times_us = NULL;
 		if (t)
 			ok = get_doubles(sp, &hf->times_us, (size_t)hf->ntimes);
 		if (m && ok)
 			ok = get_doubles(sp, &hf->rank_means_us, (size_t)sp->cur.nranks);
+		if (p && ok)
+			ok = get_doubles(sp, &hf->proc_times_us,
+					 (size_t)hf->nprocs * (size_t)hf->ntimes);
 	}
 	if (!ok)
 		cb_die(CB_EXIT_RESOURCE, "cannot read the rows back for -J/--csv: %s",

@@ -125,10 +125,12 @@ rm -f "$H/t.json"
 if python3 - "$B" "$H/t.json" <<'EOF'
 import os, signal, subprocess, sys, time
 b, out = sys.argv[1], sys.argv[2]
-# One long row whose 10 check iterations of 4 MiB, run after the first
-# signal, take about 2 s here: the second signal comes well before the end.
-p = subprocess.Popen([b, "allreduce", "-g", "2", "-b", "4M", "-e", "4M", "-A", "ring",
-                      "-n", "1000000000", "-w", "2", "-c", "10", "-q", "-J", out],
+# One long row whose 40 check iterations of 16 MiB, run after the first
+# signal, take over a second even on a quiet machine (10 of 4 MiB took
+# under 0.2 s there: the run ended with 130 before the second signal): the
+# second signal comes well before the end.
+p = subprocess.Popen([b, "allreduce", "-g", "2", "-b", "16M", "-e", "16M", "-A", "ring",
+                      "-n", "1000000000", "-w", "2", "-c", "40", "-q", "-J", out],
                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 time.sleep(1.5)
 p.send_signal(signal.SIGINT)

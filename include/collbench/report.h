@@ -36,7 +36,9 @@ struct cb_half {
 	/* -I 1: every sample, owned by the record (cb_results_free): the
 	 * collective's per-iteration times (us per call, iteration order, -K's
 	 * skipped ones included; ntimes of them) and each rank's mean time per
-	 * iteration (nranks of them); NULL otherwise. */
+	 * iteration (nranks of them); NULL otherwise. Every array owned by the
+	 * record is also written and read back by rowspool.c (-J/--csv rows
+	 * leave memory): a new one must be added there too. */
 	double *times_us, *rank_means_us;
 	long ntimes;
 	/* -I 1 under MPI (more than one process): each rank's own time of each

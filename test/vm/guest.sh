@@ -110,6 +110,11 @@ n2c2)
 	# memory.max below what 2 ranks at 32M need (refused up front, not an
 	# OOM kill: 137), and pids.max below the rank threads (the main
 	# thread and two more: -g 4 cannot start its ranks).
+	# Mounted here, after every placement case, and only in this guest:
+	# with cgroup2 mounted, hwloc takes the allowed nodes from
+	# cpuset.mems.effective, which leaves out a memoryless node (the
+	# memless guest's node 1 vanished and its PUs moved to node 2).
+	mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
 	ctl=$(cat /sys/fs/cgroup/cgroup.controllers 2>/dev/null)
 	echo "@@ CGROUP2 $ctl"
 	case " $ctl " in *" memory "*" pids "*|*" pids "*" memory "*)
