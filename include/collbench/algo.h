@@ -70,6 +70,12 @@ void cb_reduce_from_peers(struct cb_rank *rk, const struct cb_call *c,
  * pieces, so that a transport's staging buffer holds one. */
 #define CB_DIRECT_SEG ((size_t)64 << 10)
 void cb_copy_from(const struct cb_rank *rk, void *dst, const void *local, int peer, size_t n);
+/* The direct reduce-scatters' body (plain and v): barrier, dst[0:n] = op
+ * over ranks k of the n elements at mine's offset in k's window, in
+ * CB_DIRECT_SEG pieces, barrier. The opening barrier: every send is
+ * written; the closing one: no rank rewrites its send while a peer reads. */
+void cb_direct_reduce_own(struct cb_rank *rk, const struct cb_call *c, char *dst,
+			  const char *mine, size_t n);
 
 /* Applicability of the LL algorithms (allreduce ll, broadcast eager):
  * messages up to CB_LL_BYTES, windows with LL slots (P <= CB_LL_MAX_RANKS). */

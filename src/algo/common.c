@@ -29,6 +29,20 @@ void cb_reduce_from_peers(struct cb_rank *rk, const struct cb_call *c,
 	}
 }
 
+void cb_direct_reduce_own(struct cb_rank *rk, const struct cb_call *c, char *dst,
+			  const char *mine, size_t n)
+{
+	size_t es = c->dt->size, m = CB_DIRECT_SEG / es;
+	comm_barrier(rk);
+	for (size_t i = 0; i < n; i += m) {
+		size_t k = n - i < m ? n - i : m;
+		/* P = 1: a copy (cb_reduce_from_peers) */
+		cb_reduce_from_peers(rk, c, dst + i * es, mine, i, k);
+		cb_reduce_finish(c->dt, c->op, dst + i * es, k, rk->nranks);
+	}
+	comm_barrier(rk);
+}
+
 size_t cb_scratch_recv(const struct cb_counts *n, size_t esize, int nranks)
 {
 	(void)nranks;

@@ -41,20 +41,13 @@ static void allgather(struct cb_rank *rk, const struct cb_call *c)
  * send buffer is at the same offset in place too: recv = send + r*b). */
 static void reduce_scatter(struct cb_rank *rk, const struct cb_call *c)
 {
-	size_t n = c->n->count, es = c->dt->size, b = n * es, m = CB_DIRECT_SEG / es;
+	size_t n = c->n->count, es = c->dt->size, b = n * es;
 	int p = rk->nranks, r = rk->rank;
 	const char *mine = (const char *)c->send + (size_t)r * b;
 	char *recv = c->recv;
 
 	cb_need_window(rk, c, (size_t)p * b, b, "reduce_scatter direct");
-	comm_barrier(rk);
-	for (size_t i = 0; i < n; i += m) {
-		size_t k = n - i < m ? n - i : m;
-		/* P = 1: a copy (cb_reduce_from_peers) */
-		cb_reduce_from_peers(rk, c, recv + i * es, mine, i, k);
-		cb_reduce_finish(c->dt, c->op, recv + i * es, k, p);
-	}
-	comm_barrier(rk);
+	cb_direct_reduce_own(rk, c, recv, mine, n);
 }
 
 /* broadcast: my recv = the root's input (send == recv in place, the same

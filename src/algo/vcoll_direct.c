@@ -58,20 +58,14 @@ static void allgatherv_direct(struct cb_rank *rk, const struct cb_call *c)
  * send, in pieces (mine first, then peers ascending: the seed's order). */
 static void reduce_scatterv_direct(struct cb_rank *rk, const struct cb_call *c)
 {
-	size_t C = c->n->count, es = c->dt->size, m = CB_DIRECT_SEG / es;
+	size_t C = c->n->count, es = c->dt->size;
 	int p = rk->nranks, r = rk->rank;
 	size_t n = cb_vcount(C, r, p);
 	const char *mine = (const char *)c->send + cb_vprefix(C, r, p) * es;
 	char *recv = c->recv;
 
 	cb_need_window(rk, c, c->n->send * es, c->n->recv * es, "reduce_scatterv direct");
-	comm_barrier(rk);
-	for (size_t i = 0; i < n; i += m) {
-		size_t k = n - i < m ? n - i : m;
-		cb_reduce_from_peers(rk, c, recv + i * es, mine, i, k);
-		cb_reduce_finish(c->dt, c->op, recv + i * es, k, p);
-	}
-	comm_barrier(rk);
+	cb_direct_reduce_own(rk, c, recv, mine, n);
 }
 
 /* Scratch: none of their own; pull's, never less than one piece. */
