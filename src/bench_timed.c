@@ -230,63 +230,64 @@ static void check_half(struct run *run, struct cb_rank *rk, struct cb_rank *grk,
 	rk->stall_pending = 0;
 }
 
-/* One function from the warm-up to the end of the timed loop (about 120
- * lines): the timed loop must stay one loop with nothing but the call, the
- * sample and a checkpoint test in it. */
-void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *pt,
-		    struct rank_bufs *b, int inplace, struct cb_half_slot *slot,
-		    struct rank_prof *prof)
+/* One row half's calls as this rank makes them: the call as the collective
+ * sees it (c) and as the algorithm is called (a: mulsum's premultiplied
+ * input), the rank it runs as (ark: the --split group's view, else rk), the
+ * cold-cache rotation and the calls made so far (rot: the next set). */
+struct half {
+	struct cb_call c, a;
+	const void *premul;
+	struct cb_values v;
+	struct cb_cold cc;
+	long rot;
+	const struct cb_algo *algo;   /* what runs (plan.c) */
+	struct cb_rank *ark;
+};
+
+/* The half's buffers and inputs (-u's shift, the in-place layout, mulsum,
+ * every cold set filled). */
+static void half_setup(struct run *run, struct cb_rank *rk, const struct cb_point *pt,
+		       struct rank_bufs *b, int inplace, struct half *h)
 {
-	const struct cb_options *o = run->o;
-	struct cb_rank_state *st = rk->state;
 	size_t soff = 0, roff = 0, u = unalign_bytes(run, pt);
-	/* what calls run as: the rank in its --split group, else rk; rk
-	 * itself for the run's start, checkpoints and samples */
 	struct cb_rank *ark = bench_split_rank(run, rk);
 	struct cb_call c = { b->send + u, b->recv + u, &pt->n, pt->dt, pt->op, pt->root,
 			     ark->rank, ark->nranks };
-	struct cb_cold cc;
-	long rot = 0;   /* calls so far: the next buffer set */
-	struct cb_call a;   /* what the algorithm is called with (mulsum) */
-	const void *premul;
-	struct cb_values v;
-	const struct cb_algo *algo = pt->ran[inplace];   /* what runs (plan.c) */
-	int64_t t0, prev, base, total = 0;
-	uint64_t slow0, paused0;
-	double *samp = samples_of(run, rk->rank, inplace);
-	bool dur = o->duration > 0;
-	long i, next_ck;
 
 	if (inplace) {
 		pt->coll->inplace(&pt->n, ark->rank, ark->nranks, &soff, &roff);
 		c.send = b->recv + u + soff * pt->dt->size;
 		c.recv = b->recv + u + roff * pt->dt->size;
 	}
-	cb_values_init(&v, pt->dt, pt->op, ark->nranks, 0);
-	cb_coll_fill_input(pt->coll, &c, &v);
-	premul = premul_setup(pt, b, &c, &a, inplace, u);
-	cb_cold_init(&cc, o, pt, b->cold, b->send, b->recv, b->premul, b->cold);
-	cold_fill(&cc, pt, &c, &v);
+	h->c = c;
+	h->ark = ark;
+	h->rot = 0;
+	h->algo = pt->ran[inplace];
+	cb_values_init(&h->v, pt->dt, pt->op, ark->nranks, 0);
+	cb_coll_fill_input(pt->coll, &h->c, &h->v);
+	h->premul = premul_setup(pt, b, &h->c, &h->a, inplace, u);
+	cb_cold_init(&h->cc, run->o, pt, b->cold, b->send, b->recv, b->premul, b->cold);
+	cold_fill(&h->cc, pt, &h->c, &h->v);
+}
 
-	atomic_store_explicit(&st->phase, CB_PHASE_WARMUP, memory_order_relaxed);
-	t0 = now_ns();
-	for (long i = 0; i < o->warmup; i++)
-		call_at(ark, algo, &a, premul, &cc, rot++);
-
-	/* Rank 0 publishes the first checkpoint, then a synchronised start; -z 3
-	 * re-synchronises before every call and times only the call. */
-	atomic_store_explicit(&st->phase, CB_PHASE_TIMED, memory_order_relaxed);
-	{
-		struct checkpoint *k = &run->ck[prof->ck++ & 1];
-		if (rk->rank == 0)
-			checkpoint_first(run, k, (double)(now_ns() - t0));
-		run->ex->decide(run, rk, k, sizeof *k);
-		next_ck = atomic_load_explicit(&k->next, memory_order_relaxed);
-	}
+/* The synchronised start after the warm-up: rank 0 publishes the first
+ * checkpoint (returned: the iteration of the next one), a barrier starts
+ * every rank at once, then drop-notify's arming, --perf-ctl's enable and
+ * --counters' start. */
+static long half_start(struct run *run, struct cb_rank *rk, struct half *h, int64_t t0,
+		       struct rank_prof *prof)
+{
+	const struct cb_options *o = run->o;
+	struct checkpoint *k = &run->ck[prof->ck++ & 1];
+	long next_ck;
+	if (rk->rank == 0)
+		checkpoint_first(run, k, (double)(now_ns() - t0));
+	run->ex->decide(run, rk, k, sizeof *k);
+	next_ck = atomic_load_explicit(&k->next, memory_order_relaxed);
 	comm_barrier(rk);   /* the start (an MPI broadcast above is no barrier) */
 	if (run->inject == CB_INJECT_DROP_NOTIFY && rk->rank == rk->nranks - 1 &&
-	    ark->call_seq == (uint64_t)o->warmup)
-		ark->drop_notifies = 1;  /* only in the first row half */
+	    h->ark->call_seq == (uint64_t)o->warmup)
+		h->ark->drop_notifies = 1;  /* only in the first row half */
 	/* --perf-ctl: perf counts from here (rank 0 has its ack before any
 	 * rank passes the barrier) ... */
 	if (run->io->pctl) {
@@ -295,6 +296,58 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 	}
 	if (prof->has_ctr)
 		cb_counters_start(&prof->ctr);
+	return next_ck;
+}
+
+/* After the timed loop: --counters' stop, perf's disable, and the slot's
+ * iteration count, waits and mean time per call. */
+static void half_finish(struct run *run, struct cb_rank *rk, const struct half *h,
+			struct rank_prof *prof, struct cb_half_slot *slot, long iters,
+			int64_t total, uint64_t slow0, uint64_t paused0)
+{
+	struct cb_rank *ark = h->ark;
+	if (prof->has_ctr)
+		cb_counters_stop(&prof->ctr, slot->ctr, slot->ctr_ok);
+	/* ... to here: every rank's timed loop, then perf stops counting. */
+	if (run->io->pctl) {
+		comm_barrier(rk);
+		perf_send(run, rk, "disable");
+		comm_barrier(rk);
+	}
+	slot->iters = iters;
+	slot->yield_slow = rk->yield_slow + (ark != rk ? ark->yield_slow : 0) - slow0;
+	slot->yield_paused = rk->yield_paused + (ark != rk ? ark->yield_paused : 0) - paused0;
+	slot->mean_us = (double)total / 1e3 / (double)iters / (double)run->o->agg_iters;
+}
+
+/* Warm-up, the synchronised start, the timed loop, then the checks. The
+ * loop itself stays here, in one frame with its locals: nothing but the
+ * calls, the clock and the samples runs between two iterations. */
+void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *pt,
+		    struct rank_bufs *b, int inplace, struct cb_half_slot *slot,
+		    struct rank_prof *prof)
+{
+	const struct cb_options *o = run->o;
+	struct cb_rank_state *st = rk->state;
+	struct half h;
+	struct cb_rank *ark;
+	int64_t t0, prev, base, total = 0;
+	uint64_t slow0, paused0;
+	double *samp = samples_of(run, rk->rank, inplace);
+	bool dur = o->duration > 0;
+	long i, next_ck;
+
+	half_setup(run, rk, pt, b, inplace, &h);
+	ark = h.ark;
+	atomic_store_explicit(&st->phase, CB_PHASE_WARMUP, memory_order_relaxed);
+	t0 = now_ns();
+	for (long i = 0; i < o->warmup; i++)
+		call_at(ark, h.algo, &h.a, h.premul, &h.cc, h.rot++);
+
+	/* Rank 0 publishes the first checkpoint, then a synchronised start; -z 3
+	 * re-synchronises before every call and times only the call. */
+	atomic_store_explicit(&st->phase, CB_PHASE_TIMED, memory_order_relaxed);
+	next_ck = half_start(run, rk, &h, t0, prof);
 	/* Samples: every iteration's end time (under -z 3, which excludes the
 	 * barrier, the call's duration); combine() turns them into times. */
 	/* the group's waits are counted in its view (ark), the run's in rk */
@@ -333,7 +386,7 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 		/* -m: agg calls make one timed iteration (nccl-tests' -z 1
 		 * barrier follows each of them) */
 		for (long m = 0; m < o->agg_iters; m++) {
-			call_at(ark, algo, &a, premul, &cc, rot++);
+			call_at(ark, h.algo, &h.a, h.premul, &h.cc, h.rot++);
 			if (o->blocking == 1)
 				comm_barrier(ark);
 		}
@@ -345,20 +398,8 @@ void bench_run_half(struct run *run, struct cb_rank *rk, const struct cb_point *
 		prev = te;
 		atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
 	}
-	if (prof->has_ctr)
-		cb_counters_stop(&prof->ctr, slot->ctr, slot->ctr_ok);
-	/* ... to here: every rank's timed loop, then perf stops counting. */
-	if (run->io->pctl) {
-		comm_barrier(rk);
-		perf_send(run, rk, "disable");
-		comm_barrier(rk);
-	}
 	if (o->blocking != 3)
 		total = prev - t0;
-	slot->iters = i;
-	slot->yield_slow = rk->yield_slow + (ark != rk ? ark->yield_slow : 0) - slow0;
-	slot->yield_paused = rk->yield_paused + (ark != rk ? ark->yield_paused : 0) - paused0;
-	slot->mean_us = (double)total / 1e3 / (double)i / (double)o->agg_iters;
-
-	check_half(run, ark, rk, pt, b, algo, &c, slot);
+	half_finish(run, rk, &h, prof, slot, i, total, slow0, paused0);
+	check_half(run, ark, rk, pt, b, h.algo, &h.c, slot);
 }
