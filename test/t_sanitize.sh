@@ -82,21 +82,7 @@ san_twice() {
 	fi
 	eval "out=\${$#}"
 	rm -f "$out"
-	if TSAN_OPTIONS="halt_on_error=1 exitcode=66" python3 - "$TMPD/err" "$out" "$bin" "$@" <<'EOF'
-import os, signal, subprocess, sys, time
-err, out, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
-p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=open(err, "w"))
-time.sleep(3)
-p.send_signal(signal.SIGINT)
-time.sleep(0.3)   # signals do not queue: the first must be taken first
-p.send_signal(signal.SIGINT)
-try:
-    rc = p.wait(60)
-except subprocess.TimeoutExpired:
-    p.kill(); rc = "hung"
-print("#   returncode", rc, "target exists:", os.path.exists(out))
-sys.exit(0 if rc == -signal.SIGINT and not os.path.exists(out) else 1)
-EOF
+	if TSAN_OPTIONS="halt_on_error=1 exitcode=66" python3 test/sigtwice.py 3 0.3 "$TMPD/err" "$out" "$bin" "$@"
 	then
 		grep -q 'WARNING: ThreadSanitizer' "$TMPD/err" && notok "$name (TSan report)" || ok "$name"
 	else
