@@ -124,51 +124,38 @@ static void part(struct csv *c, const struct cb_result *r, bool late)
 		}
 }
 
-/* Text with line breaks joined by "; " (the machine summary). */
-static void joined(struct csv *c, const char *s)
+/* The table's topology lines on one line, joined by "; " (the machine
+ * column); "" when no rank count was placed. */
+static char *machine_line(const struct cb_report *rep)
 {
-	char buf[2048];
-	size_t n = 0;
-	for (; s && *s && n + 3 < sizeof buf; s++) {
-		if (*s == '\n') {
-			if (s[1]) {
-				buf[n++] = ';';
-				buf[n++] = ' ';
-			}
-		} else {
-			buf[n++] = *s;
+	char *t = rep->machine.taken ? cb_snap_topology_text(&rep->machine, false) : NULL;
+	char *s = cb_xcalloc(t ? 2 * strlen(t) + 1 : 1, 1), *w = s;
+	for (const char *r = t; r && *r; r++) {
+		if (*r != '\n') {
+			*w++ = *r;
+		} else if (r[1]) {
+			*w++ = ';';
+			*w++ = ' ';
 		}
 	}
-	buf[n] = '\0';
-	field(c, buf);
+	free(t);
+	return s;
 }
 
-static void placement(struct csv *c, const struct cb_report *rep, int nranks)
+/* The placement column of a record's rank count ("" if none was kept). */
+static const char *placement(char *const *lines, const struct cb_report *rep, int nranks)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	if (!m)
-		cb_die(CB_EXIT_RESOURCE, "out of memory for the CSV");
-	for (int i = 0; i < rep->nplaces; i++) {
-		const struct cb_place_snap *sn = &rep->places[i];
-		if (sn->nranks != nranks)
-			continue;
-		fprintf(m, "bind %s mem %s", sn->bind, sn->mem);
-		for (int r = 0; r < sn->nranks; r++)
-			fprintf(m, "; rank %d PU %d core %d NUMA %d window %s", r, sn->ranks[r].pu_os,
-				sn->ranks[r].core, sn->ranks[r].numa, sn->ranks[r].window_nodes);
-		break;
-	}
-	fclose(m);
-	field(c, buf);
-	free(buf);
+	for (int i = 0; i < rep->nplaces; i++)
+		if (rep->places[i].nranks == nranks)
+			return lines[i];
+	return "";
 }
 
 void cb_report_csv(FILE *f, const struct cb_report *rep)
 {
 	struct csv c = { f, true };
-	char *cmd = NULL, vers[16], hosts[16];
+	char *cmd = NULL, vers[16], hosts[16], *machine = machine_line(rep);
+	char **places = cb_xcalloc((size_t)rep->nplaces + 1, sizeof *places);
 	size_t len = 0;
 	FILE *m = open_memstream(&cmd, &len);
 
@@ -206,6 +193,8 @@ void cb_report_csv(FILE *f, const struct cb_report *rep)
 	end(&c);
 
 	snprintf(vers, sizeof vers, "%d", CB_FORMAT_VERSION);
+	for (int i = 0; i < rep->nplaces; i++)
+		places[i] = cb_snap_place_line(&rep->places[i]);
 	for (size_t k = 0; k < rep->nrows; k++) {
 		const struct cb_result *r = cb_results_row(rep, k);
 		part(&c, r, false);
@@ -217,8 +206,8 @@ void cb_report_csv(FILE *f, const struct cb_report *rep)
 		field(&c, cb_placement_hwloc_version());
 		field(&c, cb_placement_numa_version());
 		field(&c, rep->host);
-		joined(&c, rep->machine);
-		placement(&c, rep, r->nranks);
+		field(&c, machine);
+		field(&c, placement(places, rep, r->nranks));
 		field(&c, cb_transport_kind());
 		field(&c, cb_xport.mpi ? cb_xport.library : "");
 		snprintf(hosts, sizeof hosts, "%d", cb_transport_hosts());
@@ -237,5 +226,9 @@ void cb_report_csv(FILE *f, const struct cb_report *rep)
 				}
 		end(&c);
 	}
+	for (int i = 0; i < rep->nplaces; i++)
+		free(places[i]);
+	free(places);
+	free(machine);
 	free(cmd);
 }

@@ -3,6 +3,7 @@
  * schema (fields.h); the run's configuration, machine, placements and
  * summary are written here. Computes nothing. */
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "collbench/common.h"
@@ -161,54 +162,116 @@ static void transport_json(struct cb_jw *w)
 	cb_jw_close(w, '}');
 }
 
-static void places_json(struct cb_jw *w, const struct cb_report *rep)
+static void ints_json(struct cb_jw *w, const char *key, const int *v, int n)
 {
+	cb_jw_open(w, key, '[');
+	for (int i = 0; i < n; i++)
+		cb_jw_int(w, NULL, v[i]);
+	cb_jw_close(w, ']');
+}
+
+/* The machine snapshot's fields; summary: the table's topology lines, made
+ * from the same snapshot (null when no rank count was placed). */
+static void machine_json(struct cb_jw *w, const struct cb_report *rep)
+{
+	static const char *const binding[] = {
+		[CB_SNAP_PLANNED] = "planned", [CB_SNAP_UNSUPPORTED] = "unsupported",
+		[CB_SNAP_UNBOUND] = "unbound", [CB_SNAP_APPLIED] = "applied",
+	};
+	const struct cb_machine_snap *m = &rep->machine;
+	char *text = m->taken ? cb_snap_topology_text(m, false) : NULL;
 	cb_jw_open(w, "machine", '{');
 	cb_jw_str(w, "host", rep->host);
-	cb_jw_str(w, "summary", rep->machine);
-	cb_jw_int(w, "pus_for_ranks", rep->npus);
-	cb_jw_int(w, "numa_nodes", rep->nnuma);
-	cb_jw_close(w, '}');
-	cb_jw_open(w, "placements", '[');
-	for (int i = 0; i < rep->nplaces; i++) {
-		const struct cb_place_snap *sn = &rep->places[i];
+	cb_jw_str(w, "summary", text);
+	cb_jw_int(w, "pus_for_ranks", m->navail);
+	cb_jw_int(w, "numa_nodes", m->nnodes);
+	cb_jw_str(w, "topology", m->taken ? m->desc : NULL);
+	cb_jw_str(w, "binding", m->taken ? binding[m->binding] : NULL);
+	cb_jw_int(w, "packages", m->packages);
+	cb_jw_int(w, "cores", m->cores);
+	cb_jw_int(w, "pus", m->pus);
+	ints_json(w, "pu_list_for_ranks", m->avail, m->navail);
+	if (m->llc_bytes)
+		cb_jw_int(w, "llc_bytes", (long long)m->llc_bytes);
+	else
+		cb_jw_null(w, "llc_bytes");
+	cb_jw_open(w, "nodes", '[');
+	for (int i = 0; i < m->nnodes; i++) {
+		const struct cb_numa_snap *n = &m->nodes[i];
 		cb_jw_open(w, NULL, '{');
-		cb_jw_int(w, "nranks", sn->nranks);
-		cb_jw_str(w, "bind", sn->bind);
-		cb_jw_str(w, "mem", sn->mem);
-		cb_jw_open(w, "ranks", '[');
-		for (int r = 0; r < sn->nranks; r++) {
-			const struct cb_rank_place *rp = &sn->ranks[r];
-			cb_jw_open(w, NULL, '{');
-			cb_jw_int(w, "rank", r);
-			cb_jw_int(w, "pu", rp->pu_os);
-			cb_jw_int(w, "core", rp->core);
-			cb_jw_int(w, "numa", rp->numa);
-			cb_jw_int(w, "ran_on", rp->ran_on);
-			if (rp->host[0]) {
-				cb_jw_str(w, "host", rp->host);
-				cb_jw_int(w, "pid", rp->pid);
-			} else {
-				cb_jw_null(w, "host");
-				cb_jw_null(w, "pid");
-			}
-			cb_jw_str(w, "window_numa", rp->window_nodes);
-			/* NUMA: the planned window node (-1 interleave or none), its
-			 * hwloc distance from the PU's node, pages found per node. */
-			cb_jw_int(w, "window_node", rp->win_node);
-			if (rp->distance >= 0)
-				cb_jw_int(w, "numa_distance", rp->distance);
-			else
-				cb_jw_null(w, "numa_distance");
-			cb_jw_str(w, "pages_per_node", rp->page_nodes);
-			tri(w, "cpu_ok", rp->cpu_ok);
-			tri(w, "mem_ok", rp->mem_ok);
-			cb_jw_close(w, '}');
-		}
-		cb_jw_close(w, ']');
-		cb_jw_str(w, "map", sn->map);
+		cb_jw_int(w, "os_index", n->os_index);
+		cb_jw_int(w, "memory_bytes", (long long)n->memory_bytes);
+		cb_jw_bool(w, "has_memory", n->memory_bytes > 0);
+		ints_json(w, "pus", n->pus, n->npus);
+		ints_json(w, "cores", n->cores, n->ncores);
 		cb_jw_close(w, '}');
 	}
+	cb_jw_close(w, ']');
+	cb_jw_close(w, '}');
+	free(text);
+}
+
+/* One rank count's snapshot; map: the table's rank map (no host or pid),
+ * made from the same snapshot. */
+static void place_json(struct cb_jw *w, const struct cb_machine_snap *m,
+		       const struct cb_place_snap *sn)
+{
+	char *map = cb_snap_map_text(m, sn, NULL, 0);
+	bool checked = cb_snap_checked(m, sn);
+	cb_jw_open(w, NULL, '{');
+	cb_jw_int(w, "nranks", sn->nranks);
+	cb_jw_str(w, "bind", sn->bind);
+	cb_jw_str(w, "mem", sn->mem);
+	cb_jw_str(w, "cpus", sn->cpus);
+	cb_jw_bool(w, "checked", checked);
+	if (checked)
+		cb_jw_int(w, "mismatches", cb_snap_mismatches(m, sn, NULL, 0));
+	else
+		cb_jw_null(w, "mismatches");
+	cb_jw_open(w, "ranks", '[');
+	for (int r = 0; r < sn->nranks; r++) {
+		const struct cb_rank_place *rp = &sn->ranks[r];
+		cb_jw_open(w, NULL, '{');
+		cb_jw_int(w, "rank", r);
+		cb_jw_int(w, "pu", rp->pu_os);
+		cb_jw_int(w, "core", rp->core);
+		cb_jw_int(w, "numa", rp->numa);
+		cb_jw_int(w, "ran_on", rp->ran_on);
+		if (rp->host[0]) {
+			cb_jw_str(w, "host", rp->host);
+			cb_jw_int(w, "pid", rp->pid);
+		} else {
+			cb_jw_null(w, "host");
+			cb_jw_null(w, "pid");
+		}
+		cb_jw_str(w, "window_numa", rp->window_nodes);
+		/* NUMA: the planned window node (-1 interleave or none), its
+		 * hwloc distance from the PU's node, pages found per node. */
+		cb_jw_int(w, "window_node", rp->win_node);
+		if (rp->distance >= 0)
+			cb_jw_int(w, "numa_distance", rp->distance);
+		else
+			cb_jw_null(w, "numa_distance");
+		cb_jw_str(w, "pages_per_node", rp->page_nodes);
+		tri(w, "cpu_ok", rp->cpu_ok);
+		tri(w, "mem_ok", rp->mem_ok);
+		cb_jw_bool(w, "bound", rp->bound == 1);
+		cb_jw_int(w, "pages_checked", rp->pages_checked);
+		cb_jw_int(w, "pages_wrong", rp->pages_wrong);
+		cb_jw_close(w, '}');
+	}
+	cb_jw_close(w, ']');
+	cb_jw_str(w, "map", map);
+	cb_jw_close(w, '}');
+	free(map);
+}
+
+static void places_json(struct cb_jw *w, const struct cb_report *rep)
+{
+	machine_json(w, rep);
+	cb_jw_open(w, "placements", '[');
+	for (int i = 0; i < rep->nplaces; i++)
+		place_json(w, &rep->machine, &rep->places[i]);
 	cb_jw_close(w, ']');
 }
 

@@ -52,15 +52,25 @@ static void list(FILE *f)
 		fprintf(f, "  %-16s %s\n", cb_enum_inject.v[i].name, cb_enum_inject.v[i].about);
 }
 
-/* collbench topo, --show-placement: the topology and the rank map (verified
- * by a probe thread per rank on this system; planned on a described one).
- * No pid or host name: the output of a described machine is deterministic. */
-static void show_placement(FILE *f, const struct cb_placement *pl)
+/* collbench topo, --show-placement: the rank map of one rank count (verified
+ * by a probe thread per rank on this system; planned on a described one),
+ * after the topology with its NUMA nodes for the first (first). No pid or
+ * host name: the output of a described machine is deterministic. Shown
+ * from snapshots, as the run's header is. */
+static void show_placement(FILE *f, const struct cb_machine_snap *m,
+			   const struct cb_place_snap *s, bool first)
 {
-	fprintf(f, "# collbench version %s hwloc %s libnuma %s\n", CB_VERSION,
-		cb_placement_hwloc_version(), cb_placement_numa_version());
-	cb_placement_print_topology(f, pl, true);
-	cb_placement_print_map(f, pl, NULL, 0);
+	char *topo = cb_snap_topology_text(m, true), *map = cb_snap_map_text(m, s, NULL, 0);
+	if (first) {
+		fprintf(f, "# collbench version %s hwloc %s libnuma %s\n", CB_VERSION,
+			cb_placement_hwloc_version(), cb_placement_numa_version());
+		cb_snap_print(f, topo);
+	} else {
+		fprintf(f, "#\n");
+	}
+	cb_snap_print(f, map);
+	free(topo);
+	free(map);
 }
 
 /* -J and --csv files (outfile.h): checked before any work, written to a
@@ -165,18 +175,21 @@ struct run_ctx {
 static int show_placements(struct run_ctx *x)
 {
 	struct cb_placement *pl = &x->pl;
+	struct cb_machine_snap m = { 0 };
 	for (int i = 0; i < x->ncounts; i++) {
+		struct cb_place_snap s;
 		cb_placement_plan(pl, x->counts[i]);
 		cb_placement_probe(pl);
-		if (!i) {
-			show_placement(stdout, pl);
+		if (!i)
+			cb_machine_snap_take(&m, pl);
+		cb_place_snap_take(&s, pl);
+		show_placement(stdout, &m, &s, !i);
+		if (!i)
 			note_capped(stdout, x->auto_capped);
-		} else {
-			printf("#\n");
-			cb_placement_print_map(stdout, pl, NULL, 0);
-		}
-		cb_placement_enforce(pl, stdout);
+		cb_snap_enforce(&m, &s, stdout);
+		cb_place_snap_free(&s);
 	}
+	cb_machine_snap_free(&m);
 	for (int i = 0; !x->topo && i < x->ncounts; i++)
 		cb_plan_free(&x->plans[i]);
 	free(x->plans);

@@ -18,6 +18,7 @@
 #include "collbench/common.h"
 #include "collbench/memplace.h"
 #include "collbench/placement.h"
+#include "collbench/placesnap.h"
 
 #define MOVE_BATCH 4096   /* pages per move_pages call */
 
@@ -171,8 +172,13 @@ void cb_mem_check_free(const struct cb_placement *pl, size_t bytes_per_rank)
 		 * allocation reclaims, then kills. */
 		reserve = fr / 16 > (16LL << 20) ? fr / 16 : 16LL << 20;
 		if (need[i] + (double)reserve > (double)fr) {
+			/* the policy as the placement block names it */
 			char pol[96];
-			cb_mem_policy_name(pol, sizeof pol, pl);
+			struct cb_machine_snap m;
+			struct cb_place_snap sn;
+			cb_machine_snap_take(&m, pl);
+			cb_place_snap_take(&sn, pl);
+			cb_snap_mem_policy(pol, sizeof pol, &m, &sn);
 			cb_die(CB_EXIT_RESOURCE, "not enough free memory on NUMA node %d for --mem %s "
 			       "(bound strictly): the plan puts %.0f MiB there, %lld MiB free, %lld MiB "
 			       "kept for the kernel", i, pol, need[i] / 1048576.0, fr >> 20,
@@ -249,81 +255,4 @@ long cb_mem_count_pages(const void *buf, size_t len, long *counts)
 		}
 	}
 	return found;
-}
-
-/* ---- printers (the placement block's memory parts) ---- */
-
-/* The --mem policy; local says which CPU nodes without memory it sends to
- * which node ("local (nearest node with memory: 1->2)"). */
-void cb_mem_policy_name(char *buf, size_t cap, const struct cb_placement *pl)
-{
-	size_t n;
-	if (pl->mem == CB_MEM_NODE) {
-		snprintf(buf, cap, "node:%d", pl->mem_node);
-		return;
-	}
-	if (pl->mem == CB_MEM_INTERLEAVE) {
-		char il[32];
-		cb_mem_interleave_list(pl, il, sizeof il);
-		snprintf(buf, cap, "interleave (nodes %s)", il);
-		return;
-	}
-	n = (size_t)snprintf(buf, cap, "local");
-	for (hwloc_obj_t o = NULL; n + 12 < cap &&
-	     (o = hwloc_get_next_obj_by_type(pl->topo, HWLOC_OBJ_NUMANODE, o));) {
-		int i = (int)o->os_index, to = -1;
-		for (int r = 0; r < pl->nranks; r++)
-			if (pl->ranks[r].numa == i && pl->ranks[r].win_node >= 0 &&
-			    pl->ranks[r].win_node != i)
-				to = pl->ranks[r].win_node;
-		if (to >= 0)
-			n += (size_t)snprintf(buf + n, cap - n, n == 5 ? " (nearest node with memory: %d->%d"
-					      : ", %d->%d", i, to);
-	}
-	if (n > 5 && n < cap)
-		snprintf(buf + n, cap - n, ")");
-}
-
-/* Multi-node runs: how many ranks each node has by PU and by window. */
-void cb_mem_print_node_load(FILE *f, const struct cb_placement *pl)
-{
-	fprintf(f, "# Ranks per NUMA node:");
-	for (hwloc_obj_t o = NULL; (o = hwloc_get_next_obj_by_type(pl->topo, HWLOC_OBJ_NUMANODE, o));) {
-		int i = (int)o->os_index, cpu = 0, win = 0;
-		for (int r = 0; r < pl->nranks; r++) {
-			cpu += pl->ranks[r].numa == i;
-			win += pl->ranks[r].win_node == i;
-		}
-		fprintf(f, "%s node %d: %d by PU, %d by window", o->logical_index ? ";" : "", i, cpu,
-			win);
-	}
-	fprintf(f, pl->mem == CB_MEM_INTERLEAVE ? " (windows interleaved)\n" : "\n");
-}
-
-void cb_mem_pages_by_node(const struct cb_placement *pl, char *buf, size_t cap)
-{
-	long sum[CB_MEM_MAXNODE + 1] = { 0 };
-	size_t n = 0;
-	/* Each verified rank's "node:pages,..." (cb_placement_check), added up. */
-	for (int r = 0; r < pl->nranks; r++) {
-		const char *s = pl->ranks[r].page_nodes;
-		if (pl->ranks[r].mem_ok != 1)
-			continue;
-		while (*s) {
-			char *end;
-			long node = strncmp(s, "other", 5) ? strtol(s, &end, 10) : CB_MEM_MAXNODE;
-			if (node == CB_MEM_MAXNODE)
-				end = (char *)s + 5;
-			if (*end != ':' || node < 0 || node > CB_MEM_MAXNODE)
-				break;
-			sum[node] += strtol(end + 1, &end, 10);
-			s = *end == ',' ? end + 1 : end;
-		}
-	}
-	buf[0] = '\0';
-	for (int i = 0; i <= CB_MEM_MAXNODE && n < cap; i++)
-		if (sum[i] && i < CB_MEM_MAXNODE)
-			n += (size_t)snprintf(buf + n, cap - n, "%s%d:%ld", n ? "," : "", i, sum[i]);
-		else if (sum[i])
-			n += (size_t)snprintf(buf + n, cap - n, "%sother:%ld", n ? "," : "", sum[i]);
 }

@@ -10,6 +10,7 @@
  * columns work with every option. --counters columns (per half, per counter:
  * total and per iteration) and -S's timestamp come last. */
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -99,21 +100,22 @@ void cb_report_start(FILE *f, const struct cb_options *o, const struct cb_coll *
 	fflush(f);
 }
 
-void cb_report_header(FILE *f, const struct cb_options *o, const struct cb_placement *pl,
+void cb_report_header(FILE *f, const struct cb_machine_snap *m, const struct cb_place_snap *s,
 		      int k, int n)
 {
-	char host[256] = "?";
-	(void)o;
-	gethostname(host, sizeof host - 1);
+	char *topo = cb_snap_topology_text(m, false),
+	     *map = cb_snap_map_text(m, s, m->host[0] ? m->host : "?", (int)getpid());
 	fprintf(f, "#\n");
 	if (n > 1)
-		fprintf(f, "# Rank count %d (%d of %d)\n", pl->nranks, k + 1, n);
-	cb_placement_print_topology(f, pl, false);
-	cb_placement_print_map(f, pl, host, (int)getpid());
+		fprintf(f, "# Rank count %d (%d of %d)\n", s->nranks, k + 1, n);
+	cb_snap_print(f, topo);
+	cb_snap_print(f, map);
 	fprintf(f, "#\n");
 	fflush(f);
+	free(topo);
+	free(map);
 	/* --strict-placement: the map above shows what went wrong; exit 2. */
-	cb_placement_enforce(pl, f);
+	cb_snap_enforce(m, s, f);
 }
 
 /* ---- column headers ---- */

@@ -1,5 +1,6 @@
 /* results.c: the records of a run, the compulsory traffic of a point, the
- * placement snapshots, the summary and the CI gates (results.h). */
+ * placement snapshots (taken by placement_snap.c, kept here), the summary
+ * and the CI gates (results.h). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -101,83 +102,35 @@ void cb_results_memory(struct cb_report *rep, const struct cb_plan *plans, int n
 }
 
 
-/* A printer's lines captured as one string. */
-static char *capture(void (*print)(FILE *, const struct cb_placement *, bool, const char *),
-		     const struct cb_placement *pl)
+const struct cb_machine_snap *cb_results_machine(struct cb_report *rep,
+						 const struct cb_placement *pl)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f)
-		cb_die(CB_EXIT_RESOURCE, "out of memory for the report");
-	print(f, pl, false, NULL);
-	fclose(f);
-	/* The table's "# " line prefixes are not part of the text. */
-	{
-		char *w = buf;
-		bool bol = true;
-		for (const char *r = buf; *r; r++) {
-			if (bol && r[0] == '#')
-				r += r[1] == ' ' ? 2 : 1;
-			if (!*r)
-				break;
-			*w++ = *r;
-			bol = *r == '\n';
-		}
-		*w = '\0';
+	if (!rep->machine.taken) {
+		cb_machine_snap_take(&rep->machine, pl);
+		snprintf(rep->machine.host, sizeof rep->machine.host, "%s", rep->host);
 	}
-	return buf;
+	return &rep->machine;
 }
 
-static void print_topo(FILE *f, const struct cb_placement *pl, bool d, const char *h)
+void cb_results_place(struct cb_report *rep, struct cb_place_snap *sn)
 {
-	(void)d;
-	(void)h;
-	cb_placement_print_topology(f, pl, false);
-}
-
-static void print_map(FILE *f, const struct cb_placement *pl, bool d, const char *h)
-{
-	(void)d;
-	(void)h;
-	cb_placement_print_map(f, pl, NULL, 0);
-}
-
-void cb_results_place(struct cb_report *rep, const struct cb_placement *pl)
-{
-	struct cb_place_snap *sn;
-	if (rep->cycle > 0)
-		return;   /* -N: the same placements as in the first sweep */
-	if (!rep->machine) {
-		rep->machine = capture(print_topo, pl);
-		rep->npus = pl->npus;
-		rep->nnuma = pl->nnuma;
+	if (rep->cycle > 0) {
+		cb_place_snap_free(sn);   /* -N: the same placements as in the first sweep */
+		return;
 	}
 	rep->places = realloc(rep->places, (size_t)(rep->nplaces + 1) * sizeof *rep->places);
 	if (!rep->places)
 		cb_die(CB_EXIT_RESOURCE, "out of memory for the report");
-	sn = &rep->places[rep->nplaces++];
+	rep->places[rep->nplaces++] = *sn;
 	memset(sn, 0, sizeof *sn);
-	sn->nranks = pl->nranks;
-	snprintf(sn->bind, sizeof sn->bind, "%s", cb_bind_name(pl->bind));
-	if (pl->mem == CB_MEM_NODE)
-		snprintf(sn->mem, sizeof sn->mem, "node:%d", pl->mem_node);
-	else
-		snprintf(sn->mem, sizeof sn->mem, "%s",
-			 pl->mem == CB_MEM_INTERLEAVE ? "interleave" : "local");
-	sn->ranks = cb_xcalloc((size_t)pl->nranks, sizeof *sn->ranks);
-	memcpy(sn->ranks, pl->ranks, (size_t)pl->nranks * sizeof *sn->ranks);
-	sn->map = capture(print_map, pl);
 }
 
 void cb_results_free(struct cb_report *rep)
 {
-	for (int i = 0; i < rep->nplaces; i++) {
-		free(rep->places[i].ranks);
-		free(rep->places[i].map);
-	}
+	for (int i = 0; i < rep->nplaces; i++)
+		cb_place_snap_free(&rep->places[i]);
 	free(rep->places);
-	free(rep->machine);
+	cb_machine_snap_free(&rep->machine);
 	for (size_t i = 0; rep->keep_rows && i < rep->nrows; i++)
 		for (int h = 0; h < 2; h++) {
 			free(rep->rows[i].half[h].times_us);

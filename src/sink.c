@@ -10,6 +10,8 @@
  * too (report.h: struct cb_section). They differ only in the column
  * header and the rows: collbench's table (report.c) or nccl-tests' exact
  * layout (report_nccl.c). */
+#include <stdlib.h>
+
 #include "collbench/bench.h"
 #include "collbench/results.h"
 
@@ -52,22 +54,29 @@ static void placed(const struct cb_bench_io *io, const struct style *sty,
 		   const struct cb_options *o, const struct cb_placement *pl,
 		   const struct cb_mpi_rank *mpi, const struct cb_point *first)
 {
+	const struct cb_machine_snap *m;
+	struct cb_place_snap sn;
 	cb_progress_hold(io->prog);
 	io->rep->sec.mpi = mpi != NULL;
 	if (mpi)
 		cb_report_mpi_ranks(io->out, mpi, pl->nranks);
 	open_section(io, sty, first, pl->nranks);
+	/* The header shows the snapshots the report keeps for JSON and CSV. */
+	m = cb_results_machine(io->rep, pl);
+	cb_place_snap_take(&sn, pl);
 	if (mpi) {
 		/* rank 0's machine; the rank map is the MPI block above */
-		cb_placement_print_topology(io->out, pl, false);
+		char *topo = cb_snap_topology_text(m, false);
+		cb_snap_print(io->out, topo);
+		free(topo);
 		fprintf(io->out, "#\n");
 		fflush(io->out);
 	} else {
-		cb_report_header(io->out, o, pl, io->count_index, io->ncounts);
+		cb_report_header(io->out, m, &sn, io->count_index, io->ncounts);
 	}
 	sty->head(io, o, first, pl->nranks);
 	cb_progress_release(io->prog);
-	cb_results_place(io->rep, pl);
+	cb_results_place(io->rep, &sn);
 }
 
 /* A new section when the collective (or algorithm) changes, and the

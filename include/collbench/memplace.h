@@ -48,11 +48,4 @@ long cb_mem_count_pages(const void *buf, size_t len, long *counts);
  * interleave. */
 void *cb_mem_intended(const struct cb_placement *pl, int rank, int *interleave);
 
-/* The placement block: the --mem policy as planned, and (several nodes)
- * the header line counting ranks per node by PU and by window. */
-void cb_mem_policy_name(char *buf, size_t cap, const struct cb_placement *pl);
-void cb_mem_print_node_load(FILE *f, const struct cb_placement *pl);
-/* The verified ranks' pages added up per node: "0:1800,1:1802". */
-void cb_mem_pages_by_node(const struct cb_placement *pl, char *buf, size_t cap);
-
 #endif

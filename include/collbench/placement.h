@@ -110,14 +110,7 @@ void cb_placement_check(struct cb_placement *pl, int rank, void *const *bufs,
  * by the policy, and checks it (what topo and --show-placement show). */
 void cb_placement_probe(struct cb_placement *pl);
 
-/* Printers; every line starts with '#'. host NULL: no Pid/host columns
- * (deterministic output for topo). */
-void cb_placement_print_topology(FILE *f, const struct cb_placement *pl, bool detail);
-void cb_placement_print_map(FILE *f, const struct cb_placement *pl, const char *host, int pid);
-/* Ranks whose placement is wrong or could not be verified when it should. */
-int cb_placement_mismatches(const struct cb_placement *pl, char *first, size_t cap);
-/* With --strict-placement and a mismatch: one line on stderr, exit 2. */
-void cb_placement_enforce(const struct cb_placement *pl, FILE *flush);
+/* Showing a placement: take a snapshot and render it (placesnap.h). */
 
 const char *cb_placement_hwloc_version(void);
 const char *cb_placement_numa_version(void);

@@ -15,6 +15,7 @@
 #include "collbench/options.h"
 #include "collbench/perf.h"
 #include "collbench/placement.h"
+#include "collbench/placesnap.h"
 #include "collbench/plan.h"
 #include "collbench/stats.h"
 
@@ -75,14 +76,6 @@ struct cb_result {
 	char stamp[24];     /* local time the row finished, %Y-%m-%d %H:%M:%S */
 };
 
-/* The placement of one rank count, kept for the JSON and CSV printers. */
-struct cb_place_snap {
-	int nranks;
-	char bind[16], mem[32];
-	struct cb_rank_place *ranks; /* [nranks] */
-	char *map;          /* cb_placement_print_map's lines, no host or pid */
-};
-
 /* A row half that ran slower than --baseline allows. */
 struct cb_regression {
 	size_t row;         /* index into cb_report.rows */
@@ -134,8 +127,9 @@ struct cb_report {
 	char **argv;
 	char start_time[32], end_time[32]; /* ISO 8601, UTC */
 	char host[256];
-	char *machine;      /* cb_placement_print_topology's lines */
-	int npus, nnuma;
+	/* The machine (taken once) and each rank count's placement, as data
+	 * (placesnap.h): the table, JSON and CSV render these. */
+	struct cb_machine_snap machine;
 	struct cb_place_snap *places;
 	int nplaces;
 	/* Every row when kept (keep_rows: --baseline needs them at the end);
@@ -166,8 +160,9 @@ struct cb_mpi_rank {
 
 /* The table (stdout, or stderr when JSON/CSV go to stdout). */
 void cb_report_preamble(FILE *f, const struct cb_options *o, const int *counts, int ncounts);
-/* Per rank count: topology and rank map (count k of n). */
-void cb_report_header(FILE *f, const struct cb_options *o, const struct cb_placement *pl,
+/* Per rank count: topology and rank map (count k of n), from the
+ * snapshots the report keeps; with --strict-placement a mismatch exits 2. */
+void cb_report_header(FILE *f, const struct cb_machine_snap *m, const struct cb_place_snap *s,
 		      int k, int n);
 /* MPI: the transport line and nccl-tests' rank line per rank (n ranks),
  * each followed by where the launcher let it run. */

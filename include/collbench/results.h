@@ -9,8 +9,13 @@
 void cb_results_init(struct cb_report *rep, const struct cb_options *o, int argc, char **argv);
 /* Copy the record and add it to the summary (rank 0's thread, as rows finish). */
 void cb_results_add(struct cb_report *rep, const struct cb_result *r);
-/* Keep the machine summary (once) and the placement of this rank count. */
-void cb_results_place(struct cb_report *rep, const struct cb_placement *pl);
+/* The machine's snapshot: taken on the first call (the topology is loaded
+ * once), the report's own afterwards. */
+const struct cb_machine_snap *cb_results_machine(struct cb_report *rep,
+						 const struct cb_placement *pl);
+/* Keep a rank count's placement snapshot: the report owns sn's arrays from
+ * now on (-N's later sweeps: freed; the first sweep's placements are kept). */
+void cb_results_place(struct cb_report *rep, struct cb_place_snap *sn);
 void cb_results_free(struct cb_report *rep);
 /* -M: the largest buffer bytes of any plan, over all its ranks. */
 void cb_results_memory(struct cb_report *rep, const struct cb_plan *plans, int n);
