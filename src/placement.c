@@ -3,7 +3,10 @@
  * PU policies. It was one file of 880 lines; what moved, and why:
  *   placement_check.c  binding, allocation and the check of where threads
  *                      and pages really are (runs on the rank threads)
- *   placement_print.c  the topology and map printers, mismatches, strict
+ *   placement_snap.c   the machine and a placement taken out as data
+ *                      (placesnap.h) for everything that shows them
+ *   placement_print.c  the topology and map texts, mismatches, strict,
+ *                      rendered from those snapshots (no hwloc)
  *   parse.c, optenum.c the option grammars (--cpus, --bind, --mem names):
  *                      the option parser owns them, so a bad value is a
  *                      usage error before anything runs
