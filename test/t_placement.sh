@@ -5,7 +5,9 @@
 #    the diff before committing it).
 # 2. On this machine: binding and page nodes verified for P = 1, 2, 4 (with
 #    --strict-placement, so a mismatch fails the run), every policy runs, a
-#    provoked mismatch warns and, with --strict-placement, exits 2.
+#    provoked mismatch warns and, with --strict-placement, exits 2; the
+#    table, JSON and CSV show the same placement, and the JSON's machine is
+#    the one /sys describes.
 # 3. Every placement usage error: exit 6, one line on stderr naming the
 #    option, nothing on stdout.
 # 4. perf: zero cpu-migrations of the pinned rank threads.
@@ -105,6 +107,25 @@ else
 	notok "JSON: window_node 0, numa_distance 10, pages_per_node 0:N for every rank"
 	tail -2 "$TMPD/err" | sed 's/^/#   /'
 fi
+# The placement shown three ways (table, JSON, CSV) agrees, and the JSON's
+# machine agrees with /sys (test/place_agree.py): two rank counts, then
+# again confined to one PU, so that the PUs for ranks are not all of them.
+pin() { python3 -c 'import os, sys; os.sched_setaffinity(0, {int(sys.argv[1])}); os.execvp(sys.argv[2], sys.argv[2:])' "$@"; }
+agree() {
+	name=$1
+	shift
+	expect_status "$name: runs with -J and --csv" 0 "$@" $B $RUN -g 1,2 -A mesh \
+		-J "$TMPD/a.json" --csv "$TMPD/a.csv" --force
+	if "$@" python3 test/place_agree.py "$TMPD/out" "$TMPD/a.json" "$TMPD/a.csv" >"$TMPD/agree" 2>&1; then
+		ok "$name: table, JSON and CSV placements agree; JSON machine as /sys says"
+	else
+		notok "$name: table, JSON and CSV placements agree; JSON machine as /sys says"
+		sed 's/^/#   /' "$TMPD/agree" | head -6
+	fi
+}
+agree "-g 1,2"
+agree "-g 1,2 on PU $(python3 -c 'import os; print(max(os.sched_getaffinity(0)))') only" \
+	pin "$(python3 -c 'import os; print(max(os.sched_getaffinity(0)))')"
 expect_status "topo on this machine" 0 $B topo -g 2
 expect_grep "topo on this machine: verified by probe threads" "^#  Rank  1 PU .* verified$" "$TMPD/out"
 expect_grep "topo on this machine: no pid or host" "^#  Rank  0 PU " "$TMPD/out"
