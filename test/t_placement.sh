@@ -112,14 +112,14 @@ fi
 # again confined to one PU, so that the PUs for ranks are not all of them.
 pin() { python3 -c 'import os, sys; os.sched_setaffinity(0, {int(sys.argv[1])}); os.execvp(sys.argv[2], sys.argv[2:])' "$@"; }
 agree() {
-	name=$1
+	what=$1   # not name: expect_status sets that
 	shift
-	expect_status "$name: runs with -J and --csv" 0 "$@" $B $RUN -g 1,2 -A mesh \
+	expect_status "$what: runs with -J and --csv" 0 "$@" $B $RUN -g 1,2 -A mesh \
 		-J "$TMPD/a.json" --csv "$TMPD/a.csv" --force
 	if "$@" python3 test/place_agree.py "$TMPD/out" "$TMPD/a.json" "$TMPD/a.csv" >"$TMPD/agree" 2>&1; then
-		ok "$name: table, JSON and CSV placements agree; JSON machine as /sys says"
+		ok "$what: table, JSON and CSV placements agree; JSON machine as /sys says"
 	else
-		notok "$name: table, JSON and CSV placements agree; JSON machine as /sys says"
+		notok "$what: table, JSON and CSV placements agree; JSON machine as /sys says"
 		sed 's/^/#   /' "$TMPD/agree" | head -6
 	fi
 }
