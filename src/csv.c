@@ -151,18 +151,15 @@ static const char *placement(char *const *lines, const struct cb_report *rep, in
 	return "";
 }
 
-void cb_report_csv(FILE *f, const struct cb_report *rep)
+/* The command line as a shell would take it back: '...' around words with
+ * anything but safe characters. */
+static char *shell_line(const struct cb_report *rep)
 {
-	struct csv c = { f, true };
-	char *cmd = NULL, vers[16], hosts[16], *machine = machine_line(rep);
-	char **places = cb_xcalloc((size_t)rep->nplaces + 1, sizeof *places);
+	char *cmd = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&cmd, &len);
-
 	if (!m)
 		cb_die(CB_EXIT_RESOURCE, "out of memory for the CSV");
-	/* The command line as a shell would take it back: '...' around words
-	 * with anything but safe characters. */
 	for (int i = 0; i < rep->argc; i++) {
 		const char *a = rep->argv[i];
 		fputs(i ? " " : "", m);
@@ -177,6 +174,14 @@ void cb_report_csv(FILE *f, const struct cb_report *rep)
 		fputc('\'', m);
 	}
 	fclose(m);
+	return cmd;
+}
+
+void cb_report_csv(FILE *f, const struct cb_report *rep)
+{
+	struct csv c = { f, true };
+	char *cmd = shell_line(rep), vers[16], hosts[16], *machine = machine_line(rep);
+	char **places = cb_xcalloc((size_t)rep->nplaces + 1, sizeof *places);
 
 	part(&c, NULL, false);
 	for (size_t i = 0; i < CB_ARRAY_LEN(meta_cols); i++)
