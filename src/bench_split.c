@@ -30,6 +30,7 @@
 #include "bench_run.h"
 #include "collbench/results.h"
 #include "collbench/split.h"
+#include "collbench/transport.h"
 
 struct split_run {
 	struct cb_split s;
@@ -74,6 +75,7 @@ static void view_init(struct run *run, struct split_run *sp, int k, size_t cells
 	/* the plan's kind (plan.c applies this rule): what barrier auto's
 	 * rows name as their pick */
 	g->barrier = run->plan->barrier;
+	g->world = sp->s.member + sp->s.first[k];
 }
 
 void bench_split_setup(struct run *run)
@@ -93,6 +95,26 @@ void bench_split_setup(struct run *run)
 	run->split = sp;
 }
 
+/* MPI (one rank per process: this process's only rank thread writes its
+ * views): the transport's way of reaching peers is the run comm's, set by
+ * cb_mpi_win_create after view_init. Shared windows: the members' bases
+ * (every one mapped here); RMA windows: only my own is, and the ops
+ * address the members through world[] (their MPI ranks). The MPI
+ * library's own collectives (-A mpi) run on the group's communicator,
+ * MPI_Comm_split by the group's number (collective, every rank at the
+ * same point of its setup). */
+static void mpi_view(struct run *run, struct split_run *sp, int k)
+{
+	const struct cb_comm *w = &run->comm;
+	struct cb_comm *g = &sp->comms[k];
+	g->direct = w->direct;
+	g->futex_private = w->futex_private;
+	g->ops = w->ops;
+	for (int l = 0; l < sp->s.size[k]; l++)
+		g->win[l] = w->win[g->world[l]];
+	cb_mpi_group_comm(g, k);
+}
+
 /* Rank r's own thread, after comm_rank_init of the run's comm and before
  * the windows are published (the setup exchange): no peer can reach the
  * window yet, so initialising the view's cells (and, again, the doorbell)
@@ -106,8 +128,15 @@ void bench_split_rank_init(struct run *run, struct cb_rank *rk)
 		return;
 	k = sp->s.group[r];
 	g = &sp->grk[r];
+	if (run->mpi)
+		mpi_view(run, sp, k);
 	comm_rank_init(g, &sp->comms[k], sp->s.local[r], rk->win);
 	sp->comms[k].win[sp->s.local[r]] = rk->win;
+	/* MPI shared windows: the peers' bases too, for the hang report, as
+	 * rank_setup does for the run's comm */
+	for (int l = 0; run->mpi && l < sp->s.size[k]; l++)
+		if (l != sp->s.local[r] && sp->comms[k].win[l])
+			comm_publish_win(&sp->comms[k], l, sp->comms[k].win[l]);
 	/* a seed per group as well, so that groups do not jitter alike */
 	comm_jitter_seed(g, (uint64_t)run->o->seed + 7919u * (uint64_t)k, (unsigned)run->o->jitter_us);
 }
@@ -136,6 +165,8 @@ void bench_split_rank_fini(struct run *run, struct cb_rank *rk)
 		return;
 	comm_publish_win(&sp->comms[sp->s.group[rk->rank]], sp->s.local[rk->rank], NULL);
 	comm_rank_destroy(&sp->grk[rk->rank]);
+	if (run->mpi)   /* collective, as its split was */
+		cb_mpi_group_free(&sp->comms[sp->s.group[rk->rank]]);
 }
 
 void bench_split_free(struct run *run)

@@ -9,7 +9,6 @@
 
 #include "collbench/options.h"
 #include "collbench/split.h"
-#include "collbench/transport.h"
 
 /* Keyword and symbol of each op, in enum order (tables, not branches). */
 static const struct {
@@ -166,9 +165,6 @@ int cb_split_plan(const struct cb_options *o, int nranks, int *ngroups)
 	*ngroups = 1;
 	if (!cb_split_resolve(o, &e))
 		return nranks;
-	if (cb_xport.mpi)
-		cb_die(CB_EXIT_UNSUPPORTED, "--split %s: groups run on the threads transport only "
-		       "(not under MPI)", cb_split_format(&e, ex, sizeof ex));
 	cb_split_groups(&e, nranks, &s);
 	if (!s.gsize)
 		cb_die(CB_EXIT_UNSUPPORTED, "--split %s at %d ranks gives groups of different sizes "

@@ -7,7 +7,6 @@
 
 #include "collbench/common.h"
 #include "collbench/options.h"
-#include "collbench/split.h"
 #include "collbench/transport.h"
 
 struct cb_transport cb_xport;
@@ -74,9 +73,6 @@ void cb_transport_start(const struct cb_options *o)
 	if (o->nranks_set && o->nranks != 1)
 		usage_once("-g/--nranks: with the MPI transport the rank count is mpirun's -np "
 			   "(one rank per process); drop -g");
-	if (cb_split_resolve(o, &(struct cb_split_expr){ 0 }))
-		die_once(CB_EXIT_UNSUPPORTED, "--split/NCCL_TESTS_SPLIT*: concurrent groups run on "
-			 "the threads transport only, not under MPI");
 	if (o->place.bind_set || o->place.cpus_arg)
 		usage_once("--bind/--cpus: with the MPI transport the launcher binds the processes "
 			   "(e.g. mpirun --bind-to core); drop them");
@@ -121,6 +117,8 @@ void cb_mpi_leave_finalized(void) {}
 char *cb_mpi_win_create(struct cb_comm *c, int rank) { (void)c; (void)rank; no_mpi(); return NULL; }
 void cb_mpi_win_destroy(struct cb_comm *c) { (void)c; }
 void cb_mpi_barrier(void) {}
+void cb_mpi_group_comm(struct cb_comm *c, int color) { (void)c; (void)color; }
+void cb_mpi_group_free(struct cb_comm *c) { (void)c; }
 void cb_mpi_native_register(void) {}
 void cb_mpi_bcast(void *buf, size_t len) { (void)buf; (void)len; }
 void cb_mpi_gather(void *all, size_t len) { (void)all; (void)len; }

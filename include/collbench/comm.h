@@ -157,7 +157,10 @@ struct cb_comm {
 				       * one process (threads); 0: several processes
 				       * map the windows (MPI shared windows) */
 	const struct cb_comm_ops *ops;/* NULL: shared memory (win[] holds every peer) */
-	void *xp;                     /* the transport's own state */
+	void *xp;                     /* the transport's own state (MPI: a --split
+				       * group's communicator, NULL: the world's) */
+	const int *world;             /* [nranks] each rank's rank in the run (a
+				       * --split group's view), NULL: the same */
 	enum cb_barrier_kind barrier;
 	size_t cells_off;             /* byte offsets inside every window */
 	size_t diss_cell0;            /* first dissemination cell index */

@@ -73,6 +73,12 @@ char *cb_mpi_win_create(struct cb_comm *c, int rank);
 /* Collective: release the window (after a final barrier). */
 void cb_mpi_win_destroy(struct cb_comm *c);
 void cb_mpi_barrier(void);
+/* Collective over every rank (rank thread, every rank in the same order):
+ * MPI_Comm_split by color (key: the rank) into the communicator of the
+ * --split group view c, kept in c->xp for the MPI library's own
+ * collectives (mpi_native.c); cb_mpi_group_free frees it (collective). */
+void cb_mpi_group_comm(struct cb_comm *c, int color);
+void cb_mpi_group_free(struct cb_comm *c);
 /* Append algorithm "mpi" of every collective (the library's own collectives,
  * src/mpi/mpi_native.c) to the registry; a build without MPI has none. Any
  * build, any transport: under threads the rows are not applicable. */

@@ -141,14 +141,17 @@ static bool inplace(const struct cb_call *c)
 	return s < r + c->n->recv * es && r < s + c->n->send * es;
 }
 
+/* The rank's communicator: its --split group's (MPI_Comm_split by the
+ * group's colour, cb_mpi_group_comm, kept in the view's comm), else the
+ * world's; rk->rank and rk->nranks are already the group's. */
+#define COMM(rk) ((rk)->comm->xp ? *(const MPI_Comm *)(rk)->comm->xp : MPI_COMM_WORLD)
 #define T(c) mpi_type((c)->dt)
 #define N(x) ((int)(x))
 #define IN(c, p) (inplace(c) ? MPI_IN_PLACE : (p))
 
 static void allreduce(struct cb_rank *rk, const struct cb_call *c)
 {
-	(void)rk;
-	MPI_Allreduce(IN(c, c->send), c->recv, N(c->n->count), T(c), mpi_op(c->op), MPI_COMM_WORLD);
+	MPI_Allreduce(IN(c, c->send), c->recv, N(c->n->count), T(c), mpi_op(c->op), COMM(rk));
 }
 
 static void broadcast(struct cb_rank *rk, const struct cb_call *c)
@@ -156,20 +159,19 @@ static void broadcast(struct cb_rank *rk, const struct cb_call *c)
 	/* MPI_Bcast has one buffer: the root's output is its input. */
 	if (rk->rank == c->root)
 		cb_copy(c->recv, c->send, c->n->count * c->dt->size);
-	MPI_Bcast(c->recv, N(c->n->count), T(c), c->root, MPI_COMM_WORLD);
+	MPI_Bcast(c->recv, N(c->n->count), T(c), c->root, COMM(rk));
 }
 
 static void reduce(struct cb_rank *rk, const struct cb_call *c)
 {
 	const void *s = rk->rank == c->root ? IN(c, c->send) : c->send;
-	MPI_Reduce(s, c->recv, N(c->n->count), T(c), mpi_op(c->op), c->root, MPI_COMM_WORLD);
+	MPI_Reduce(s, c->recv, N(c->n->count), T(c), mpi_op(c->op), c->root, COMM(rk));
 }
 
 static void allgather(struct cb_rank *rk, const struct cb_call *c)
 {
-	(void)rk;
 	MPI_Allgather(IN(c, c->send), N(c->n->count), T(c), c->recv, N(c->n->count), T(c),
-		      MPI_COMM_WORLD);
+		      COMM(rk));
 }
 
 static void reduce_scatter(struct cb_rank *rk, const struct cb_call *c)
@@ -177,43 +179,41 @@ static void reduce_scatter(struct cb_rank *rk, const struct cb_call *c)
 	size_t b = c->n->count * c->dt->size;
 	if (!inplace(c)) {
 		MPI_Reduce_scatter_block(c->send, c->recv, N(c->n->count), T(c), mpi_op(c->op),
-					 MPI_COMM_WORLD);
+					 COMM(rk));
 		return;
 	}
 	/* In place, recv = send + r*count; MPI leaves the result at send. */
 	MPI_Reduce_scatter_block(MPI_IN_PLACE, (void *)c->send, N(c->n->count), T(c),
-				 mpi_op(c->op), MPI_COMM_WORLD);
+				 mpi_op(c->op), COMM(rk));
 	if (b && c->recv != c->send)
 		memmove(c->recv, c->send, b);
-	(void)rk;
 }
 
 static void alltoall(struct cb_rank *rk, const struct cb_call *c)
 {
-	(void)rk;
 	MPI_Alltoall(IN(c, c->send), N(c->n->count), T(c), c->recv, N(c->n->count), T(c),
-		     MPI_COMM_WORLD);
+		     COMM(rk));
 }
 
 static void gather(struct cb_rank *rk, const struct cb_call *c)
 {
 	const void *s = rk->rank == c->root ? IN(c, c->send) : c->send;
 	MPI_Gather(s, N(c->n->count), T(c), c->recv, N(c->n->count), T(c), c->root,
-		   MPI_COMM_WORLD);
+		   COMM(rk));
 }
 
 static void scatter(struct cb_rank *rk, const struct cb_call *c)
 {
 	void *r = rk->rank == c->root && inplace(c) ? MPI_IN_PLACE : c->recv;
 	MPI_Scatter(c->send, N(c->n->count), T(c), r, N(c->n->count), T(c), c->root,
-		    MPI_COMM_WORLD);
+		    COMM(rk));
 }
 
 static void sendrecv(struct cb_rank *rk, const struct cb_call *c)
 {
 	int p = rk->nranks;
 	MPI_Sendrecv(c->send, N(c->n->count), T(c), (rk->rank + 1) % p, 0, c->recv,
-		     N(c->n->count), T(c), (rk->rank + p - 1) % p, 0, MPI_COMM_WORLD,
+		     N(c->n->count), T(c), (rk->rank + p - 1) % p, 0, COMM(rk),
 		     MPI_STATUS_IGNORE);
 }
 
@@ -256,28 +256,28 @@ static void alltoallv(struct cb_rank *rk, const struct cb_call *c)
 {
 	const struct vvec *v = vvec(rk, c);
 	MPI_Alltoallv(c->send, v->cnt, v->dsp, T(c), c->recv, v->rcnt, v->rdsp, T(c),
-		      MPI_COMM_WORLD);
+		      COMM(rk));
 }
 
 static void allgatherv(struct cb_rank *rk, const struct cb_call *c)
 {
 	const struct vvec *v = vvec(rk, c);
 	MPI_Allgatherv(c->send, v->cnt[rk->rank], T(c), c->recv, v->cnt, v->dsp, T(c),
-		       MPI_COMM_WORLD);
+		       COMM(rk));
 }
 
 static void gatherv(struct cb_rank *rk, const struct cb_call *c)
 {
 	const struct vvec *v = vvec(rk, c);
 	MPI_Gatherv(c->send, v->cnt[rk->rank], T(c), c->recv, v->cnt, v->dsp, T(c), c->root,
-		    MPI_COMM_WORLD);
+		    COMM(rk));
 }
 
 static void scatterv(struct cb_rank *rk, const struct cb_call *c)
 {
 	const struct vvec *v = vvec(rk, c);
 	MPI_Scatterv(c->send, v->cnt, v->dsp, T(c), c->recv, v->cnt[rk->rank], T(c), c->root,
-		     MPI_COMM_WORLD);
+		     COMM(rk));
 }
 
 /* MPI_Reduce_scatter splits the reduced vector into blocks of recvcounts
@@ -285,13 +285,13 @@ static void scatterv(struct cb_rank *rk, const struct cb_call *c)
 static void reduce_scatterv(struct cb_rank *rk, const struct cb_call *c)
 {
 	const struct vvec *v = vvec(rk, c);
-	MPI_Reduce_scatter(c->send, c->recv, v->cnt, T(c), mpi_op(c->op), MPI_COMM_WORLD);
+	MPI_Reduce_scatter(c->send, c->recv, v->cnt, T(c), mpi_op(c->op), COMM(rk));
 }
 
 static void barrier(struct cb_rank *rk, const struct cb_call *c)
 {
-	(void)rk, (void)c;
-	MPI_Barrier(MPI_COMM_WORLD);
+	(void)c;
+	MPI_Barrier(COMM(rk));
 }
 
 /* out = A op B (send holds A then B). MPI_Reduce_local computes inoutbuf

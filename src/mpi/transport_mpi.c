@@ -60,10 +60,17 @@ static char *align_up(void *p)
 	return (char *)(((uintptr_t)p + ALIGN_PAD - 1) & ~(uintptr_t)(ALIGN_PAD - 1));
 }
 
+/* The MPI rank of rank r of rk's comm: a --split group view numbers its
+ * ranks 0..G-1 (comm.h's world[]), the window's MPI ranks are the run's. */
+static int mpi_rank(const struct cb_rank *rk, int r)
+{
+	return rk->comm->world ? rk->comm->world[r] : r;
+}
+
 static void rma_put(const struct cb_rank *rk, int peer, size_t off, const void *src, size_t n)
 {
 	const char *s = src;
-	(void)rk;
+	peer = mpi_rank(rk, peer);
 	while (n) {
 		int k = n > CHUNK ? CHUNK : (int)n;
 		MPI_Put(s, k, MPI_BYTE, peer, ms.adj[peer] + (MPI_Aint)off, k, MPI_BYTE, ms.win);
@@ -80,6 +87,7 @@ static const void *rma_get(const struct cb_rank *rk, int peer, size_t off, size_
 	ms.next ^= 1;
 	if (peer == rk->rank)
 		return rk->win + off;
+	peer = mpi_rank(rk, peer);
 	if (n > ms.stage_len)
 		cb_die(CB_EXIT_RESOURCE, "MPI transport: remote read of %zu bytes exceeds the staging "
 		       "buffer (%zu bytes)", n, ms.stage_len);
@@ -97,7 +105,7 @@ static const void *rma_get(const struct cb_rank *rk, int peer, size_t off, size_
 static void rma_notify(struct cb_rank *rk, int peer, size_t off)
 {
 	static const uint64_t one = 1;
-	(void)rk;
+	peer = mpi_rank(rk, peer);
 	MPI_Win_sync(ms.win);
 	MPI_Accumulate(&one, 1, MPI_UINT64_T, peer, ms.adj[peer] + (MPI_Aint)off, 1, MPI_UINT64_T,
 		       MPI_SUM, ms.win);
@@ -113,10 +121,11 @@ static void rma_notify(struct cb_rank *rk, int peer, size_t off)
 static void rma_wait(struct cb_rank *rk, size_t off, uint64_t expect)
 {
 	uint64_t v = 0, dummy = 0;
+	int me = mpi_rank(rk, rk->rank);
 	for (unsigned long n = 0;; n++) {
-		MPI_Fetch_and_op(&dummy, &v, MPI_UINT64_T, rk->rank, ms.adj[rk->rank] + (MPI_Aint)off,
-				 MPI_NO_OP, ms.win);
-		MPI_Win_flush(rk->rank, ms.win);
+		MPI_Fetch_and_op(&dummy, &v, MPI_UINT64_T, me, ms.adj[me] + (MPI_Aint)off, MPI_NO_OP,
+				 ms.win);
+		MPI_Win_flush(me, ms.win);
 		if (v >= expect)
 			break;
 		if (n > 100000) {
@@ -368,6 +377,24 @@ void cb_mpi_barrier(void)
 	if (ms.have_win)
 		MPI_Win_sync(ms.win);   /* my local stores into my window are public */
 	MPI_Barrier(MPI_COMM_WORLD);
+}
+
+void cb_mpi_group_comm(struct cb_comm *c, int color)
+{
+	MPI_Comm *g = cb_xcalloc(1, sizeof *g);
+	MPI_Comm_split(MPI_COMM_WORLD, color, cb_xport.rank, g);
+	MPI_Comm_set_errhandler(*g, comm_fatal);   /* as the world's: one line, exit 4 */
+	c->xp = g;
+}
+
+void cb_mpi_group_free(struct cb_comm *c)
+{
+	MPI_Comm *g = c->xp;
+	if (!g)
+		return;
+	MPI_Comm_free(g);
+	free(g);
+	c->xp = NULL;
 }
 
 void cb_mpi_bcast(void *buf, size_t len)
