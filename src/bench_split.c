@@ -21,6 +21,13 @@
  * waits through bench_split_watch (watchdog.h), while phase, point and
  * iteration stay in the run's state, written by the bench.
  *
+ * MPI: the same views over the MPI windows (mpi_view below); a shared
+ * window's futex doorbell is then shared between processes, as the run
+ * comm's is (futex_private copied from it), and RMA ops reach a member
+ * through world[], so the one-writer rule and the epochs are the views'
+ * as with threads. -A mpi runs on the group's MPI_Comm_split
+ * communicator, which only that group's ranks call.
+ *
  * Timing: the timed loop's start and checkpoints are the run's barriers,
  * so groups start together and run their iterations side by side; a row's
  * time is the slowest group's (-a combines the ranks of each group). */

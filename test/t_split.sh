@@ -3,7 +3,9 @@
 # P=6 under %2 and /2 with 0 wrong and the groups in the header; back to
 # back check iterations with --jitter; a corrupted output in one group
 # caught (exit 7, the one group's count); bad expressions exit 6, unequal
-# groups and MPI exit 5, each in one line; the variables and the option's
+# groups exit 5, in one line; under MPI (Open MPI and MPICH, 4 processes)
+# every collective in groups, -A mpi on the groups' communicators, exit 7
+# on a corrupted output; the variables and the option's
 # precedence; the row's time is the slowest group's (from -I 1's per-rank
 # means, worked out here) and busbw uses the group's rank count; JSON and
 # CSV carry groups, group_ranks and split. Then --cold-cache: checked runs
@@ -93,19 +95,40 @@ expect_status "allreduce -g 4, no split, -J --csv" 0 \
 	$B allreduce -g 4 -b 8 -e 8 -A ring -q -J "$TMPD/n.json" --csv "$TMPD/n.csv"
 expect_status "allreduce -g 4 --split %2 --csv" 0 $B allreduce -g 4 --split %2 -b 8 -e 8 -A ring -q --csv "$TMPD/s.csv"
 
-# MPI: threads only.
-if [ -x "${MPICH_COLLBENCH:-}" ] && command -v mpirun.mpich >/dev/null; then
-	expect_status "MPICH --split: exit 5" 5 timeout 60 mpirun.mpich -np 2 "$MPICH_COLLBENCH" allreduce --split %2 -b 8 -e 8
-	[ "$(grep -c '^collbench:' "$TMPD/err")" = 1 ] && grep -q "threads transport only" "$TMPD/err" &&
-		ok "MPICH --split: one line" || notok "MPICH --split: one line ($(grep -c '^collbench:' "$TMPD/err") lines)"
-elif [ -x "${OMPI_COLLBENCH:-}" ] && command -v mpirun.openmpi >/dev/null; then
-	expect_status "Open MPI --split: exit 5" 5 timeout 60 mpirun.openmpi --oversubscribe -np 2 "$OMPI_COLLBENCH" allreduce --split %2 -b 8 -e 8
-	[ "$(grep -c '^collbench:' "$TMPD/err")" = 1 ] && ok "Open MPI --split: one line" ||
-		notok "Open MPI --split: one line ($(grep -c '^collbench:' "$TMPD/err") lines)"
-else
-	skip "--split under MPI: exit 5" "no MPI build"
-	skip "--split under MPI: one line" "no MPI build"
-fi
+# MPI: the groups over the MPI transport, 4 processes, each flavour: every
+# collective in groups (the MPI windows' group views), the MPI library's
+# own collectives on each group's communicator (-A mpi) beside collbench's
+# ring/push/pull (RMA windows under Open MPI, shared under MPICH), a
+# corrupted output caught (exit 7; its JSON judged below). A flavour that
+# is not built, or whose mpirun is missing, is a skip (a failure under CI).
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+MPIFAST="-n 1 -w 0 -c 2 -q"
+mpi_split() {
+	fl=$1 bin=$2 run=$3 win=$4
+	if [ ! -x "$bin" ] || ! command -v ${run%% *} >/dev/null; then
+		for part in "all --split %2" "all --split %2: 0 wrong" "all --split %2: groups in every section" \
+			"-A mpi --split /2" "-A mpi --split /2: 0 wrong" "-A mpi rows ran" "--inject corrupt: exit 7"; do
+			skip "$fl $part" "$fl not built or ${run%% *} missing"
+		done
+		return
+	fi
+	expect_status "$fl all --split %2" 0 timeout -k 5 120 $run -np 4 $bin all --split %2 -b 8 -e 4K -f 64 $MPIFAST
+	expect_zero_wrong "$fl all --split %2: 0 wrong" "$TMPD/out"
+	n=$(grep -c '^# Collective: .*(4 ranks in 2 groups of 2, --split %2)' "$TMPD/out")
+	[ "$n" -ge 16 ] && ok "$fl all --split %2: groups in every section ($n)" ||
+		notok "$fl all --split %2: groups in every section ($n sections)"
+	expect_status "$fl -A mpi --split /2 ($win windows)" 0 timeout -k 5 120 $run -np 4 $bin all \
+		-A mpi,ring,push,pull --split /2 --mpi-window $win -b 8 -e 4K -f 64 $MPIFAST
+	expect_zero_wrong "$fl -A mpi --split /2: 0 wrong" "$TMPD/out"
+	n=$(rows "$TMPD/out" | awk '$6 == "mpi"' | wc -l)
+	[ "$n" -ge 30 ] && ok "$fl -A mpi rows ran ($n)" || notok "$fl -A mpi rows ran ($n)"
+	rm -f "$TMPD/$fl-c.json"
+	expect_status "$fl --split %2 --inject corrupt: exit 7" 7 timeout -k 5 120 $run -np 4 $bin \
+		allreduce --split %2 -A ring,mpi -b 1K -e 4K -f 4 -n 5 -w 1 -I 1 -q --inject corrupt \
+		-J "$TMPD/$fl-c.json"
+}
+mpi_split ompi "${OMPI_COLLBENCH:-}" "mpirun.openmpi --oversubscribe" rma
+mpi_split mpich "${MPICH_COLLBENCH:-}" "mpirun.mpich" shared
 
 # ---- --cold-cache ----
 COLD="--cold-cache --cache-size 64K"
@@ -165,6 +188,16 @@ check("CSV groups group_ranks split: 2 2 %2", [] if got == ("2", "2", "%2") else
 r = J("c.json")[0]
 check("--inject corrupt: 1 wrong element, in one group only",
       [] if r["out_of_place"]["wrong"] == 1 else [repr(r["out_of_place"]["wrong"])])
+import os
+for fl in ("ompi", "mpich"):
+    if not os.path.exists(d + "/%s-c.json" % fl):
+        continue   # the flavour's skips said so
+    bad = split_row("%s-c.json" % fl, 4, [[0, 2], [1, 3]])
+    bad += ["%s %s: %s wrong" % (r["size"], r["algo"], r["out_of_place"]["wrong"])
+            for r in J("%s-c.json" % fl) if r["out_of_place"]["wrong"] != 1]
+    algos = sorted({r["algo"] for r in J("%s-c.json" % fl)})
+    bad += [] if algos == ["mpi", "ring"] else ["algos %s" % algos]
+    check("%s --split %%2: ring and mpi rows, time the slowest group's, 1 wrong in each" % fl, bad)
 bad = []
 pg = lambda x: (x + 4095) // 4096 * 4096
 for r in J("k.json"):

@@ -10,7 +10,8 @@
  * NCCL_TESTS_SPLIT_MASK=m is &m with m hexadecimal (strtoul base 16).
  *
  * split.c is the grammar and the grouping (pure, test/unit_split.c);
- * bench_split.c runs the groups (group comm views over the run's windows). */
+ * bench_split.c runs the groups (group comm views over the run's windows,
+ * the rank threads' or the MPI processes'). */
 #ifndef COLLBENCH_SPLIT_H
 #define COLLBENCH_SPLIT_H
 
@@ -64,8 +65,8 @@ bool cb_split_resolve(const struct cb_options *o, struct cb_split_expr *e);
 const char *cb_split_describe(const struct cb_options *o, int nranks, char *buf, size_t cap);
 
 /* Planning (plan.c): the group size the points are planned for, nranks
- * without a split. A split under MPI exits 5, groups of different sizes
- * exit 5 with the sizes, each in one line. */
+ * without a split (threads or MPI alike). Groups of different sizes exit 5
+ * with the sizes, in one line. */
 int cb_split_plan(const struct cb_options *o, int nranks, int *ngroups);
 /* Bytes of one group's signal cells (bench_split.c), in every window. */
 size_t cb_split_cells_bytes(int gsize, int npus);

@@ -26,7 +26,9 @@
  * touch only the call's buffers, never the window's signal cells or
  * scratch, so they cannot race collbench's own protocol around them. All
  * ranks make the same calls in the same order (the plan is the same
- * everywhere), as MPI requires of collectives on one communicator. */
+ * everywhere), as MPI requires of collectives on one communicator; with
+ * --split each group's ranks call on their group's communicator (COMM), the
+ * same calls in the same order within the group. */
 #include <limits.h>
 #include <mpi.h>
 #include <stdio.h>
