@@ -123,6 +123,7 @@ mpi_split() {
 	n=$(rows "$TMPD/out" | awk '$6 == "mpi"' | wc -l)
 	[ "$n" -ge 30 ] && ok "$fl -A mpi rows ran ($n)" || notok "$fl -A mpi rows ran ($n)"
 	rm -f "$TMPD/$fl-c.json"
+	: >"$TMPD/$fl.ran"   # its JSON must then exist (judged below)
 	expect_status "$fl --split %2 --inject corrupt: exit 7" 7 timeout -k 5 120 $run -np 4 $bin \
 		allreduce --split %2 -A ring,mpi -b 1K -e 4K -f 4 -n 5 -w 1 -I 1 -q --inject corrupt \
 		-J "$TMPD/$fl-c.json"
@@ -190,8 +191,11 @@ check("--inject corrupt: 1 wrong element, in one group only",
       [] if r["out_of_place"]["wrong"] == 1 else [repr(r["out_of_place"]["wrong"])])
 import os
 for fl in ("ompi", "mpich"):
-    if not os.path.exists(d + "/%s-c.json" % fl):
+    if not os.path.exists(d + "/%s.ran" % fl):
         continue   # the flavour's skips said so
+    if not os.path.exists(d + "/%s-c.json" % fl):
+        check("%s --split %%2: the corrupt run's JSON" % fl, ["no JSON written"])
+        continue
     bad = split_row("%s-c.json" % fl, 4, [[0, 2], [1, 3]])
     bad += ["%s %s: %s wrong" % (r["size"], r["algo"], r["out_of_place"]["wrong"])
             for r in J("%s-c.json" % fl) if r["out_of_place"]["wrong"] != 1]
