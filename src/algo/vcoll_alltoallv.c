@@ -9,7 +9,11 @@
  *   (at s*c(r)), starting with me and going right.
  *   Within a call: scratch written before the barrier, only read after it.
  * alltoallv "push": put block d of my input into slot r (at r*c(d)) of rank
- *   d's scratch, barrier, copy my P*c(r) scratch elements to recv locally.
+ *   d's scratch, d != r; my own block r goes straight from send to recv
+ *   slot r (one copy, not a put to myself and a copy-out: recv is private,
+ *   no peer reads it, and v-collectives have no in-place layout, so send
+ *   and recv never overlap); barrier, copy my other P-1 scratch slots of
+ *   c(r) elements to recv locally (my own slot is neither written nor read).
  *   One writer per slot; every put into d's half precedes d's copy-out
  *   (d leaves the barrier only after every writer arrived) and follows d's
  *   copy-out of the same half in call k-2 (done before d arrived at call
@@ -45,7 +49,12 @@ static void alltoallv_push(struct cb_rank *rk, const struct cb_call *c)
 	int p = rk->nranks, r = rk->rank;
 	char *s = comm_scratch(rk);
 
-	for (int i = 0; i < p; i++) {
+	char *recv = c->recv;
+	size_t br = cb_vcount(C, r, p) * es, mine = (size_t)r * br;
+
+	if (br)
+		cb_copy(recv + mine, (const char *)c->send + cb_vprefix(C, r, p) * es, br);
+	for (int i = 1; i < p; i++) {
 		int d = (r + i) % p;
 		size_t b = cb_vcount(C, d, p) * es;
 		if (b)
@@ -53,7 +62,10 @@ static void alltoallv_push(struct cb_rank *rk, const struct cb_call *c)
 				 (const char *)c->send + cb_vprefix(C, d, p) * es, b);
 	}
 	comm_barrier(rk);
-	cb_copy(c->recv, s, (size_t)p * cb_vcount(C, r, p) * es);
+	if (mine)
+		cb_copy(recv, s, mine);
+	if ((size_t)p * br > mine + br)
+		cb_copy(recv + mine + br, s + mine + br, (size_t)p * br - mine - br);
 }
 
 static void reduce_scatterv_pull(struct cb_rank *rk, const struct cb_call *c)

@@ -10,13 +10,19 @@
  * allgatherv "pull": stage my c(r) into my scratch, barrier, copy c(k) from
  *   rank k's scratch into recv at pre(k), for every k starting with me.
  *   Within a call: scratch written before the barrier, only read after.
- * allgatherv "push": put my c(r) into slot pre(r) of every rank's scratch,
- *   barrier, copy my T scratch elements to recv, locally. Slots are
- *   disjoint (pre is strictly a prefix sum): one writer each; every put
- *   into a window precedes its owner's copy-out through the barrier, and
- *   follows the owner's copy-out of the same half two calls ago (done
- *   before the owner arrived at the previous call's barrier).
- * gatherv "pull"/"push": the same with the root as the only reader.
+ * allgatherv "push": put my c(r) into slot pre(r) of every other rank's
+ *   scratch and copy it straight from send to recv at pre(r) (one copy,
+ *   not a put to myself and a copy-out: recv is private, no peer reads it,
+ *   and v-collectives have no in-place layout, so send and recv never
+ *   overlap), barrier, copy the other slots of my scratch (all of T but
+ *   my own c(r) at pre(r)) to recv, locally. Slots are disjoint (pre is
+ *   strictly a prefix sum): one writer each; every put into a window
+ *   precedes its owner's copy-out through the barrier, and follows the
+ *   owner's copy-out of the same half two calls ago (done before the
+ *   owner arrived at the previous call's barrier). My own slot is no
+ *   longer written, and no longer read.
+ * gatherv "pull"/"push": the same with the root as the only reader (push:
+ *   the root copies its own block straight to recv).
  * scatterv "pull": the root stages its T input elements, barrier, rank k
  *   copies c(k) at pre(k) out of the root's scratch.
  * scatterv "push": the root puts block k into slot 0 of rank k's scratch
@@ -54,14 +60,24 @@ static void gather_push(struct cb_rank *rk, const struct cb_call *c, int all)
 	size_t b = cb_vcount(C, r, p) * es, off = cb_vprefix(C, r, p) * es;
 	char *s = comm_scratch(rk);
 
-	for (int i = 0; b && i < p; i++) {
+	char *recv = c->recv;
+	int out = all || r == c->root;   /* I copy out: my block goes straight in */
+	size_t T = cb_vprefix(C, p, p) * es;
+
+	if (b && out)
+		cb_copy(recv + off, c->send, b);
+	for (int i = 1; b && i < p; i++) {
 		int d = (r + i) % p;
 		if (all || d == c->root)
 			comm_put(rk, d, s + off, c->send, b);
 	}
 	comm_barrier(rk);
-	if (all || r == c->root)
-		cb_copy(c->recv, s, cb_vprefix(C, p, p) * es);
+	if (!out)
+		return;
+	if (off)
+		cb_copy(recv, s, off);
+	if (T > off + b)
+		cb_copy(recv + off + b, s + off + b, T - off - b);
 }
 
 static void allgatherv_pull(struct cb_rank *rk, const struct cb_call *c) { gather_pull(rk, c, 1); }
