@@ -107,7 +107,8 @@ mpi_split() {
 	fl=$1 bin=$2 run=$3 win=$4
 	if [ ! -x "$bin" ] || ! command -v ${run%% *} >/dev/null; then
 		for part in "all --split %2" "all --split %2: 0 wrong" "all --split %2: groups in every section" \
-			"-A mpi --split /2" "-A mpi --split /2: 0 wrong" "-A mpi rows ran" "--inject corrupt: exit 7"; do
+			"-A mpi --split 'DIV 2'" "-A mpi --split DIV 2: 0 wrong" "-A mpi rows ran" \
+			"DIV 2: groups in every section" "--inject corrupt: exit 7"; do
 			skip "$fl $part" "$fl not built or ${run%% *} missing"
 		done
 		return
@@ -117,11 +118,14 @@ mpi_split() {
 	n=$(grep -c '^# Collective: .*(4 ranks in 2 groups of 2, --split %2)' "$TMPD/out")
 	[ "$n" -ge 16 ] && ok "$fl all --split %2: groups in every section ($n)" ||
 		notok "$fl all --split %2: groups in every section ($n sections)"
-	expect_status "$fl -A mpi --split /2 ($win windows)" 0 timeout -k 5 120 $run -np 4 $bin all \
-		-A mpi,ring,push,pull --split /2 --mpi-window $win -b 8 -e 4K -f 64 $MPIFAST
-	expect_zero_wrong "$fl -A mpi --split /2: 0 wrong" "$TMPD/out"
+	expect_status "$fl -A mpi --split 'DIV 2' ($win windows)" 0 timeout -k 5 120 $run -np 4 $bin all \
+		-A mpi,ring,push,pull --split "DIV 2" --mpi-window $win -b 8 -e 4K -f 64 $MPIFAST
+	expect_zero_wrong "$fl -A mpi --split DIV 2: 0 wrong" "$TMPD/out"
 	n=$(rows "$TMPD/out" | awk '$6 == "mpi"' | wc -l)
 	[ "$n" -ge 30 ] && ok "$fl -A mpi rows ran ($n)" || notok "$fl -A mpi rows ran ($n)"
+	n=$(grep -c '^# Collective: .*(4 ranks in 2 groups of 2, --split /2)' "$TMPD/out")
+	[ "$n" -ge 16 ] && ok "$fl DIV 2: groups in every section ($n)" ||
+		notok "$fl DIV 2: groups in every section ($n sections)"
 	rm -f "$TMPD/$fl-c.json"
 	: >"$TMPD/$fl.ran"   # its JSON must then exist (judged below)
 	expect_status "$fl --split %2 --inject corrupt: exit 7" 7 timeout -k 5 120 $run -np 4 $bin \
