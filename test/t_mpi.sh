@@ -135,7 +135,7 @@ sys.exit(0 if len(rs) == 3 and all(r["host"] and r["pid"] > 0 and r["ran_on"] >=
 		fi
 	fi
 	# A hang in the exchange after a row: rank 0 never returns from its
-	# first MPI_Bcast (test/hosts/hang_bcast.c), so every rank waits in the
+	# first MPI_Ibcast (test/hosts/hang_bcast.c), so every rank waits in the
 	# exchange; each report says so (before: the row's stale "timed").
 	if ${CC:-cc} -shared -fPIC -o "$TMPD/hang_bcast.so" test/hosts/hang_bcast.c -ldl 2>"$TMPD/cc.err"; then
 		timed "$fl np=2 hang in the exchange -T 3" 40 4 env LD_PRELOAD="$TMPD/hang_bcast.so" \

@@ -372,11 +372,38 @@ void cb_mpi_win_destroy(struct cb_comm *c)
 	c->ops = NULL;
 }
 
+/* The exchange's collectives (after every row, at checkpoints) are
+ * nonblocking calls completed here, not blocking ones: MPICH's blocking
+ * calls poll without ever yielding (ch4 yields only under
+ * MPI_THREAD_MULTIPLE), so with ranks outnumbering PUs a rank waiting for a
+ * peer that has no PU burnt its time slice every call (MPICH, 4 ranks on 2
+ * PUs, all -b 8 -e 4K -n 2 -w 1: 11-14 s, against 1-4 s waiting here). A
+ * few tests back to back, then each test yields the PU (to the peers we
+ * wait for, usually); a very long wait (a hung peer) sleeps 100 us between
+ * tests so that it costs little while the watchdog ends the job. */
+static void xwait(MPI_Request *req)
+{
+	int done = 0;
+	for (unsigned long n = 0;; n++) {
+		MPI_Test(req, &done, MPI_STATUS_IGNORE);
+		if (done)
+			return;
+		if (n > 200000) {
+			struct timespec ts = { 0, 100 * 1000 };
+			nanosleep(&ts, NULL);
+		} else if (n > 32) {
+			sched_yield();
+		}
+	}
+}
+
 void cb_mpi_barrier(void)
 {
+	MPI_Request req;
 	if (ms.have_win)
 		MPI_Win_sync(ms.win);   /* my local stores into my window are public */
-	MPI_Barrier(MPI_COMM_WORLD);
+	MPI_Ibarrier(MPI_COMM_WORLD, &req);
+	xwait(&req);
 }
 
 void cb_mpi_group_comm(struct cb_comm *c, int color)
@@ -399,33 +426,42 @@ void cb_mpi_group_free(struct cb_comm *c)
 
 void cb_mpi_bcast(void *buf, size_t len)
 {
-	MPI_Bcast(buf, (int)len, MPI_BYTE, 0, MPI_COMM_WORLD);
+	MPI_Request req;
+	MPI_Ibcast(buf, (int)len, MPI_BYTE, 0, MPI_COMM_WORLD, &req);
+	xwait(&req);
 }
 
 void cb_mpi_gather(void *all, size_t len)
 {
+	MPI_Request req;
 	if (cb_xport.rank == 0)
-		MPI_Gather(MPI_IN_PLACE, (int)len, MPI_BYTE, all, (int)len, MPI_BYTE, 0, MPI_COMM_WORLD);
+		MPI_Igather(MPI_IN_PLACE, (int)len, MPI_BYTE, all, (int)len, MPI_BYTE, 0, MPI_COMM_WORLD,
+			    &req);
 	else
-		MPI_Gather((char *)all + (size_t)cb_xport.rank * len, (int)len, MPI_BYTE, NULL, 0,
-			   MPI_BYTE, 0, MPI_COMM_WORLD);
+		MPI_Igather((char *)all + (size_t)cb_xport.rank * len, (int)len, MPI_BYTE, NULL, 0,
+			    MPI_BYTE, 0, MPI_COMM_WORLD, &req);
+	xwait(&req);
 }
 
 void cb_mpi_gather_doubles(double *all, long rank_stride, long off, long n)
 {
 	int p = cb_xport.size, me = cb_xport.rank;
+	MPI_Request req;
 	if (me == 0) {
 		int *cnt = cb_xcalloc((size_t)p, sizeof *cnt), *disp = cb_xcalloc((size_t)p, sizeof *disp);
 		for (int r = 0; r < p; r++) {
 			cnt[r] = (int)n;
 			disp[r] = (int)(r * rank_stride + off);
 		}
-		MPI_Gatherv(MPI_IN_PLACE, (int)n, MPI_DOUBLE, all, cnt, disp, MPI_DOUBLE, 0,
-			    MPI_COMM_WORLD);
+		/* cnt and disp must live until the call completes */
+		MPI_Igatherv(MPI_IN_PLACE, (int)n, MPI_DOUBLE, all, cnt, disp, MPI_DOUBLE, 0,
+			     MPI_COMM_WORLD, &req);
+		xwait(&req);
 		free(cnt);
 		free(disp);
 	} else {
-		MPI_Gatherv(all + me * rank_stride + off, (int)n, MPI_DOUBLE, NULL, NULL, NULL,
-			    MPI_DOUBLE, 0, MPI_COMM_WORLD);
+		MPI_Igatherv(all + me * rank_stride + off, (int)n, MPI_DOUBLE, NULL, NULL, NULL,
+			     MPI_DOUBLE, 0, MPI_COMM_WORLD, &req);
+		xwait(&req);
 	}
 }

@@ -1,7 +1,9 @@
 /* hang_bcast.c: an LD_PRELOAD shim for tests (t_mpi.sh builds it with
  * cc -shared -fPIC; no MPI header needed). MPI rank 0 (from the launcher's
  * OMPI_COMM_WORLD_RANK or PMI_RANK) never returns from its first
- * MPI_Bcast; other ranks and other programs call the library's own.
+ * MPI_Ibcast (the exchange's broadcast: a nonblocking call that collbench
+ * completes itself, src/mpi/transport_mpi.c); other ranks and other
+ * programs call the library's own.
  *
  * Why: collbench broadcasts rank 0's decisions only in the exchange after a
  * row (or at a checkpoint), so this stalls every rank in the exchange,
@@ -14,11 +16,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-int MPI_Bcast(void *buf, int count, uintptr_t type, int root, uintptr_t comm);
+int MPI_Ibcast(void *buf, int count, uintptr_t type, int root, uintptr_t comm, void *req);
 
-int MPI_Bcast(void *buf, int count, uintptr_t type, int root, uintptr_t comm)
+int MPI_Ibcast(void *buf, int count, uintptr_t type, int root, uintptr_t comm, void *req)
 {
-	static int (*real)(void *, int, uintptr_t, int, uintptr_t);
+	static int (*real)(void *, int, uintptr_t, int, uintptr_t, void *);
 	const char *r = getenv("OMPI_COMM_WORLD_RANK");
 	if (!r)
 		r = getenv("PMI_RANK");
@@ -26,6 +28,6 @@ int MPI_Bcast(void *buf, int count, uintptr_t type, int root, uintptr_t comm)
 		for (;;)
 			pause();
 	if (!real)
-		*(void **)&real = dlsym(RTLD_NEXT, "MPI_Bcast");
-	return real(buf, count, type, root, comm);
+		*(void **)&real = dlsym(RTLD_NEXT, "MPI_Ibcast");
+	return real(buf, count, type, root, comm, req);
 }
