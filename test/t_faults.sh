@@ -15,14 +15,49 @@ fault() {
 		notok "$name: detected in ${dt} s (limit $limit)"
 }
 
+# The hang faults side by side. A hang run sleeps in its waits until the
+# watchdog (-T 1) ends it: about 2.3 s of wall time for 0.2 s of CPU, ten of
+# them 23 s one after another. hang_bg TAG args... starts one (its exit
+# status and seconds in files); hang_end TAG STATUS LIMIT NAME judges it as
+# fault does, in the file's order, and leaves its output in $TMPD/out, err.
+hang_bg() {
+	tag=$1
+	shift
+	( t0=$(date +%s); "$@" >"$TMPD/$tag.out" 2>"$TMPD/$tag.err"; echo $? >"$TMPD/$tag.rc"
+	  echo $(($(date +%s) - t0)) >"$TMPD/$tag.dt" ) &
+	eval "bg_$tag=\$!"
+}
+hang_end() {
+	tag=$1 want=$2 limit=$3 name=$4
+	eval "wait \$bg_$tag"
+	cp "$TMPD/$tag.out" "$TMPD/out"
+	cp "$TMPD/$tag.err" "$TMPD/err"
+	got=$(cat "$TMPD/$tag.rc" 2>/dev/null) dt=$(cat "$TMPD/$tag.dt" 2>/dev/null)
+	if [ "$got" = "$want" ]; then ok "$name: exit $want"; else
+		notok "$name: exit $want (exit ${got:-none}, want $want)"
+		sed 's/^/#   stderr: /' "$TMPD/err" | head -5
+	fi
+	[ -n "$dt" ] && [ "$dt" -le "$limit" ] && ok "$name: detected in ${dt} s (limit $limit)" ||
+		notok "$name: detected in ${dt:-?} s (limit $limit)"
+}
 for p in 2 4; do
-	fault 4 10 "drop-notify P=$p" $B allreduce -g $p -b 64 -e 64 -n 2 -T 1 --inject drop-notify
+	hang_bg dn$p $B allreduce -g $p -b 64 -e 64 -n 2 -T 1 --inject drop-notify
+	hang_bg zs$p $B allreduce -g $p -b 64 -e 64 -n 2 -c 3 -T 1 --inject zero-signal
+	hang_bg zr$p $B allreduce -g $p -b 64 -e 64 -n 2 -c 3 -T 1 -A ring --inject zero-signal
+done
+hang_bg dnll $B allreduce -g 3 -b 64 -e 64 -n 2 -T 1 -A ll --inject drop-notify
+hang_bg dnea $B broadcast -g 3 -b 64 -e 64 -n 2 -T 1 -A eager -r 2 --inject drop-notify
+hang_bg dnc $B allreduce -g 8 -b 64 -e 64 -n 2 -T 1 -A mesh --inject drop-notify
+hang_bg zsc $B allreduce -g 8 -b 64 -e 64 -n 2 -c 3 -T 1 -A mesh --inject zero-signal
+
+for p in 2 4; do
+	hang_end dn$p 4 10 "drop-notify P=$p"
 	expect_grep "drop-notify P=$p: hang report names a cell, its writer, epoch and value" \
 		"waits on cell [0-9]+ \(.*written by rank [0-9]+\) of rank [0-9]+'s window, expected epoch [0-9]+, seen [0-9]+" "$TMPD/err"
-	fault 4 10 "zero-signal P=$p" $B allreduce -g $p -b 64 -e 64 -n 2 -c 3 -T 1 --inject zero-signal
+	hang_end zs$p 4 10 "zero-signal P=$p"
 	expect_grep "zero-signal P=$p: hang report" "timeout: no rank made progress for 1 s" "$TMPD/err"
 	# Ring: a barrier per round; the report says which one each rank is in.
-	fault 4 10 "zero-signal P=$p ring" $B allreduce -g $p -b 64 -e 64 -n 2 -c 3 -T 1 -A ring --inject zero-signal
+	hang_end zr$p 4 10 "zero-signal P=$p ring"
 	expect_grep "zero-signal P=$p ring: hang report names the check iteration and the ring round (barrier of the call)" \
 		"rank [0-9]+: allreduce/ring size 64 phase check iteration [0-9]+ barrier [1-9][0-9]* of the call: waits" "$TMPD/err"
 	# Default runs (-c 1, no jitter) catch both in every run: each fault
@@ -60,10 +95,10 @@ fault 7 30 "no-ack broadcast eager P=3 root 2" $B broadcast -g 3 -b 4 -e 64 -A e
 	-n 5 -w 1 -c 40 --inject no-ack
 expect_status "no-ack leaves barriered broadcasts alone" 0 $B broadcast -g 3 -b 4 -e 256 -A pull,push \
 	-n 2 -c 50 --jitter 30 --inject no-ack
-fault 4 10 "drop-notify allreduce ll" $B allreduce -g 3 -b 64 -e 64 -n 2 -T 1 -A ll --inject drop-notify
+hang_end dnll 4 10 "drop-notify allreduce ll"
 expect_grep "drop-notify ll: hang report names the LL line" \
 	"waits on cell [0-9]+ \(LL slot [01] line 0, written by rank [0-9]+\)" "$TMPD/err"
-fault 4 10 "drop-notify broadcast eager" $B broadcast -g 3 -b 64 -e 64 -n 2 -T 1 -A eager -r 2 --inject drop-notify
+hang_end dnea 4 10 "drop-notify broadcast eager"
 # Soaks: LL rows next to barriered rows (the hand-over between them), every
 # root, the futex path (a lost wake-up would hang) and the spin path.
 # (spin only where every rank has a PU: oversubscribed spinning takes a
@@ -120,11 +155,11 @@ done
 
 # The central barrier (auto from 4 ranks per PU): a lost arrival hangs every
 # rank at the release cell; stale epochs pass it early; a soak with jitter.
-fault 4 10 "drop-notify central barrier P=8" $B allreduce -g 8 -b 64 -e 64 -n 2 -T 1 -A mesh --inject drop-notify
+hang_end dnc 4 10 "drop-notify central barrier P=8"
 expect_grep "drop-notify central: hang report names the release cell" \
 	"waits on cell [0-9]+ \(central barrier release, written by the last rank to arrive\)" "$TMPD/err"
 fault 7 30 "stale-epoch central barrier P=8" $B allreduce -g 8 -b 64 -e 4K -f 8 -n 2 -c 20 --jitter 20 -A mesh,twophase --inject stale-epoch
-fault 4 10 "zero-signal central barrier P=8" $B allreduce -g 8 -b 64 -e 64 -n 2 -c 3 -T 1 -A mesh --inject zero-signal
+hang_end zsc 4 10 "zero-signal central barrier P=8"
 expect_status "soak: every collective P=9 on the central barrier, 100 checks, jitter" 0 \
 	$B all -g 9 -b 64 -e 64 -n 1 -w 0 -c 100 --jitter 20 --seed 17 --barrier central
 expect_zero_wrong "soak central P=9: 0 wrong" "$TMPD/out"
