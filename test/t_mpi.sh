@@ -186,11 +186,15 @@ sys.exit(0 if len(rs) == 3 and all(r["host"] and r["pid"] > 0 and r["ran_on"] >=
 	expect_grep "$fl SIGINT mid-loop: footer says interrupted" \
 		"^# Interrupted +: SIG(INT|TERM) after 1 rows" "$TMPD/sig.out"
 	t0=$(date +%s)
-	# The command as typed. (Oversubscribed, 4 ranks on 2 PUs,
-	# MPICH's blocking collectives in the exchange after each row polled
-	# without yielding: 100 s, until the exchange completed nonblocking
-	# calls itself, src/mpi/transport_mpi.c; now about 9 s.)
-	expect_status "$fl: -np 4 all -b 8 -e 1M" 0 timeout 300 $run -np 4 $bin all -b 8 -e 1M -q
+	# The command as typed under Open MPI. Oversubscribed (4 ranks,
+	# 2 PUs), MPICH's blocking collectives in the exchange after each row
+	# polled without yielding: 48 s with 2 timed iterations, 100 s with the
+	# default 20, until the exchange completed nonblocking calls itself
+	# (src/mpi/transport_mpi.c): 8-14 s as typed on a quiet machine, but 35 s
+	# beside t_dtypes's 8 rank threads. There the same rows, the same checks,
+	# 2 timed iterations (about 8 s).
+	if [ "$fl" = MPICH ]; then iters="-n 2 -w 1"; else iters=; fi
+	expect_status "$fl: -np 4 all -b 8 -e 1M $iters" 0 timeout 300 $run -np 4 $bin all -b 8 -e 1M $iters -q
 	expect_zero_wrong "$fl: -np 4 all -b 8 -e 1M: 0 wrong ($(($(date +%s) - t0)) s)" "$TMPD/out"
 }
 
