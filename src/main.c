@@ -2,6 +2,7 @@
  * runs -> records -> printers (table | JSON | CSV) -> gates -> status */
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,41 @@ static void check_outputs(const struct cb_options *o)
 		if (cb_outfile_is(&outs[i], o->baseline))
 			cb_die(CB_EXIT_USAGE, "%s '%s' is the --baseline file; write the new "
 			       "results elsewhere", outs[i].opt, outs[i].path);
+}
+
+/* Under MPI only rank 0 writes the files, so only it checks them; its
+ * verdict goes to every rank (a broadcast), and a usage error there ends
+ * every rank at once with rank 0's status, said once by rank 0. Without
+ * it, rank 0 left alone and the others waited for it in setup until the
+ * watchdog's 60 s (MPICH: hydra saw rank 0 leave properly, mpi_leave.c). */
+static jmp_buf rank0_jmp;
+static volatile int rank0_status;
+
+static void rank0_die(int status)
+{
+	rank0_status = status;
+	longjmp(rank0_jmp, 1);
+}
+
+static void check_outputs_everywhere(const struct cb_options *o)
+{
+	int status = 0;
+	if (!cb_xport.mpi) {
+		check_outputs(o);
+		return;
+	}
+	if (cb_xport.rank == 0) {
+		void (*hook)(int) = cb_die_hook;
+		if (!setjmp(rank0_jmp)) {
+			cb_die_hook = rank0_die;
+			check_outputs(o);
+		}
+		cb_die_hook = hook;
+		status = rank0_status;
+	}
+	cb_mpi_bcast(&status, sizeof status);
+	if (status)
+		exit(status);
 }
 
 static void write_output(struct cb_outfile *of, const struct cb_report *rep,
@@ -293,8 +329,7 @@ static void prepare_run(struct run_ctx *x)
 {
 	const struct cb_options *o = &x->o;
 	cb_plans_check_runnable(x->plans, x->ncounts);   /* exit 5 if nothing applies */
-	if (!x->silent)
-		check_outputs(o);
+	check_outputs_everywhere(o);
 	if (o->baseline)
 		cb_baseline_load(&x->base, o->baseline);
 	/* perf must be listening before anything runs or prints. */
