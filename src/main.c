@@ -461,16 +461,24 @@ int main(int argc, char **argv)
 	x.argc = argc;
 	x.argv_given = cb_xcalloc((size_t)argc + 1, sizeof *x.argv_given);
 	memcpy(x.argv_given, argv, (size_t)argc * sizeof *argv);
+	/* Under an MPI launcher every rank parses the same command line: its
+	 * usage errors are said once, by rank 0; so are the plans' (the
+	 * command line and the rank count). The topology and the files are
+	 * each host's own: their errors are said by every rank that finds one. */
+	cb_usage_quiet = cb_transport_has_mpi() && cb_transport_env_rank() > 0;
 	cb_options_parse(&x.o, argc, argv);
 	if ((status = info_commands(o)) >= 0)
 		return status;
 	x.topo = !strcmp(o->command, "topo");
 	start_transport(&x);
+	cb_usage_quiet = false;
 	cb_placement_init(&x.pl, &o->place);   /* the topology, loaded once */
 	if (o->cold_cache && !o->cache_size)   /* before plans: they size the buffer sets */
 		x.o.cache_size = cb_cold_llc(x.pl.topo) ? cb_cold_llc(x.pl.topo) : CB_COLD_DEFAULT_LLC;
+	cb_usage_quiet = cb_xport.mpi && cb_xport.rank != 0;
 	resolve_counts(&x);
 	build_plans(&x);
+	cb_usage_quiet = false;
 	if (x.topo || o->show_placement)
 		return show_placements(&x);
 	prepare_run(&x);

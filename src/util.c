@@ -13,13 +13,16 @@ static void vmsg(const char *fmt, va_list ap)
 }
 
 void (*cb_die_hook)(int status);
+bool cb_usage_quiet;
 
 void cb_die(int status, const char *fmt, ...)
 {
 	va_list ap;
-	va_start(ap, fmt);
-	vmsg(fmt, ap);
-	va_end(ap);
+	if (status != CB_EXIT_USAGE || !cb_usage_quiet) {
+		va_start(ap, fmt);
+		vmsg(fmt, ap);
+		va_end(ap);
+	}
 	if (cb_die_hook)
 		cb_die_hook(status);
 	exit(status);

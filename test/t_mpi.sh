@@ -53,7 +53,7 @@ flavour() {
 	fl=$1 bin=$2 run=$3 rma_nps=$4
 	if [ ! -x "$bin" ] || ! command -v ${run%% *} >/dev/null; then
 		for part in "matrix" "-J placement" "rma matrix" "same results as threads" "corrupt" "dying rank" \
-			"hang" "slow proxy reaper" "exchange hang" "-g" "-t 1 -g 1" "-t 1 -g 1 header" "SIGINT" "issue command"; do
+			"hang" "slow proxy reaper" "exchange hang" "usage errors" "-g" "-t 1 -g 1" "-t 1 -g 1 header" "SIGINT" "issue command"; do
 			skip "$fl: $part" "$fl not built or ${run%% *} missing"
 		done
 		return
@@ -155,6 +155,14 @@ sys.exit(0 if len(rs) == 3 and all(r["host"] and r["pid"] > 0 and r["ran_on"] >=
 	[ "$(grep -c '^collbench:' "$TMPD/err")" = 1 ] && [ ! -s "$TMPD/out" ] &&
 		ok "$fl -g under MPI: one line, nothing on stdout" ||
 		notok "$fl -g under MPI: one line, nothing on stdout ($(grep -c '^collbench:' "$TMPD/err") lines)"
+	# A usage error in the command line (parsed before MPI_Init) or in the
+	# plans (after it) is every rank's: said once (rank 0), exit 6.
+	for a in "-b foo" "-A bogus"; do
+		expect_status "$fl $a under MPI: exit 6" 6 timeout -k 5 60 $run -np 2 $bin allreduce $a
+		n=$(grep -c '^collbench:' "$TMPD/err")
+		[ "$n" = 1 ] && ok "$fl $a under MPI: said once" ||
+			{ notok "$fl $a under MPI: said once ($n lines)"; grep '^collbench:' "$TMPD/err" | sed 's/^/#   /'; }
+	done
 	# nccl-tests' usual MPI line: one rank per process says -t 1 -g 1.
 	expect_status "$fl nccl-tests' -t 1 -g 1 under MPI" 0 timeout 60 $run -np 2 $bin allreduce -t 1 -g 1 -b 8 -e 1K -q --nccl-compat
 	expect_grep "$fl -t 1 -g 1: nThread 1 nGpus 1" "^# nThread 1 nGpus 1 minBytes 8 maxBytes 1024 " "$TMPD/out"

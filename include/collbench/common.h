@@ -2,6 +2,7 @@
 #ifndef COLLBENCH_COMMON_H
 #define COLLBENCH_COMMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +32,11 @@ void cb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Test and fuzzing aid: if set, cb_die calls it (it must not return, e.g.
  * it longjmps) instead of exiting. */
 extern void (*cb_die_hook)(int status);
+/* Set while the errors cb_die may report are found in the command line
+ * alone, so every MPI rank finds the same one, and this process is not the
+ * launcher's rank 0: a usage error (CB_EXIT_USAGE) then exits silently,
+ * and rank 0 says it once. */
+extern bool cb_usage_quiet;
 
 /* Allocation that exits with CB_EXIT_RESOURCE instead of returning NULL. */
 void *cb_xcalloc(size_t n, size_t size);
