@@ -68,7 +68,7 @@ endif
 TEST_UNITS := $(patsubst test/%.c,%,$(wildcard test/unit_*.c))
 TEST_BINS := $(TEST_UNITS:%=$(BUILD)/test/%)
 
-.PHONY: all check install uninstall clean deps deps-test tests sanitizers fuzz bench mpi-builds examples
+.PHONY: all check check-hosts install uninstall clean deps deps-test tests sanitizers fuzz bench mpi-builds examples
 all: $(BIN)
 
 $(BIN): $(OBJS)
@@ -121,6 +121,12 @@ check: tests sanitizers mpi-builds
 		TSAN_COLLBENCH=$(abspath $(TSAN_BIN)) ASAN_COLLBENCH=$(abspath $(ASAN_BIN)) \
 		OMPI_COLLBENCH=$(abspath $(OMPI_BIN)) MPICH_COLLBENCH=$(abspath $(MPICH_BIN)) \
 		bash test/run.sh $(TESTS)
+
+# The namespaced hosts' whole matrix (test/t_hosts.sh, HOSTS_FULL=1): 2
+# hosts x 1 rank, 2 x 2 and 3 x 1 under Open MPI and MPICH, every
+# collective and algorithm over a small sweep. Root; several minutes.
+check-hosts:
+	@HOSTS_FULL=1 $(MAKE) --no-print-directory check TESTS=t_hosts
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
