@@ -64,6 +64,42 @@ static void test_compute(void)
 	}
 }
 
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Long arrays are radix sorted: the same order as qsort's, bit for bit
+ * (ties of -0 and +0 aside, which no time has), over a mix of signs,
+ * zeros, infinities, subnormals, duplicates and runs of one exponent. */
+static void test_long_sort(void)
+{
+	enum { N = 50000 };
+	static double v[N], w[N];
+	struct cb_stats st = { 0 };
+	unsigned long x = 12345;
+	int same = 1;
+	for (int i = 0; i < N; i++) {
+		x = x * 6364136223846793005UL + 1442695040888963407UL;
+		switch (x >> 61) {
+		case 0: v[i] = -(double)(x >> 20) / 1e3; break;
+		case 1: v[i] = (x >> 40) & 1 ? 1.0 / 0.0 : -1.0 / 0.0; break;
+		case 2: v[i] = 4.9e-324 * (double)((x >> 30) & 7); break;
+		case 3: v[i] = 14.5; break;
+		default: v[i] = 14.0 + (double)((x >> 33) & 0xffff) / 65536.0; break;
+		}
+		w[i] = v[i];
+	}
+	qsort(w, N, sizeof *w, cmp_d);
+	cb_stats_compute(v, N, &st);
+	for (int i = 0; i < N; i++)
+		same = same && memcmp(&v[i], &w[i], sizeof v[i]) == 0;
+	CHECK(same, "%d samples: sorted as qsort sorts them, bit for bit", N);
+	CHECK(st.min_us == w[0] && st.max_us == w[N - 1] && st.p50_us == w[N / 2 - 1],
+	      "min, max and p50 of the long array");
+}
+
 static void test_combine(void)
 {
 	/* Two ranks' iteration end times (start 0 and 1): the collective's
@@ -170,6 +206,7 @@ int main(void)
 {
 	test_percentiles();
 	test_compute();
+	test_long_sort();
 	test_combine();
 	test_sweeps();
 	test_traffic();
