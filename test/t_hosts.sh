@@ -66,6 +66,10 @@ mpich() {
 # long_run LAUNCHER BIN: a row of many iterations of ~0.1 ms in the
 # background ($tpid), once rank 0 has printed the placement block.
 long_run() {
+	# Emptied first: the job's own redirection may come after the first
+	# look below, which would then find the previous run's placement block
+	# (and signal this job while it starts).
+	: >"$TMPD/out"
 	$1 60 "$2" allreduce -b 8 -e 8 -A ring -n 1000000000 -w 3 -q >"$TMPD/out" 2>"$TMPD/err" &
 	tpid=$!
 	for _ in $(seq 100); do
