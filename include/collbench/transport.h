@@ -66,6 +66,9 @@ int cb_mpi_finish(int status);
 void cb_mpi_leave_init(void);
 void cb_mpi_leave(int status) __attribute__((noreturn));
 void cb_mpi_leave_finalized(void);
+/* Called by the thread about to call MPI_Finalize: a leave from another
+ * thread (the bounded finalize) first parks it, off the PMI socket. */
+void cb_mpi_leave_finalizing(void);
 /* Collective: allocate this rank's window of c->win_bytes (zeroed) and set
  * up c for it: peers' windows (shared) or the RMA operations. Returns my
  * window's base. */

@@ -22,6 +22,8 @@
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,8 @@
 #include "collbench/transport.h"
 
 #define ACK_WAIT_MS 2000
+#define PARK_WAIT_MS 200
+#define PARK_SIG (SIGRTMIN + 2)   /* no library here uses it */
 
 static int pmi_fd = -1;          /* hydra's PMI socket; -1: none, or already left */
 static struct stat pmi_sock;     /* its identity: the library may close the fd
@@ -139,8 +143,57 @@ void cb_mpi_leave_finalized(void)
 	pthread_mutex_unlock(&leave_lock);
 }
 
+/* The bounded finalize (transport_mpi.c) leaves from its guard thread while
+ * the main thread is still in MPI_Finalize, which may be in a PMI exchange
+ * of its own on the same socket: MPICH's finalize waits there for the PMI
+ * barrier's "barrier_out", which hydra, once Ctrl-C has reached it, never
+ * sends. The proxy's "finalize_ack" to our command was then read by the
+ * library, which printed "expecting cmd=barrier_out, got finalize_ack" and
+ * aborted with code 807498255, exit status 15 (its low byte) in place of
+ * the run's. So the finalizing thread is parked first: a signal whose
+ * handler never returns (async-signal-safe: pause) takes it off the
+ * socket, and the guard alone reads the answer. */
+static pthread_t finalizer;
+static atomic_bool finalizing, parked;
+
+static void park(int sig)
+{
+	(void)sig;
+	atomic_store_explicit(&parked, true, memory_order_release);
+	for (;;)
+		pause();
+}
+
+void cb_mpi_leave_finalizing(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = park;
+	sigemptyset(&sa.sa_mask);
+	sigaction(PARK_SIG, &sa, NULL);
+	finalizer = pthread_self();
+	atomic_store_explicit(&finalizing, true, memory_order_release);
+}
+
+/* Parks the finalizing thread unless it is this one; waits for it at most
+ * PARK_WAIT_MS (it is in a system call or running: it takes the signal at
+ * once). */
+static void park_finalizer(void)
+{
+	long long end;
+	if (!atomic_load_explicit(&finalizing, memory_order_acquire) ||
+	    pthread_equal(finalizer, pthread_self()) || pthread_kill(finalizer, PARK_SIG))
+		return;
+	end = now_ms() + PARK_WAIT_MS;
+	while (!atomic_load_explicit(&parked, memory_order_acquire) && now_ms() < end) {
+		struct timespec ts = { 0, 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
 void cb_mpi_leave(int status)
 {
+	park_finalizer();
 	pmi_finalize();
 	_exit(status);
 }

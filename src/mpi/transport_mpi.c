@@ -295,6 +295,7 @@ int cb_mpi_finish(int status)
 		pthread_detach(t);
 	MPI_Allreduce(&status, &agreed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
 	atomic_store(&end_status, agreed);
+	cb_mpi_leave_finalizing();
 	MPI_Finalize();
 	cb_mpi_leave_finalized();
 	return agreed;
