@@ -8,8 +8,8 @@
 # library, host count and window in the header, JSON and CSV; --inject
 # corrupt exits 7; -T 3 --inject drop-notify gives a hang report with whole
 # lines and exits 4; a rank process killed (SIGKILL) mid-run ends the job,
-# non-zero, in bounded time; SIGINT to the launcher ends the job, with the
-# interrupted row and the footer printed. Open MPI as
+# non-zero, in bounded time; SIGINT to the launcher ends the job (Open MPI:
+# with the interrupted row and the footer printed). Open MPI as
 # Debian configures it (no one-sided component over TCP) gives collbench's
 # own message, once, and exit 2. Open MPI, 3 hosts x 1 rank, and MPICH, 2
 # hosts x 2 ranks, at one size, 0 wrong, the hosts in the placement block.
@@ -217,11 +217,21 @@ sys.exit(0 if ok else 1)' "$TMPD/$run.csv" "${fl%% *}" 2>"$TMPD/py.err"; then
 	# The interrupted row and footer: rank 0 stops every rank at the next
 	# checkpoint and prints them before MPI's end, within Open MPI's 1 s
 	# between its SIGTERM and SIGKILL (odls_base_sigkill_timeout; this
-	# row's few samples take well under that). MPICH's launcher prints its
-	# own Ctrl-C notice on stdout: collbench's lines only.
+	# row's few samples take well under that). MPICH: not judged here.
+	# hydra signals its "ssh" processes (here the agent) on Ctrl-C; when one
+	# ends first, hydra takes its proxy for dead and exits 255 at once, and
+	# the rows still on their way are lost (1 run in 3 here; with a real
+	# ssh the same race is there). t_mpi checks MPICH's footer on one host.
+	# MPICH's launcher prints its own Ctrl-C notice on stdout: collbench's
+	# lines only.
 	grep -E '^(#| +[0-9])' "$TMPD/out" >"$TMPD/sig.out"
-	expect_grep "$fl 2x1: SIGINT: the footer's Interrupted line, the agreed 130 or 143" \
-		"^# Interrupted +: SIG(INT|TERM) after 1 rows \(exit status (130|143)\)" "$TMPD/sig.out"
+	if [ "$run" = mpich ]; then
+		grep -q '^# Interrupted' "$TMPD/sig.out" && echo "# note: $fl 2x1: SIGINT: footer printed" ||
+			echo "# note: $fl 2x1: SIGINT: no footer (launcher exit $st: hydra ended first)"
+		return
+	fi
+	expect_grep "$fl 2x1: SIGINT: the footer's Interrupted line, the agreed 143" \
+		"^# Interrupted +: SIGTERM after 1 rows \(exit status 143\)" "$TMPD/sig.out"
 	expect_zero_wrong "$fl 2x1: SIGINT: the interrupted row, 0 wrong" "$TMPD/sig.out"
 }
 
