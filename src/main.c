@@ -100,7 +100,7 @@ static void check_outputs(const struct cb_options *o)
 }
 
 /* Under MPI only rank 0 writes the files, so only it checks them; its
- * verdict goes to every rank (a broadcast), and a usage error there ends
+ * verdict goes to every rank (the largest status), and a usage error there ends
  * every rank at once with rank 0's status, said once by rank 0. Without
  * it, rank 0 left alone and the others waited for it in setup until the
  * watchdog's 60 s (MPICH: hydra saw rank 0 leave properly, mpi_leave.c). */
@@ -129,7 +129,9 @@ static void check_outputs_everywhere(const struct cb_options *o)
 		cb_die_hook = hook;
 		status = rank0_status;
 	}
-	cb_mpi_bcast(&status, sizeof status);
+	/* A reduction, not the exchange's broadcast: the broadcast is the
+	 * exchange's alone (test/hosts/hang_bcast.c stalls the first one). */
+	status = cb_mpi_max_int(status);
 	if (status)
 		exit(status);
 }

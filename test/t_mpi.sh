@@ -53,7 +53,7 @@ flavour() {
 	fl=$1 bin=$2 run=$3 rma_nps=$4
 	if [ ! -x "$bin" ] || ! command -v ${run%% *} >/dev/null; then
 		for part in "matrix" "-J placement" "rma matrix" "same results as threads" "corrupt" "dying rank" \
-			"hang" "slow proxy reaper" "finalize stuck in PMI" "exchange hang" "usage errors" "-g" "-t 1 -g 1" "-t 1 -g 1 header" "SIGINT" "issue command"; do
+			"hang" "slow proxy reaper" "finalize stuck in PMI" "exchange hang" "usage errors" "existing -J file" "-g" "-t 1 -g 1" "-t 1 -g 1 header" "SIGINT" "issue command"; do
 			skip "$fl: $part" "$fl not built or ${run%% *} missing"
 		done
 		return
@@ -177,6 +177,14 @@ sys.exit(0 if len(rs) == 3 and all(r["host"] and r["pid"] > 0 and r["ran_on"] >=
 		[ "$n" = 1 ] && ok "$fl $a under MPI: said once" ||
 			{ notok "$fl $a under MPI: said once ($n lines)"; grep '^collbench:' "$TMPD/err" | sed 's/^/#   /'; }
 	done
+	# Only rank 0 checks the output files: an existing -J file ends every
+	# rank at once, exit 6, said once (before: the other ranks waited in
+	# setup for the 60 s watchdog under MPICH).
+	echo old >"$TMPD/exists.json"
+	timed "$fl np=4 existing -J file" 20 6 timeout -k 5 90 $run -np 4 $bin allreduce -b 8 -e 8 -J "$TMPD/exists.json"
+	n=$(grep -c '^collbench:' "$TMPD/err")
+	[ "$n" = 1 ] && [ "$(cat "$TMPD/exists.json")" = old ] && ok "$fl existing -J file: said once, file kept" ||
+		notok "$fl existing -J file: said once, file kept ($n lines)"
 	# nccl-tests' usual MPI line: one rank per process says -t 1 -g 1.
 	expect_status "$fl nccl-tests' -t 1 -g 1 under MPI" 0 timeout 60 $run -np 2 $bin allreduce -t 1 -g 1 -b 8 -e 1K -q --nccl-compat
 	expect_grep "$fl -t 1 -g 1: nThread 1 nGpus 1" "^# nThread 1 nGpus 1 minBytes 8 maxBytes 1024 " "$TMPD/out"

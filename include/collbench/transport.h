@@ -88,6 +88,8 @@ void cb_mpi_group_free(struct cb_comm *c);
 void cb_mpi_native_register(void);
 /* rank 0's len bytes at buf reach every rank's buf. */
 void cb_mpi_bcast(void *buf, size_t len);
+/* The largest of every rank's v (a verdict every rank must share). */
+int cb_mpi_max_int(int v);
 /* Every rank's len bytes at all + rank * len reach rank 0's all (in place). */
 void cb_mpi_gather(void *all, size_t len);
 /* Every rank's n doubles at all + (rank * ranks_stride + off) reach rank 0's

@@ -425,6 +425,15 @@ void cb_mpi_group_free(struct cb_comm *c)
 	c->xp = NULL;
 }
 
+int cb_mpi_max_int(int v)
+{
+	int all = v;
+	MPI_Request req;
+	MPI_Iallreduce(&v, &all, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD, &req);
+	xwait(&req);
+	return all;
+}
+
 void cb_mpi_bcast(void *buf, size_t len)
 {
 	MPI_Request req;
