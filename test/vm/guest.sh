@@ -46,6 +46,11 @@ watch() {
 	shift
 	echo "@@ RUN $lab :: $*"
 	t0=$(now)
+	# Emptied first: the background job's own redirection can come after
+	# the first look below, which would then find the previous run's
+	# placement block and read the maps of a process not yet allocated
+	# (seen once in CI: memonly node2, windows '' after memonly local).
+	: >/tmp/o
 	"$@" >/tmp/o 2>/tmp/e &
 	pid=$!
 	: >/tmp/maps
