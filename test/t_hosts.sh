@@ -198,7 +198,13 @@ sys.exit(0 if ok else 1)' "$TMPD/$run.csv" "${fl%% *}" 2>"$TMPD/py.err"; then
 	long_run $run "$bin"
 	sleep 1
 	t0=$(date +%s.%N)
-	lpid=$(pgrep -P $tpid | head -1)
+	# To the launcher itself, as t_mpi does: $tpid is the subshell of the
+	# launcher function, its child is timeout, and timeout passes a signal
+	# on to its whole process group: the local rank and the agent too.
+	# Open MPI then ended in 0.04 s with exit 1 and no row (1 run in 6
+	# here, and once in CI); signalling mpirun alone, 10 of 10 printed.
+	tmo=$(pgrep -P $tpid -x timeout | head -1)
+	lpid=$([ -n "$tmo" ] && pgrep -P "$tmo" | head -1)
 	[ -n "$lpid" ] && kill -INT "$lpid"
 	wait $tpid
 	st=$?
