@@ -136,6 +136,8 @@ void bench_roofline(struct run *run, struct cb_rank *rk, const struct rank_bufs 
 void bench_split_setup(struct run *run);
 void bench_split_rank_init(struct run *run, struct cb_rank *rk);
 struct cb_rank *bench_split_rank(struct run *run, struct cb_rank *rk);
+/* Point i as rank r's group runs it (unequal groups: its size's). */
+const struct cb_point *bench_split_point(const struct run *run, int r, size_t i);
 bool bench_split_corrupts(const struct run *run, const struct cb_rank *rk);
 void bench_split_rank_fini(struct run *run, struct cb_rank *rk);
 void bench_split_free(struct run *run);

@@ -64,7 +64,7 @@ static void view_init(struct run *run, struct split_run *sp, int k, size_t cells
 {
 	const struct cb_comm *w = &run->comm;
 	struct cb_comm *g = &sp->comms[k];
-	comm_init(g, sp->s.gsize, 0, w->npus);
+	comm_init(g, sp->s.size[k], 0, w->npus);
 	g->cells_off = cells_off;
 	g->data_off = w->data_off;
 	g->half_bytes = w->half_bytes;
@@ -158,6 +158,14 @@ struct cb_rank *bench_split_rank(struct run *run, struct cb_rank *rk)
 	return g;
 }
 
+const struct cb_point *bench_split_point(const struct run *run, int r, size_t i)
+{
+	const struct cb_plan *p = run->plan;
+	if (!run->split || !p->nalt)
+		return &p->points[i];
+	return cb_plan_point(p, i, run->split->s.size[run->split->s.group[r]]);
+}
+
 bool bench_split_corrupts(const struct run *run, const struct cb_rank *rk)
 {
 	/* --inject corrupt: in one group only, the last rank's */
@@ -226,7 +234,10 @@ static double group_time(const struct run *run, int k, int h)
 
 /* Rank 0, after cb_combine_half: the row as groups see it. The time is the
  * slowest group's; bandwidths are one group's bytes over it, busbw with
- * the group's rank count; E's compulsory bytes are every group's. */
+ * the group's rank count; E's compulsory bytes are every group's. Groups
+ * of unequal sizes: the bytes and rank count of group 0 (rank 0's, whose
+ * counts the row prints), as nccl-tests' rank 0 prints its own comm's
+ * over the time combined across every rank. */
 void bench_split_row(const struct run *run, struct cb_result *res)
 {
 	const struct cb_plan *p = run->plan;
@@ -234,11 +245,16 @@ void bench_split_row(const struct run *run, struct cb_result *res)
 	struct cb_split_expr e;
 	res->groups = p->ngroups;
 	res->group_ranks = p->group_ranks;
+	res->group_sizes = p->group_sizes;
 	if (cb_split_resolve(run->o, &e))
 		cb_split_format(&e, res->split, sizeof res->split);
 	if (!run->split)
 		return;
-	res->min_bytes = p->ngroups * cb_min_traffic(pt, p->group_ranks);
+	res->min_bytes = 0;
+	for (int k = 0; k < p->ngroups; k++) {
+		int n = run->split->s.size[k];
+		res->min_bytes += cb_min_traffic(cb_plan_point(p, (size_t)(pt - p->points), n), n);
+	}
 	for (int h = 0; h < 2; h++) {
 		struct cb_half *x = &res->half[h];
 		double t = 0;

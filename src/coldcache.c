@@ -47,11 +47,14 @@ size_t cb_cold_plan_bytes(const struct cb_options *o, const struct cb_plan *pl)
 	size_t most = 0;
 	if (!o->cold_cache)
 		return 0;
-	for (size_t i = 0; i < pl->npoints; i++) {
-		size_t set = cb_cold_set_bytes(&pl->points[i], pl->unalign, NULL, NULL);
-		size_t b = set * (size_t)cb_cold_slots(o->cache_size, set);
-		most = b > most ? b : most;
-	}
+	/* every group size's points (unequal --split groups: plan.h) */
+	for (int k = -1; k < pl->nalt; k++)
+		for (size_t i = 0; i < pl->npoints; i++) {
+			const struct cb_point *pt = k < 0 ? &pl->points[i] : &pl->alt_points[k][i];
+			size_t set = cb_cold_set_bytes(pt, pl->unalign, NULL, NULL);
+			size_t b = set * (size_t)cb_cold_slots(o->cache_size, set);
+			most = b > most ? b : most;
+		}
 	return most;
 }
 

@@ -39,6 +39,7 @@ GET(get_ran, v->s = cb_point_ran(r->pt, v->buf, sizeof v->buf))
 /* --split (split.h): 1 group of nranks without one; split null then */
 GET(get_groups, v->i = r->groups)
 GET(get_group_ranks, v->i = r->group_ranks)
+GET(get_group_sizes, v->s = r->group_sizes; v->null = !r->group_sizes)
 GET(get_split, v->s = r->split; v->null = !r->split[0])
 /* --cold-cache (coldcache.h): slots and bytes null when off */
 GET(get_cold, v->i = r->cold_slots > 0)
@@ -126,6 +127,7 @@ const struct cb_field cb_fields[] = {
 	{ "groups",           INT, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_groups },
 	{ "group_ranks",      INT, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_group_ranks },
 	{ "split",            STR, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_split },
+	{ "group_sizes",      STR, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_group_sizes },
 	{ "cold_cache",       INT, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_cold },
 	{ "cold_slots",       INT, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_cold_slots },
 	{ "cold_bytes",       INT, ROW,  CB_FMT_DATA,   LATE,  CB_FS_NONE,      NULL,     NULL,          0, get_cold_bytes },

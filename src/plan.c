@@ -10,14 +10,25 @@
 #include "collbench/split.h"
 #include "collbench/transport.h"
 
-static void push(struct cb_plan *pl, size_t *cap, const struct cb_point *pt)
+static void *grow(void *p, size_t n)
+{
+	if (!(p = realloc(p, n)))
+		cb_die(CB_EXIT_RESOURCE, "out of memory for the plan");
+	return p;
+}
+
+/* pt into points[], alt[k] into alt_points[k] (unequal groups). */
+static void push(struct cb_plan *pl, size_t *cap, const struct cb_point *pt,
+		 const struct cb_point *alt)
 {
 	if (pl->npoints == *cap) {
 		*cap = *cap ? 2 * *cap : 64;
-		pl->points = realloc(pl->points, *cap * sizeof *pl->points);
-		if (!pl->points)
-			cb_die(CB_EXIT_RESOURCE, "out of memory for the plan");
+		pl->points = grow(pl->points, *cap * sizeof *pl->points);
+		for (int k = 0; k < pl->nalt; k++)
+			pl->alt_points[k] = grow(pl->alt_points[k], *cap * sizeof *pl->points);
 	}
+	for (int k = 0; k < pl->nalt; k++)
+		pl->alt_points[k][pl->npoints] = alt[k];
 	pl->points[pl->npoints++] = *pt;
 }
 
@@ -130,33 +141,24 @@ static bool plan_rma(void)
 	return cb_xport.mpi && cb_xport.window != CB_MPIWIN_SHARED;
 }
 
-/* What runs at pt, per half, and the window it needs. Whether ranks are
- * MPI processes is the transport's (started before plans are built). */
-static void resolve(struct cb_plan *pl, struct cb_point *pt, int npus, struct noted *nt)
+/* What runs at pt, per half, in groups of nranks, and the window it
+ * needs. Whether ranks are MPI processes is the transport's (started
+ * before plans are built). */
+static void resolve(struct cb_plan *pl, struct cb_point *pt, int nranks, int npus)
 {
 	size_t so, ro, es = pt->dt->size;
-	struct cb_where w = { &pt->n, es, pl->group_ranks, false, pl->nranks > npus, cb_xport.mpi,
+	struct cb_where w = { &pt->n, es, nranks, false, pl->nranks > npus, cb_xport.mpi,
 			      pt->dt, pt->op, pl->unalign * es, pt->root, plan_rma(), pl->barrier };
-	bool has_ip = pt->coll->inplace(&pt->n, 0, pl->group_ranks, &so, &ro);
+	bool has_ip = pt->coll->inplace(&pt->n, 0, nranks, &so, &ro);
 
 	pt->ran[0] = cb_algo_resolve(pt->algo, &w, pt->why[0], sizeof pt->why[0]);
 	w.inplace = true;
 	pt->ran[1] = pt->ran[0] && has_ip ?
 		cb_algo_resolve(pt->algo, &w, pt->why[1], sizeof pt->why[1]) : NULL;
-	if (!pt->ran[0]) {
-		pl->nskipped++;
+	if (!pt->ran[0])
 		return;
-	}
-	if (has_ip && !pt->ran[1]) {
-		/* the note once per collective and algorithm */
-		pt->note_inplace = nt->n < CB_ARRAY_LEN(nt->algo);
-		for (size_t i = 0; i < nt->n; i++)
-			pt->note_inplace = pt->note_inplace && nt->algo[i] != pt->algo;
-		if (pt->note_inplace)
-			nt->algo[nt->n++] = pt->algo;
-	}
 	for (int h = 0; h < 2; h++) {
-		size_t scratch = pt->ran[h] ? pt->ran[h]->scratch_bytes(&pt->n, es, pl->group_ranks) : 0;
+		size_t scratch = pt->ran[h] ? pt->ran[h]->scratch_bytes(&pt->n, es, nranks) : 0;
 		if (scratch > pl->max_scratch_bytes)
 			pl->max_scratch_bytes = scratch;
 	}
@@ -167,20 +169,73 @@ static void resolve(struct cb_plan *pl, struct cb_point *pt, int npus, struct no
 		pl->max_recv_bytes = (pt->n.recv + pl->unalign) * es;
 }
 
+/* Unequal groups: the point runs (per half) only where it applies in
+ * groups of every size; q is the point as groups of size ranks see it. */
+static void merge(struct cb_point *pt, const struct cb_point *q, int size)
+{
+	for (int h = 0; h < 2; h++) {
+		if (!pt->ran[h] || q->ran[h])
+			continue;
+		if (q->why[h][0])
+			snprintf(pt->why[h], sizeof pt->why[h], "%.60s in groups of %d", q->why[h], size);
+		else
+			snprintf(pt->why[h], sizeof pt->why[h], "in groups of %d (no in-place form)", size);
+		pt->ran[h] = NULL;
+		if (h == 0)
+			pt->ran[1] = NULL;
+	}
+}
+
+/* After merge: the alt points take the verdict, and pt's alt_ran names
+ * the picks that differ from its own. */
+static void settle(struct cb_point *pt, struct cb_point *alt, const int *sizes, int nalt)
+{
+	size_t used = 0;
+	char ran[64];
+	pt->alt_ran[0] = '\0';
+	for (int k = 0; k < nalt; k++) {
+		struct cb_point *q = &alt[k];
+		if (!pt->ran[0]) {
+			q->ran[0] = q->ran[1] = NULL;
+			continue;
+		}
+		if (!pt->ran[1])
+			q->ran[1] = NULL;
+		q->alt_ran[0] = '\0';
+		if ((q->ran[0] != pt->ran[0] || q->ran[1] != pt->ran[1]) && used < sizeof pt->alt_ran)
+			used += (size_t)snprintf(pt->alt_ran + used, sizeof pt->alt_ran - used, ";%d:%s",
+						 sizes[k], cb_point_ran(q, ran, sizeof ran));
+	}
+}
+
+/* The in-place note once per collective and algorithm. */
+static void note(struct cb_point *pt, struct noted *nt)
+{
+	/* why[1] is written only where a half with an in-place form does not
+	 * apply (resolve leaves it empty for collectives without one) */
+	if (!pt->ran[0] || pt->ran[1] || !*pt->why[1])
+		return;
+	pt->note_inplace = nt->n < CB_ARRAY_LEN(nt->algo);
+	for (size_t i = 0; i < nt->n; i++)
+		pt->note_inplace = pt->note_inplace && nt->algo[i] != pt->algo;
+	if (pt->note_inplace)
+		nt->algo[nt->n++] = pt->algo;
+}
+
 const char *cb_point_ran(const struct cb_point *pt, char *buf, size_t cap)
 {
 	if (!pt->ran[0])
 		snprintf(buf, cap, "none");
 	else if (pt->ran[1] && pt->ran[1] != pt->ran[0])
-		snprintf(buf, cap, "%s/%s", pt->ran[0]->name, pt->ran[1]->name);
+		snprintf(buf, cap, "%s/%s%s", pt->ran[0]->name, pt->ran[1]->name, pt->alt_ran);
 	else
-		snprintf(buf, cap, "%s", pt->ran[0]->name);
+		snprintf(buf, cap, "%s%s", pt->ran[0]->name, pt->alt_ran);
 	return buf;
 }
 
 const char *cb_point_label(const struct cb_point *pt, char *buf, size_t cap)
 {
-	char ran[64];
+	char ran[160];
 	if (pt->algo->pick && pt->ran[0])
 		snprintf(buf, cap, "%s:%s", pt->algo->name, cb_point_ran(pt, ran, sizeof ran));
 	else
@@ -255,6 +310,10 @@ static void add_points(struct cb_plan *pl, size_t *cap, struct noted *noted,
 	int reduces = !!(coll->flags & CB_COLL_REDUCE);
 	int rooted = !!(coll->flags & CB_COLL_ROOT);
 	int nranks = pl->group_ranks;   /* a collective runs in each group */
+	int least = nranks;             /* -r all: the roots every group has */
+	struct cb_point alt[CB_SPLIT_MAX_ALT];
+	for (int k = 0; k < pl->nalt; k++)
+		least = pl->alt_ranks[k] < least ? pl->alt_ranks[k] : least;
 	for (size_t di = 0; di < cb_ndtypes; di++) {
 		const struct cb_dtype *dt = &cb_dtypes[di];
 		if (!in_list(o->dtypes, dt->name))
@@ -264,7 +323,7 @@ static void add_points(struct cb_plan *pl, size_t *cap, struct noted *noted,
 			if (op && !in_list(o->ops, op->name))
 				continue;
 			int r0 = rooted ? (root_all ? 0 : root) : -1;
-			int r1 = rooted ? (root_all ? nranks - 1 : root) : -1;
+			int r1 = rooted ? (root_all ? least - 1 : root) : -1;
 			for (int rt = r0; rt <= r1; rt++) {
 				for (size_t si = 0; si < nsizes; si++) {
 					size_t s = sizes[si];
@@ -277,8 +336,17 @@ static void add_points(struct cb_plan *pl, size_t *cap, struct noted *noted,
 						    (only_algo >= 0 && (int)ai != only_algo))
 							continue;
 						coll->counts(s, dt->size, nranks, &pt.n);
-						resolve(pl, &pt, npus, noted);
-						push(pl, cap, &pt);
+						resolve(pl, &pt, nranks, npus);
+						for (int k = 0; k < pl->nalt; k++) {
+							alt[k] = pt;
+							coll->counts(s, dt->size, pl->alt_ranks[k], &alt[k].n);
+							resolve(pl, &alt[k], pl->alt_ranks[k], npus);
+							merge(&pt, &alt[k], pl->alt_ranks[k]);
+						}
+						settle(&pt, alt, pl->alt_ranks, pl->nalt);
+						note(&pt, noted);
+						pl->nskipped += cb_point_skipped(&pt);
+						push(pl, cap, &pt, alt);
 					}
 					if (coll->flags & CB_COLL_SIZELESS)
 						break;   /* no data: the first size only */
@@ -300,7 +368,13 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, i
 
 	memset(pl, 0, sizeof *pl);
 	pl->nranks = nranks;
-	pl->group_ranks = cb_split_plan(o, nranks, &pl->ngroups);
+	{
+		static char sizes[CB_MAX_RANKS * 5];   /* main thread, one plan at a time */
+		pl->group_ranks = cb_split_plan(o, nranks, &pl->ngroups, pl->alt_ranks, &pl->nalt,
+						sizes, sizeof sizes);
+		pl->group_sizes = sizes[0] ? memcpy(cb_xcalloc(1, strlen(sizes) + 1), sizes,
+						    strlen(sizes)) : NULL;
+	}
 	pl->unalign = (size_t)o->unalign;
 	{
 		/* What comm_barrier runs inside a collective, what barrier auto's
@@ -321,9 +395,12 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, i
 	} else {
 		char *end;
 		root = strtol(o->root, &end, 10);
-		if (*end || end == o->root || root < 0 || root >= pl->group_ranks)
+		int least = pl->group_ranks;
+		for (int k = 0; k < pl->nalt; k++)
+			least = pl->alt_ranks[k] < least ? pl->alt_ranks[k] : least;
+		if (*end || end == o->root || root < 0 || root >= least)
 			cb_die(CB_EXIT_USAGE, "invalid value '%s' for -r/--root: expected a rank in 0..%d or all%s",
-			       o->root, pl->group_ranks - 1, pl->ngroups > 1 ? " (a rank of each --split group)" : "");
+			       o->root, least - 1, pl->ngroups > 1 ? " (a rank of each --split group)" : "");
 	}
 
 	for (size_t ci = 0; ci < ncoll; ci++) {
@@ -334,6 +411,10 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, i
 				   root_all, (int)root, npus, sizes, nsizes);
 	}
 	pl->split_bytes = pl->ngroups > 1 ? cb_split_cells_bytes(pl->group_ranks, npus) : 0;
+	for (int k = 0; k < pl->nalt; k++) {   /* one offset for every group's cells */
+		size_t b = cb_split_cells_bytes(pl->alt_ranks[k], npus);
+		pl->split_bytes = b > pl->split_bytes ? b : pl->split_bytes;
+	}
 	pl->cold_bytes = cb_cold_plan_bytes(o, pl);
 	if (pl->npoints == 0)
 		cb_die(CB_EXIT_USAGE, "nothing to run: -A/--algo '%s' names no algorithm of '%s'",
@@ -344,110 +425,10 @@ void cb_plan_free(struct cb_plan *pl)
 {
 	free(pl->points);
 	pl->points = NULL;
-}
-
-/* ---- -g: rank-count sweeps ---- */
-
-/* A decimal count in 1..CB_MAX_RANKS at *sp; advances *sp. */
-static int rank_number(const char **sp, long *out, const char **why)
-{
-	const char *s = *sp;
-	long v = 0;
-	if (*s < '0' || *s > '9') {
-		*why = *s ? "expected a rank count" : "missing rank count";
-		return -1;
+	free(pl->group_sizes);
+	pl->group_sizes = NULL;
+	for (int k = 0; k < pl->nalt; k++) {
+		free(pl->alt_points[k]);
+		pl->alt_points[k] = NULL;
 	}
-	for (; *s >= '0' && *s <= '9'; s++) {
-		v = v * 10 + (*s - '0');
-		if (v > CB_MAX_RANKS) {
-			*why = "rank count above 512";
-			return -1;
-		}
-	}
-	/* "0x10": not a zero followed by garbage, a number not in decimal */
-	if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '.') {
-		*why = "expected a decimal rank count";
-		return -1;
-	}
-	if (v < 1) {
-		*why = "rank count must be at least 1";
-		return -1;
-	}
-	*sp = s;
-	*out = v;
-	return 0;
-}
-
-static int add_count(int *counts, int *n, long v, const char **why)
-{
-	for (int i = 0; i < *n; i++)
-		if (counts[i] == v) {
-			*why = "a rank count appears twice";
-			return -1;
-		}
-	if (*n >= CB_MAX_RANKS) {
-		*why = "more than 512 rank counts";
-		return -1;
-	}
-	counts[(*n)++] = (int)v;
-	return 0;
-}
-
-int cb_rank_sweep_parse(const char *s, int *counts, int *n, const char **why)
-{
-	long a, b, step = 0, factor = 2;
-	*n = 0;
-	if (!strcmp(s, "auto")) {
-		counts[(*n)++] = 0;
-		return 0;
-	}
-	if (rank_number(&s, &a, why))
-		return -1;
-	if (*s == ',' || !*s) {           /* N or a list */
-		if (add_count(counts, n, a, why))
-			return -1;
-		while (*s == ',') {
-			s++;
-			if (rank_number(&s, &a, why) || add_count(counts, n, a, why))
-				return -1;
-		}
-		if (*s) {
-			*why = "expected N, A:B, A:B:+S, A:B:*F or N,N,...";
-			return -1;
-		}
-		return 0;
-	}
-	if (*s != ':') {
-		*why = "expected N, A:B, A:B:+S, A:B:*F or N,N,...";
-		return -1;
-	}
-	s++;
-	if (rank_number(&s, &b, why))
-		return -1;
-	if (*s == ':') {
-		char kind = *++s;
-		if (kind != '+' && kind != '*') {
-			*why = "step must be +S (add) or *F (multiply)";
-			return -1;
-		}
-		s++;
-		if (rank_number(&s, kind == '+' ? &step : &factor, why))
-			return -1;
-		if (kind == '*' && factor < 2) {
-			*why = "factor must be at least 2";
-			return -1;
-		}
-	}
-	if (*s) {
-		*why = "expected N, A:B, A:B:+S, A:B:*F or N,N,...";
-		return -1;
-	}
-	if (a > b) {
-		*why = "start above end";
-		return -1;
-	}
-	for (long v = a; v <= b; v = step ? v + step : v * factor)
-		if (add_count(counts, n, v, why))
-			return -1;
-	return 0;
 }

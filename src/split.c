@@ -157,21 +157,29 @@ bool cb_split_resolve(const struct cb_options *o, struct cb_split_expr *e)
 	return false;
 }
 
-int cb_split_plan(const struct cb_options *o, int nranks, int *ngroups)
+int cb_split_plan(const struct cb_options *o, int nranks, int *ngroups, int *alt, int *nalt,
+		  char *sizes, size_t cap)
 {
 	struct cb_split_expr e;
 	static struct cb_split s;   /* 8 KiB: main thread only, one plan at a time */
-	char ex[32], sizes[256];
 	*ngroups = 1;
+	*nalt = 0;
+	if (sizes && cap)
+		sizes[0] = '\0';
 	if (!cb_split_resolve(o, &e))
 		return nranks;
 	cb_split_groups(&e, nranks, &s);
-	if (!s.gsize)
-		cb_die(CB_EXIT_UNSUPPORTED, "--split %s at %d ranks gives groups of different sizes "
-		       "(%s): only equal groups are supported", cb_split_format(&e, ex, sizeof ex),
-		       nranks, cb_split_sizes(&s, sizes, sizeof sizes));
 	*ngroups = s.ngroups;
-	return s.gsize;
+	if (sizes)
+		cb_split_sizes(&s, sizes, cap);
+	for (int g = 1; g < s.ngroups; g++) {
+		int k = 0;
+		while (k < *nalt && alt[k] != s.size[g])
+			k++;
+		if (s.size[g] != s.size[0] && k == *nalt)
+			alt[(*nalt)++] = s.size[g];
+	}
+	return s.size[0];
 }
 
 const char *cb_split_describe(const struct cb_options *o, int nranks, char *buf, size_t cap)
@@ -182,8 +190,13 @@ const char *cb_split_describe(const struct cb_options *o, int nranks, char *buf,
 	buf[0] = '\0';
 	if (cb_split_resolve(o, &e)) {
 		cb_split_groups(&e, nranks, &s);
-		snprintf(buf, cap, " in %d group%s of %d, --split %s", s.ngroups,
-			 s.ngroups == 1 ? "" : "s", s.gsize, cb_split_format(&e, ex, sizeof ex));
+		char sizes[256];
+		if (s.gsize)
+			snprintf(sizes, sizeof sizes, "%d", s.gsize);
+		else
+			cb_split_sizes(&s, sizes, sizeof sizes);
+		snprintf(buf, cap, " in %d group%s of %s, --split %s", s.ngroups,
+			 s.ngroups == 1 ? "" : "s", sizes, cb_split_format(&e, ex, sizeof ex));
 	}
 	return buf;
 }

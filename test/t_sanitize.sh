@@ -144,6 +144,10 @@ for san in TSAN ASAN; do
 		all -g 4 --split %2 -b 8 -e 2K -f 16 -n 2 -w 1 -c 4 --jitter 10
 	san_run "$san allreduce --split /2 --cold-cache, sum and mulsum" "$bin" \
 		allreduce -g 4 --split /2 --cold-cache --cache-size 32K -b 4 -e 4100 -f 32 -n 3 -w 1 -c 3 -o sum,mulsum
+	# unequal groups (3, 1): each group its own size's counts, cells and
+	# buffers in the same windows, sized for the largest
+	san_run "$san all collectives --split /3 P=4 (groups 3, 1), jitter" "$bin" \
+		all -g 4 --split /3 -b 8 -e 2K -f 16 -n 1 -w 1 -c 3 --jitter 10
 done
 
 done_testing

@@ -2,8 +2,9 @@
 # NCCL_TESTS_SPLIT_MASK variable): every collective in groups at P=4 and
 # P=6 under %2 and /2 with 0 wrong and the groups in the header; back to
 # back check iterations with --jitter; a corrupted output in one group
-# caught (exit 7, the one group's count); bad expressions exit 6, unequal
-# groups exit 5, in one line; under MPI (Open MPI and MPICH, 4 processes)
+# caught (exit 7, the one group's count); bad expressions exit 6; unequal
+# groups (each its own size's counts and picks, the sizes in the header and
+# in JSON/CSV group_sizes); under MPI (Open MPI and MPICH, 4 processes)
 # every collective in groups, -A mpi on the groups' communicators, exit 7
 # on a corrupted output; the variables and the option's
 # precedence; the row's time is the slowest group's (from -I 1's per-rank
@@ -62,13 +63,42 @@ for e in %0 /0 x2 % %2x "% -1" "XOR 1" "" "and 99999999999"; do
 done
 expect_usage_error "NCCL_TESTS_SPLIT_MASK=zz" env NCCL_TESTS_SPLIT_MASK=zz $B allreduce -g 4 -b 8 -e 8
 expect_usage_error "NCCL_TESTS_SPLIT=bogus" env NCCL_TESTS_SPLIT=bogus $B allreduce -g 4 -b 8 -e 8
-# Unequal groups: unsupported, naming the sizes.
-expect_status "--split '&3' at 6 ranks: unequal groups exit 5" 5 $B allreduce -g 6 --split '&3' -b 8 -e 8
-[ "$(wc -l <"$TMPD/err")" = 1 ] && grep -q "(2, 2, 1, 1)" "$TMPD/err" && [ ! -s "$TMPD/out" ] &&
-	ok "unequal groups: one line naming the sizes 2, 2, 1, 1" ||
-	notok "unequal groups: one line naming the sizes 2, 2, 1, 1 ($(cat "$TMPD/err"))"
-expect_status "-g 2:4 --split %2: P=3 is unequal, nothing runs" 5 $B allreduce -g 2:4:+1 --split %2 -b 8 -e 8
-[ ! -s "$TMPD/out" ] && ok "unequal in a sweep: refused before any row" || notok "unequal in a sweep: refused before any row"
+# Unequal groups: every group runs the point as planned for its own size
+# (counts, picks); a point or half runs only where it applies at every
+# size. The header names every group's size.
+expect_status "all -g 6 --split '&3': groups 2, 2, 1, 1" 0 $B all -g 6 --split '&3' -b 8 -e 64K -f 32 $FAST -q
+expect_zero_wrong "all in groups 2, 2, 1, 1: 0 wrong" "$TMPD/out"
+n=$(grep -c '^# Collective: .*(6 ranks in 4 groups of 2, 2, 1, 1, --split &3)' "$TMPD/out")
+[ "$n" -ge 16 ] && ok "groups 2, 2, 1, 1: every section names the sizes ($n)" ||
+	notok "groups 2, 2, 1, 1: every section names the sizes ($n sections)"
+# auto's picks by group size: the label is group 0's pick, then ";1:" and
+# the groups of 1's where it differs; each what auto picks for that size
+# in a run as oversubscribed (or not) as this one, since picks weigh the
+# whole run's oversubscription: -g 3 alone, and -g 4 in groups of 1.
+pick() { rows "$TMPD/out" | awk '{ print $6 }' | sed 's/^auto://'; }
+for c in allgather allreduce; do
+	$B $c -g 3 -b 8 -e 8 -A auto $FAST -q >"$TMPD/out" 2>&1; p3=$(pick)
+	$B $c -g 4 --split /1 -b 8 -e 8 -A auto $FAST -q >"$TMPD/out" 2>&1; p1=$(pick)
+	[ "$p3" = "$p1" ] && want="auto:$p3" || want="auto:$p3;1:$p1"
+	$B $c -g 4 --split /3 -b 8 -e 8 -A auto $FAST -q >"$TMPD/out" 2>&1; got=$(rows "$TMPD/out" | awk '{ print $6 }')
+	[ -n "$p3" ] && [ -n "$p1" ] && [ "$got" = "$want" ] &&
+		ok "$c -g 4 --split /3 (groups 3, 1): label $got, each group's own pick" ||
+		notok "$c -g 4 --split /3 (groups 3, 1): label '$got', want '$want'"
+done
+expect_status "-g 2:4:+1 --split %2: P=3 in groups of 2, 1" 0 $B allreduce -g 2:4:+1 --split %2 -b 8 -e 4K -f 8 $FAST -q
+expect_zero_wrong "a sweep through unequal groups: 0 wrong" "$TMPD/out"
+expect_grep "P=3: the header names groups of 2, 1" "^# Collective: allreduce \(3 ranks in 2 groups of 2, 1, --split %2\)" "$TMPD/out"
+expect_status "rooted collectives, groups 3, 2, -r all: roots 0..1" 0 \
+	$B all -g 5 --split /3 -r all -b 8 -e 1K -f 32 $FAST -q
+expect_zero_wrong "-r all in groups of 3, 2: 0 wrong" "$TMPD/out"
+n=$(rows "$TMPD/out" | awk '$5 == 2' | wc -l)
+[ "$n" = 0 ] && ok "-r all in groups of 3, 2: no root 2 (not a rank of the group of 2)" ||
+	notok "-r all in groups of 3, 2: $n rows at root 2"
+expect_usage_error "-r 2 with groups of 3, 2: not a rank of every group" $B broadcast -g 5 --split /3 -r 2
+expect_status "--inject corrupt in groups of 3, 2: exit 7" 7 \
+	$B allreduce -g 5 --split /3 -b 1K -e 1K -A ring -q --inject corrupt
+expect_status "allreduce -g 3 --split %2 -I 1 -J --csv (groups 2, 1)" 0 \
+	$B allreduce -g 3 --split %2 -b 1K -e 64K -f 8 -A ring,auto -n 5 -w 1 -I 1 -q -J "$TMPD/u.json" --csv "$TMPD/u.csv"
 
 # The variables; the option wins over them; the mask is hexadecimal.
 head_of() { grep -m1 '^# Collective:' "$TMPD/out"; }
@@ -108,7 +138,8 @@ mpi_split() {
 	if [ ! -x "$bin" ] || ! command -v ${run%% *} >/dev/null; then
 		for part in "all --split %2" "all --split %2: 0 wrong" "all --split %2: groups in every section" \
 			"-A mpi --split 'DIV 2'" "-A mpi --split DIV 2: 0 wrong" "-A mpi rows ran" \
-			"DIV 2: groups in every section" "--inject corrupt: exit 7"; do
+			"DIV 2: groups in every section" "all --split %2 at -np 3 (groups 2, 1)" \
+			"groups 2, 1: 0 wrong" "--inject corrupt: exit 7"; do
 			skip "$fl $part" "$fl not built or ${run%% *} missing"
 		done
 		return
@@ -126,6 +157,9 @@ mpi_split() {
 	n=$(grep -c '^# Collective: .*(4 ranks in 2 groups of 2, --split /2)' "$TMPD/out")
 	[ "$n" -ge 16 ] && ok "$fl DIV 2: groups in every section ($n)" ||
 		notok "$fl DIV 2: groups in every section ($n sections)"
+	expect_status "$fl all --split %2 at -np 3 (groups 2, 1)" 0 timeout -k 5 120 $run -np 3 $bin all \
+		--split %2 -b 8 -e 4K -f 64 $MPIFAST
+	expect_zero_wrong "$fl groups 2, 1: 0 wrong" "$TMPD/out"
 	rm -f "$TMPD/$fl-c.json"
 	: >"$TMPD/$fl.ran"   # its JSON must then exist (judged below)
 	expect_status "$fl --split %2 --inject corrupt: exit 7" 7 timeout -k 5 120 $run -np 4 $bin \
@@ -181,6 +215,13 @@ def split_row(f, p, groups):
 check("%2 at 6: time is the slowest group's, busbw over groups of 3, groups/group_ranks",
       split_row("s.json", 6, [[0, 2, 4], [1, 3, 5]]))
 check("/2 at 4: time is the slowest group's", split_row("s2.json", 4, [[0, 1], [2, 3]]))
+check("%2 at 3 (groups 2, 1): time is the slowest group's, busbw over group 0's 2 ranks",
+      split_row("u.json", 3, [[0, 2], [1]]))
+r = J("u.json")[0]
+c = next(csv.DictReader(open(d + "/u.csv")))
+check("group_sizes '2, 1' in JSON and CSV; equal groups '3, 3'; null without a split",
+      [] if (r["group_sizes"], c["group_sizes"], J("s.json")[0]["group_sizes"], J("n.json")[0]["group_sizes"])
+      == ("2, 1", "2, 1", "3, 3", None) else [repr((r["group_sizes"], c["group_sizes"]))])
 r = J("s2.json")[0]
 check("JSON split is /2", [] if r["split"] == "/2" else [repr(r["split"])])
 r = J("n.json")[0]

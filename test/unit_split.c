@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "collbench/coldcache.h"
+#include "collbench/options.h"
+#include "collbench/plan.h"
 #include "collbench/split.h"
 #include "unit.h"
 
@@ -131,6 +133,54 @@ static void test_groups(void)
 	CHECK(g.ngroups == 512 && g.gsize == 1, "/1 at 512: 512 groups of 1");
 }
 
+/* A plan of argv (after "collbench") over nranks ranks on 2 PUs. */
+static void plan_of(struct cb_plan *pl, int nranks, const char **argv)
+{
+	static struct cb_options o;
+	int argc = 0;
+	while (argv[argc])
+		argc++;
+	cb_options_parse(&o, argc, (char **)argv);
+	cb_plan_build(pl, &o, nranks, 2);
+}
+
+/* Unequal groups: every size's points, index for index, with that size's
+ * counts (nccl-tests' per-collective formulas, worked out here), the
+ * verdict of all sizes, and the sizes for the record. */
+static void test_plan(void)
+{
+	struct cb_plan pl;
+	const char *ag[] = { "collbench", "allgather", "--split", "%2", "-b", "4K", "-e", "4K",
+			     "-A", "push", NULL };
+	const char *rs[] = { "collbench", "reduce_scatter", "--split", "/3", "-b", "6K", "-e", "6K",
+			     "-A", "push", NULL };
+	plan_of(&pl, 3, ag);
+	CHECK(pl.group_ranks == 2 && pl.ngroups == 2 && pl.nalt == 1 && pl.alt_ranks[0] == 1 &&
+	      pl.group_sizes && !strcmp(pl.group_sizes, "2, 1"),
+	      "allgather %%2 at 3: groups 2, 1 (group 0's size, one other, the sizes)");
+	CHECK(pl.npoints == 1 && pl.points[0].n.send == 512 && pl.points[0].n.recv == 1024,
+	      "groups of 2: 4 KiB allgather sends 4096 / 4 / 2 = 512 floats, receives 1024");
+	CHECK(cb_plan_point(&pl, 0, 1)->n.send == 1024 && cb_plan_point(&pl, 0, 1)->n.recv == 1024 &&
+	      cb_plan_point(&pl, 0, 2) == &pl.points[0],
+	      "the group of 1: 4096 / 4 = 1024 floats each way; size 2 is points[]");
+	cb_plan_free(&pl);
+	plan_of(&pl, 5, rs);
+	CHECK(pl.group_ranks == 3 && pl.nalt == 1 && pl.alt_ranks[0] == 2 &&
+	      pl.points[0].n.recv == 512 && cb_plan_point(&pl, 0, 2)->n.recv == 768,
+	      "reduce_scatter /3 at 5 (3, 2): 6 KiB gives 512 floats per rank in 3, 768 in 2");
+	CHECK(pl.max_send_bytes >= 1536 * 4, "the windows hold the largest size's buffers");
+	cb_plan_free(&pl);
+	{
+		/* a fresh argv: getopt_long permutes the one it parsed */
+		const char *eq[] = { "collbench", "allgather", "--split", "%3", "-b", "4K", "-e", "4K",
+				     NULL };
+		plan_of(&pl, 3, eq);
+	}
+	CHECK(pl.group_ranks == 1 && pl.nalt == 0 && !strcmp(pl.group_sizes, "1, 1, 1"),
+	      "%%3 at 3: equal groups, no other size");
+	cb_plan_free(&pl);
+}
+
 static void test_cold(void)
 {
 	CHECK(cb_cold_slots(1 << 20, 4096) == 512, "2 MiB over 4 KiB sets: 512 slots");
@@ -161,6 +211,7 @@ int main(void)
 	test_mask();
 	test_format();
 	test_groups();
+	test_plan();
 	test_cold();
 	UNIT_EXIT();
 }

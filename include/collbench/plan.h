@@ -4,6 +4,7 @@
 
 #include "collbench/coll.h"
 #include "collbench/options.h"
+#include "collbench/split.h"
 
 /* Why a point or half does not run: the phrase after "not applicable". */
 #define CB_WHY_LEN 96
@@ -25,6 +26,10 @@ struct cb_point {
 	 * its collective and algorithm in the plan whose in-place half does
 	 * not apply. */
 	bool note_inplace;
+	/* Unequal --split groups whose picks differ from this point's (group
+	 * 0's): ";<size>:<ran>" per such size, for the record's "ran" and the
+	 * label; "" otherwise. */
+	char alt_ran[CB_WHY_LEN];
 };
 
 static inline bool cb_point_skipped(const struct cb_point *pt)
@@ -46,6 +51,15 @@ struct cb_plan {
 	 * (counts, roots, applicability, scratch); ngroups of them run at
 	 * once. Without a split: nranks and 1. */
 	int group_ranks, ngroups;
+	/* Unequal groups: the other sizes (split.h), and for each the points
+	 * planned for it, index for index with points[] (the same sweep with
+	 * that size's counts, picks and scratch). A point runs only where it
+	 * applies at every size, each half likewise: points[] carries the
+	 * verdict for all (cb_point_skipped, ran[1]). */
+	char *group_sizes;   /* "3,1": every group's size, in group order */
+	int nalt;
+	int alt_ranks[CB_SPLIT_MAX_ALT];
+	struct cb_point *alt_points[CB_SPLIT_MAX_ALT];
 	/* Bytes at the end of every window's user area: --cold-cache's
 	 * rotating buffer sets (coldcache.h), then the groups' signal cells. */
 	size_t cold_bytes, split_bytes;
@@ -56,6 +70,16 @@ struct cb_plan {
 	size_t max_send_bytes, max_recv_bytes, max_scratch_bytes;  /* -u's shift included */
 	size_t unalign;   /* -u: send and recv start this many elements past their page */
 };
+
+/* Point i as a group of gsize ranks runs it (--split; group_ranks or one
+ * of alt_ranks). */
+static inline const struct cb_point *cb_plan_point(const struct cb_plan *pl, size_t i, int gsize)
+{
+	for (int k = 0; k < pl->nalt; k++)
+		if (pl->alt_ranks[k] == gsize)
+			return &pl->alt_points[k][i];
+	return &pl->points[i];
+}
 
 /* Resolve the sweep over nranks ranks on npus PUs (auto's crossovers
  * depend on oversubscription); usage errors (unknown algorithm, root out of

@@ -69,6 +69,9 @@ struct cb_result {
 	 * expression ("%2"; "" without one) */
 	int groups, group_ranks;
 	char split[32];
+	/* every group's size in group order ("3,1"; the plan's string, alive
+	 * as the plan is); NULL without a split */
+	const char *group_sizes;
 	/* --cold-cache (coldcache.h): buffer sets rotated over, and the bytes
 	 * they span per rank; 0: off */
 	long cold_slots;

@@ -60,14 +60,20 @@ const char *cb_split_sizes(const struct cb_split *s, char *buf, size_t cap);
  * option was checked when parsed). */
 bool cb_split_resolve(const struct cb_options *o, struct cb_split_expr *e);
 
-/* The table header's words: " in 2 groups of 2, --split %2", "" without
- * a split (nranks are the section's). */
+/* The table header's words: " in 2 groups of 2, --split %2" (unequal:
+ * " in 3 groups of 2, 1, 1, --split &1"), "" without a split (nranks are
+ * the section's). */
 const char *cb_split_describe(const struct cb_options *o, int nranks, char *buf, size_t cap);
 
-/* Planning (plan.c): the group size the points are planned for, nranks
- * without a split (threads or MPI alike). Groups of different sizes exit 5
- * with the sizes, in one line. */
-int cb_split_plan(const struct cb_options *o, int nranks, int *ngroups);
+/* Planning (plan.c): group 0's size (rank 0's group: the points the rows
+ * print), nranks without a split (threads or MPI alike); *ngroups; the
+ * other sizes the groups have, each once, in group order, into alt[*nalt]
+ * (at most 31 of them: distinct sizes sum to at most 512); and, if sizes
+ * is not NULL, every group's size as cb_split_sizes writes them ("" without
+ * a split). */
+#define CB_SPLIT_MAX_ALT 32
+int cb_split_plan(const struct cb_options *o, int nranks, int *ngroups, int *alt, int *nalt,
+		  char *sizes, size_t cap);
 /* Bytes of one group's signal cells (bench_split.c), in every window. */
 size_t cb_split_cells_bytes(int gsize, int npus);
 
