@@ -464,10 +464,11 @@ int main(int argc, char **argv)
 	x.argv_given = cb_xcalloc((size_t)argc + 1, sizeof *x.argv_given);
 	memcpy(x.argv_given, argv, (size_t)argc * sizeof *argv);
 	/* Under an MPI launcher every rank parses the same command line: its
-	 * usage errors are said once, by rank 0; so are the plans' (the
-	 * command line and the rank count). The topology and the files are
-	 * each host's own: their errors are said by every rank that finds one. */
-	cb_usage_quiet = cb_transport_has_mpi() && cb_transport_env_rank() > 0;
+	 * usage errors are said once, by rank 0; so are the transport's start
+	 * (usage and unsupported alike) and the plans' (the command line and
+	 * the rank count). The topology and the files are each host's own:
+	 * their errors are said by every rank that finds one. */
+	cb_usage_quiet = cb_transport_env_rank() > 0;
 	cb_options_parse(&x.o, argc, argv);
 	if ((status = info_commands(o)) >= 0)
 		return status;

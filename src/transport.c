@@ -39,15 +39,9 @@ int cb_transport_env_rank(void)
 	return -1;
 }
 
-/* A usage error is the same on every rank: only the launcher's rank 0 (or
- * a process no launcher started) says it. */
-static void die_once(int status, const char *msg)
-{
-	if (cb_transport_env_rank() > 0)
-		exit(status);
-	cb_die(status, "%s", msg);
-}
-#define usage_once(msg) die_once(CB_EXIT_USAGE, msg " (see 'collbench --help')")
+/* Its errors are every process's alike: main.c has set cb_usage_quiet
+ * on all but the launcher's rank 0 (common.h), so they are said once. */
+#define usage_once(msg) cb_die(CB_EXIT_USAGE, msg " (see 'collbench --help')")
 
 void cb_transport_start(const struct cb_options *o)
 {
@@ -55,8 +49,8 @@ void cb_transport_start(const struct cb_options *o)
 
 	if (o->transport == CB_TRANSPORT_MPI) {
 		if (!cb_transport_has_mpi())
-			die_once(CB_EXIT_UNSUPPORTED, "--transport mpi: this collbench was built "
-				 "without MPI (build it with 'make MPI=1')");
+			cb_die(CB_EXIT_UNSUPPORTED, "--transport mpi: this collbench was built "
+			       "without MPI (build it with 'make MPI=1')");
 		mpi = true;
 	} else {
 		mpi = o->transport == CB_TRANSPORT_AUTO && cb_transport_has_mpi() &&

@@ -18,7 +18,7 @@ bool cb_usage_quiet;
 void cb_die(int status, const char *fmt, ...)
 {
 	va_list ap;
-	if (status != CB_EXIT_USAGE || !cb_usage_quiet) {
+	if ((status != CB_EXIT_USAGE && status != CB_EXIT_UNSUPPORTED) || !cb_usage_quiet) {
 		va_start(ap, fmt);
 		vmsg(fmt, ap);
 		va_end(ap);

@@ -33,9 +33,12 @@ void cb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * it longjmps) instead of exiting. */
 extern void (*cb_die_hook)(int status);
 /* Set while the errors cb_die may report are found in the command line
- * alone, so every MPI rank finds the same one, and this process is not the
- * launcher's rank 0: a usage error (CB_EXIT_USAGE) then exits silently,
- * and rank 0 says it once. */
+ * or the launch alone, so every process of an MPI launch finds the same
+ * one, and this process is not the launcher's rank 0: a usage error
+ * (CB_EXIT_USAGE) or an unsupported request (CB_EXIT_UNSUPPORTED) then
+ * exits silently with its status, and rank 0 says it once. The one
+ * mechanism for "said once" (main.c sets it around parsing, the transport's
+ * start and planning). */
 extern bool cb_usage_quiet;
 
 /* Allocation that exits with CB_EXIT_RESOURCE instead of returning NULL. */

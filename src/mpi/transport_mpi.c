@@ -246,9 +246,8 @@ void cb_mpi_init(int window)
 	if (window == CB_MPIWIN_AUTO)
 		window = nodesize == cb_xport.size ? CB_MPIWIN_SHARED : CB_MPIWIN_RMA;
 	/* Every rank sees this (each node has fewer than all ranks): rank 0
-	 * says it, the others leave with the same status silently. */
-	if (window == CB_MPIWIN_SHARED && nodesize != cb_xport.size && cb_xport.rank != 0)
-		exit(CB_EXIT_UNSUPPORTED);
+	 * says it, the others leave with the same status silently (the
+	 * transport starts under cb_usage_quiet: common.h). */
 	if (window == CB_MPIWIN_SHARED && nodesize != cb_xport.size)
 		cb_die(CB_EXIT_UNSUPPORTED, "--mpi-window shared: the %d ranks are on %d hosts; shared "
 		       "windows need one (use --mpi-window rma or auto)", cb_xport.size, nhosts);
