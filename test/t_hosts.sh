@@ -258,10 +258,31 @@ shape() {
 	fi
 	NH=${sh%x*} PER=${sh#*x}
 	NP=$((NH * PER)) OSC="--mca osc pt2pt"
-	t0=$(date +%s.%N)
-	timed "$fl $sh: $coll -A all $*" 0 $run "$t" "$bin" "$coll" -A all "$@" -c 3
+	ts=$(date +%s.%N)
+	# MPICH over UCX now and then spins in MPI_Finalize (README); the
+	# bounded finalize leaves at 10 s with the run's status, but when some
+	# ranks' finalize returned and others' did not, hydra's proxy has then
+	# failed writing to a rank that had left and mpiexec exited 255 (CI,
+	# once: 3 of 4 ranks bounded). That case is said as a note and the
+	# shape runs once more, judged as any run; any other status is judged.
+	if [ "$run" = mpich ]; then
+		$run "$t" "$bin" "$coll" -A all "$@" -c 3 >"$TMPD/out1" 2>"$TMPD/err1"
+		got=$?
+		if [ "$got" = 255 ] && grep -q 'MPI_Finalize did not return' "$TMPD/err1" &&
+			grep -q 'error writing PMI line' "$TMPD/err1"; then
+			echo "# note: $fl $sh: mpiexec exit 255 after a bounded MPI_Finalize" \
+				"($(grep -c 'MPI_Finalize did not return' "$TMPD/err1") of $NP ranks); once more"
+			timed "$fl $sh: $coll -A all $*" 0 $run "$t" "$bin" "$coll" -A all "$@" -c 3
+		else
+			# judged as run (expect_status reads its output anew)
+			timed "$fl $sh: $coll -A all $*" 0 sh -c 'cat "$1"; cat "$2" >&2; exit "$3"' sh \
+				"$TMPD/out1" "$TMPD/err1" "$got"
+		fi
+	else
+		timed "$fl $sh: $coll -A all $*" 0 $run "$t" "$bin" "$coll" -A all "$@" -c 3
+	fi
 	st=$got
-	dt=$(since "$t0")
+	dt=$(since "$ts")
 	expect_zero_wrong "$fl $sh: 0 wrong" "$TMPD/out"
 	last=$((NP - 1))
 	expect_grep "$fl $sh: the header says $NP processes on $NH hosts, rma windows" \
