@@ -54,7 +54,7 @@ struct cb_fval {
 	const char *s;
 	const double *a;   /* CB_FK_NUMS: n numbers */
 	long n;
-	char buf[96];   /* storage for s when it is computed */
+	char buf[192];   /* storage for s when it is computed */
 };
 
 struct cb_field {
