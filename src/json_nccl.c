@@ -9,11 +9,13 @@
  * nccl-tests' time, alg_bw, bus_bw and nwrong. Writes values of the
  * records; computes nothing. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "collbench/json.h"
 #include "collbench/report.h"
+#include "collbench/split.h"
 
 /* nccl-tests' members of a half object (cb_report_json's half_json). */
 void cb_json_nccl_half(struct cb_jw *w, const struct cb_options *o, const struct cb_half *x)
@@ -114,6 +116,8 @@ void cb_json_nccl_config(struct cb_jw *w, const struct cb_report *rep)
 	cb_jw_bool(w, "per_iter_timing", o->per_iter != 0);
 	cb_jw_int(w, "per_iter_skip", o->per_iter_skip);
 	cb_jw_bool(w, "parallel_init", false);
+	int *colors = cb_xcalloc(n > 0 ? (size_t)n : 1, sizeof *colors);
+	cb_split_colors(o, n, colors);   /* "group": as the rank lines' Group */
 	cb_jw_open(w, "devices", '[');
 	for (int r = 0; r < n; r++) {
 		const struct cb_rank_place *rp = &sn->ranks[r];
@@ -121,7 +125,7 @@ void cb_json_nccl_config(struct cb_jw *w, const struct cb_report *rep)
 		snprintf(info, sizeof info, "PU %d core %d NUMA %d", rp->pu_os, rp->core, rp->numa);
 		cb_jw_open(w, NULL, '{');
 		cb_jw_int(w, "rank", r);
-		cb_jw_int(w, "group", 0);
+		cb_jw_int(w, "group", colors[r]);
 		cb_jw_int(w, "pid", rp->host[0] ? rp->pid : (long long)getpid());
 		cb_jw_str(w, "hostname", rp->host[0] ? rp->host : rep->host);
 		cb_jw_int(w, "device", r);
@@ -130,6 +134,7 @@ void cb_json_nccl_config(struct cb_jw *w, const struct cb_report *rep)
 		cb_jw_close(w, '}');
 	}
 	cb_jw_close(w, ']');
+	free(colors);
 }
 
 /* nccl-tests' top-level members: the version of its layout, the command

@@ -216,7 +216,7 @@ static void machine_json(struct cb_jw *w, const struct cb_report *rep)
 static void place_json(struct cb_jw *w, const struct cb_machine_snap *m,
 		       const struct cb_place_snap *sn)
 {
-	char *map = cb_snap_map_text(m, sn, NULL, 0);
+	char *map = cb_snap_map_text(m, sn, NULL, 0, NULL);
 	bool checked = cb_snap_checked(m, sn);
 	cb_jw_open(w, NULL, '{');
 	cb_jw_int(w, "nranks", sn->nranks);

@@ -61,7 +61,7 @@ static void list(FILE *f)
 static void show_placement(FILE *f, const struct cb_machine_snap *m,
 			   const struct cb_place_snap *s, bool first)
 {
-	char *topo = cb_snap_topology_text(m, true), *map = cb_snap_map_text(m, s, NULL, 0);
+	char *topo = cb_snap_topology_text(m, true), *map = cb_snap_map_text(m, s, NULL, 0, NULL);
 	if (first) {
 		fprintf(f, "# collbench version %s hwloc %s libnuma %s\n", CB_VERSION,
 			cb_placement_hwloc_version(), cb_placement_numa_version());

@@ -372,7 +372,7 @@ static void map_head(struct text *t, const struct cb_machine_snap *m, const stru
 }
 
 char *cb_snap_map_text(const struct cb_machine_snap *m, const struct cb_place_snap *s,
-		       const char *host, int pid)
+		       const char *host, int pid, const int *colors)
 {
 	struct text t = { 0 };
 	char a[16], b[16], c[16], d[16], st[160];
@@ -384,14 +384,16 @@ char *cb_snap_map_text(const struct cb_machine_snap *m, const struct cb_place_sn
 		char dist[24] = "";
 		rank_status(st, sizeof st, checked, rp);
 		/* nccl-tests' rank line up to its device (a rank thread's
-		 * index in this process; [cpu] where it prints the PCI id),
+		 * index in this process; [cpu] where it prints the PCI id;
+		 * Group its --split colour, as nccl-tests prints it),
 		 * then collbench's PU and NUMA facts; with several nodes, how
 		 * far each rank's window is from its PU */
 		if (m->nnodes > 1)
 			snprintf(dist, sizeof dist, "dist %2s ", num(d, sizeof d, rp->distance));
 		if (host)
 			tx(&t, " Rank %2d Group %2d Pid %6d on %10s device %2d [cpu] PU %3s core %3s NUMA %2s window NUMA %-3s %s%s\n",
-			   r, 0, pid, host, r, num(a, sizeof a, rp->pu_os), num(b, sizeof b, rp->core),
+			   r, colors ? colors[r] : 0, pid, host, r, num(a, sizeof a, rp->pu_os),
+			   num(b, sizeof b, rp->core),
 			   num(c, sizeof c, rp->numa), rp->window_nodes, dist, st);
 		else
 			tx(&t, " Rank %2d PU %3s core %3s NUMA %2s window NUMA %-3s %s%s\n", r,

@@ -58,7 +58,7 @@ void cb_report_preamble(FILE *f, const struct cb_options *o, const int *counts, 
 		fprintf(f, "# -C 1: time columns headed cputime; on CPU ranks the time is CPU wall time either way\n");
 }
 
-void cb_report_mpi_ranks(FILE *f, const struct cb_mpi_rank *ranks, int n)
+void cb_report_mpi_ranks(FILE *f, const struct cb_mpi_rank *ranks, int n, const int *colors)
 {
 	int hosts = cb_xport.nhosts;
 	fprintf(f, "#\n# Transport: MPI (%s), %d process%s on %d host%s, %s windows, binding by the launcher\n",
@@ -69,7 +69,7 @@ void cb_report_mpi_ranks(FILE *f, const struct cb_mpi_rank *ranks, int n)
 		/* nccl-tests' rank line (one rank per process: device 0), then
 		 * where the launcher let it run */
 		fprintf(f, "#  Rank %2d Group %2d Pid %6d on %10s device %2d [cpu] PU %3d allowed PUs %s (%d)\n",
-			q, 0, ranks[q].pid, ranks[q].host, 0, ranks[q].pu, ranks[q].allowed,
+			q, colors[q], ranks[q].pid, ranks[q].host, 0, ranks[q].pu, ranks[q].allowed,
 			ranks[q].nallowed);
 	fprintf(f, "#\n");
 }
@@ -101,10 +101,10 @@ void cb_report_start(FILE *f, const struct cb_options *o, const struct cb_coll *
 }
 
 void cb_report_header(FILE *f, const struct cb_machine_snap *m, const struct cb_place_snap *s,
-		      int k, int n)
+		      int k, int n, const int *colors)
 {
 	char *topo = cb_snap_topology_text(m, false),
-	     *map = cb_snap_map_text(m, s, m->host[0] ? m->host : "?", (int)getpid());
+	     *map = cb_snap_map_text(m, s, m->host[0] ? m->host : "?", (int)getpid(), colors);
 	fprintf(f, "#\n");
 	if (n > 1)
 		fprintf(f, "# Rank count %d (%d of %d)\n", s->nranks, k + 1, n);

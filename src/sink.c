@@ -14,6 +14,7 @@
 
 #include "collbench/bench.h"
 #include "collbench/results.h"
+#include "collbench/split.h"
 
 struct style {
 	bool per_algo;
@@ -56,10 +57,13 @@ static void placed(const struct cb_bench_io *io, const struct style *sty,
 {
 	const struct cb_machine_snap *m;
 	struct cb_place_snap sn;
+	/* each rank line's Group: its --split colour (nccl-tests') */
+	int *colors = cb_xcalloc((size_t)pl->nranks, sizeof *colors);
+	cb_split_colors(o, pl->nranks, colors);
 	cb_progress_hold(io->prog);
 	io->rep->sec.mpi = mpi != NULL;
 	if (mpi)
-		cb_report_mpi_ranks(io->out, mpi, pl->nranks);
+		cb_report_mpi_ranks(io->out, mpi, pl->nranks, colors);
 	open_section(io, sty, first, pl->nranks);
 	/* The header shows the snapshots the report keeps for JSON and CSV. */
 	m = cb_results_machine(io->rep, pl);
@@ -72,11 +76,12 @@ static void placed(const struct cb_bench_io *io, const struct style *sty,
 		fprintf(io->out, "#\n");
 		fflush(io->out);
 	} else {
-		cb_report_header(io->out, m, &sn, io->count_index, io->ncounts);
+		cb_report_header(io->out, m, &sn, io->count_index, io->ncounts, colors);
 	}
 	sty->head(io, o, first, pl->nranks);
 	cb_progress_release(io->prog);
 	cb_results_place(io->rep, &sn);
+	free(colors);
 }
 
 /* A new section when the collective (or algorithm) changes, and the

@@ -182,6 +182,14 @@ int cb_split_plan(const struct cb_options *o, int nranks, int *ngroups, int *alt
 	return s.size[0];
 }
 
+void cb_split_colors(const struct cb_options *o, int nranks, int *colors)
+{
+	struct cb_split_expr e;
+	bool split = cb_split_resolve(o, &e);
+	for (int r = 0; r < nranks; r++)
+		colors[r] = split ? (int)cb_split_color(&e, r) : 0;
+}
+
 const char *cb_split_describe(const struct cb_options *o, int nranks, char *buf, size_t cap)
 {
 	struct cb_split_expr e;

@@ -100,6 +100,17 @@ expect_status "--inject corrupt in groups of 3, 2: exit 7" 7 \
 expect_status "allreduce -g 3 --split %2 -I 1 -J --csv (groups 2, 1)" 0 \
 	$B allreduce -g 3 --split %2 -b 1K -e 64K -f 8 -A ring,auto -n 5 -w 1 -I 1 -q -J "$TMPD/u.json" --csv "$TMPD/u.csv"
 
+# The rank lines' Group is each rank's colour, as nccl-tests prints it.
+groups_of() { grep '^#  Rank ' "$TMPD/out" | awk '{ printf "%s%s", sep, $5; sep = "," }'; }
+expect_status "allreduce -g 4 --split '|1'" 0 $B allreduce -g 4 --split '|1' -b 8 -e 8 -A ring -q
+[ "$(groups_of)" = "1,1,3,3" ] && ok "|1 at 4: rank lines say Group 1, 1, 3, 3 (r | 1)" ||
+	notok "|1 at 4: rank lines' Group $(groups_of), want 1,1,3,3"
+expect_status "allreduce -g 4 --split %2 --nccl-compat -J" 0 \
+	$B allreduce -g 4 --split %2 -b 8 -e 8 -A ring -q --nccl-compat -J "$TMPD/nc.json"
+expect_status "allreduce -g 4, no split" 0 $B allreduce -g 4 -b 8 -e 8 -A ring -q
+[ "$(groups_of)" = "0,0,0,0" ] && ok "no split: Group 0 on every rank line" ||
+	notok "no split: rank lines' Group $(groups_of)"
+
 # The variables; the option wins over them; the mask is hexadecimal.
 head_of() { grep -m1 '^# Collective:' "$TMPD/out"; }
 expect_status "NCCL_TESTS_SPLIT_MASK=0x1" 0 env NCCL_TESTS_SPLIT_MASK=0x1 $B allreduce -g 4 -b 8 -e 8 -A ring -q
@@ -137,6 +148,7 @@ mpi_split() {
 	fl=$1 bin=$2 run=$3 win=$4
 	if [ ! -x "$bin" ] || ! command -v ${run%% *} >/dev/null; then
 		for part in "all --split %2" "all --split %2: 0 wrong" "all --split %2: groups in every section" \
+			"%2: the rank lines' Group is each rank's colour (0,1,0,1)" \
 			"-A mpi --split 'DIV 2'" "-A mpi --split DIV 2: 0 wrong" "-A mpi rows ran" \
 			"DIV 2: groups in every section" "all --split %2 at -np 3 (groups 2, 1)" \
 			"groups 2, 1: 0 wrong" "--inject corrupt: exit 7"; do
@@ -149,6 +161,9 @@ mpi_split() {
 	n=$(grep -c '^# Collective: .*(4 ranks in 2 groups of 2, --split %2)' "$TMPD/out")
 	[ "$n" -ge 16 ] && ok "$fl all --split %2: groups in every section ($n)" ||
 		notok "$fl all --split %2: groups in every section ($n sections)"
+	g=$(grep '^#  Rank ' "$TMPD/out" | awk '{ printf "%s%s", sep, $5; sep = "," }')
+	[ "$g" = "0,1,0,1" ] && ok "$fl %2: the rank lines' Group is each rank's colour (0,1,0,1)" ||
+		notok "$fl %2: the rank lines' Group $g, want 0,1,0,1"
 	expect_status "$fl -A mpi --split 'DIV 2' ($win windows)" 0 timeout -k 5 120 $run -np 4 $bin all \
 		-A mpi,ring,push,pull --split "DIV 2" --mpi-window $win -b 8 -e 4K -f 64 $MPIFAST
 	expect_zero_wrong "$fl -A mpi --split DIV 2: 0 wrong" "$TMPD/out"
@@ -217,6 +232,8 @@ check("%2 at 6: time is the slowest group's, busbw over groups of 3, groups/grou
 check("/2 at 4: time is the slowest group's", split_row("s2.json", 4, [[0, 1], [2, 3]]))
 check("%2 at 3 (groups 2, 1): time is the slowest group's, busbw over group 0's 2 ranks",
       split_row("u.json", 3, [[0, 2], [1]]))
+g = [x["group"] for x in json.load(open(d + "/nc.json"))["config"]["devices"]]
+check("--nccl-compat JSON devices[].group: each rank's colour under %2", [] if g == [0, 1, 0, 1] else [repr(g)])
 r = J("u.json")[0]
 c = next(csv.DictReader(open(d + "/u.csv")))
 check("group_sizes '2, 1' in JSON and CSV; equal groups '3, 3'; null without a split",

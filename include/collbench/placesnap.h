@@ -68,9 +68,10 @@ void cb_place_snap_free(struct cb_place_snap *s);
  * without the table's "# " (the caller frees them); cb_snap_print writes
  * one with "# " before every line. */
 char *cb_snap_topology_text(const struct cb_machine_snap *m, bool detail);
-/* host NULL: no Pid/host columns (deterministic: topo, JSON). */
+/* host NULL: no Pid/host columns (deterministic: topo, JSON); else
+ * nccl-tests' rank line with each rank's Group from colors (NULL: 0). */
 char *cb_snap_map_text(const struct cb_machine_snap *m, const struct cb_place_snap *s,
-		       const char *host, int pid);
+		       const char *host, int pid, const int *colors);
 void cb_snap_print(FILE *f, const char *text);
 /* The CSV's placement column: "bind B mem M; rank 0 PU p core c NUMA n
  * window w; ..." on one line. */

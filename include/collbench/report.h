@@ -164,12 +164,14 @@ struct cb_mpi_rank {
 /* The table (stdout, or stderr when JSON/CSV go to stdout). */
 void cb_report_preamble(FILE *f, const struct cb_options *o, const int *counts, int ncounts);
 /* Per rank count: topology and rank map (count k of n), from the
- * snapshots the report keeps; with --strict-placement a mismatch exits 2. */
+ * snapshots the report keeps; with --strict-placement a mismatch exits 2.
+ * colors: each rank's nccl-tests "Group" (cb_split_colors). */
 void cb_report_header(FILE *f, const struct cb_machine_snap *m, const struct cb_place_snap *s,
-		      int k, int n);
-/* MPI: the transport line and nccl-tests' rank line per rank (n ranks),
- * each followed by where the launcher let it run. */
-void cb_report_mpi_ranks(FILE *f, const struct cb_mpi_rank *ranks, int n);
+		      int k, int n, const int *colors);
+/* MPI: the transport line and nccl-tests' rank line per rank (n ranks,
+ * their Group from colors), each followed by where the launcher let it
+ * run. */
+void cb_report_mpi_ranks(FILE *f, const struct cb_mpi_rank *ranks, int n, const int *colors);
 /* A section's first lines: nccl-tests' start line with its test name
  * (all_reduce_perf) and its header tokens (nThread .. unalign). */
 void cb_report_start(FILE *f, const struct cb_options *o, const struct cb_coll *coll,

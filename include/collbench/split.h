@@ -60,6 +60,10 @@ const char *cb_split_sizes(const struct cb_split *s, char *buf, size_t cap);
  * option was checked when parsed). */
 bool cb_split_resolve(const struct cb_options *o, struct cb_split_expr *e);
 
+/* nccl-tests' "Group" of each rank line: the rank's colour (r OP n) under
+ * a split, else 0; colors[nranks]. */
+void cb_split_colors(const struct cb_options *o, int nranks, int *colors);
+
 /* The table header's words: " in 2 groups of 2, --split %2" (unequal:
  * " in 3 groups of 2, 1, 1, --split &1"), "" without a split (nranks are
  * the section's). */
