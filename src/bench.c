@@ -48,7 +48,7 @@ static size_t user_bytes(const struct cb_plan *p, size_t *send_len, size_t *recv
 	size_t r = p->max_recv_bytes > p->max_send_bytes ? p->max_recv_bytes : p->max_send_bytes;
 	for (int k = -1; k < p->nalt; k++)   /* every group size's points */
 		for (size_t i = 0; i < p->npoints; i++) {
-			const struct cb_point *pt = k < 0 ? &p->points[i] : &p->alt_points[k][i];
+			const struct cb_point *pt = cb_plan_size_point(p, k, i);
 			size_t b = (pt->n.send + p->unalign) * pt->dt->size;  /* -u: shifted too */
 			if (pt->op && pt->op->id == CB_OP_MULSUM && b > m)
 				m = b;
@@ -203,6 +203,10 @@ static void rank_points(struct run *run, int r, struct cb_rank *rk, struct rank_
 	const struct cb_coll *section = NULL;
 	for (size_t i = 0; i < run->plan->npoints; i++) {
 		const struct cb_point *pt = &run->plan->points[i];
+		/* the point as this rank's --split group runs it (its size's
+		 * counts and pick); pt is group 0's, which every rank's loop
+		 * follows: whether it runs, each half, the row */
+		const struct cb_point *mine = bench_split_point(run, r, i);
 		int inplace_ok = pt->ran[1] != NULL;
 		atomic_store_explicit(&rk->state->point, (int32_t)i, memory_order_relaxed);
 		/* Not applicable here (plan.c): every rank skips it alike; the
@@ -218,13 +222,9 @@ static void rank_points(struct run *run, int r, struct cb_rank *rk, struct rank_
 		 * process has its own gate. */
 		if (r == 0 || run->mpi)
 			comm_yield_rearm(&run->comm);
-		/* the point as this rank's --split group runs it (its size's
-		 * counts and pick); pt is group 0's, which every rank's loop
-		 * follows: whether it runs, each half, the row */
-		bench_run_half(run, rk, bench_split_point(run, r, i), b, 0, &run->slots[2 * r], prof);
+		bench_run_half(run, rk, mine, b, 0, &run->slots[2 * r], prof);
 		if (inplace_ok)
-			bench_run_half(run, rk, bench_split_point(run, r, i), b, 1,
-				       &run->slots[2 * r + 1], prof);
+			bench_run_half(run, rk, mine, b, 1, &run->slots[2 * r + 1], prof);
 		run->ex->row(run, rk, inplace_ok);   /* slots complete before rank 0 reads them */
 		if (r == 0) {
 			notes(run, pt, &section);

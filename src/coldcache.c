@@ -50,7 +50,7 @@ size_t cb_cold_plan_bytes(const struct cb_options *o, const struct cb_plan *pl)
 	/* every group size's points (unequal --split groups: plan.h) */
 	for (int k = -1; k < pl->nalt; k++)
 		for (size_t i = 0; i < pl->npoints; i++) {
-			const struct cb_point *pt = k < 0 ? &pl->points[i] : &pl->alt_points[k][i];
+			const struct cb_point *pt = cb_plan_size_point(pl, k, i);
 			size_t set = cb_cold_set_bytes(pt, pl->unalign, NULL, NULL);
 			size_t b = set * (size_t)cb_cold_slots(o->cache_size, set);
 			most = b > most ? b : most;

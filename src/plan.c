@@ -201,7 +201,6 @@ static void settle(struct cb_point *pt, struct cb_point *alt, const int *sizes, 
 		}
 		if (!pt->ran[1])
 			q->ran[1] = NULL;
-		q->alt_ran[0] = '\0';
 		if ((q->ran[0] != pt->ran[0] || q->ran[1] != pt->ran[1]) && used < sizeof pt->alt_ran)
 			used += (size_t)snprintf(pt->alt_ran + used, sizeof pt->alt_ran - used, ";%d:%s",
 						 sizes[k], cb_point_ran(q, ran, sizeof ran));
@@ -310,10 +309,7 @@ static void add_points(struct cb_plan *pl, size_t *cap, struct noted *noted,
 	int reduces = !!(coll->flags & CB_COLL_REDUCE);
 	int rooted = !!(coll->flags & CB_COLL_ROOT);
 	int nranks = pl->group_ranks;   /* a collective runs in each group */
-	int least = nranks;             /* -r all: the roots every group has */
 	struct cb_point alt[CB_SPLIT_MAX_ALT];
-	for (int k = 0; k < pl->nalt; k++)
-		least = pl->alt_ranks[k] < least ? pl->alt_ranks[k] : least;
 	for (size_t di = 0; di < cb_ndtypes; di++) {
 		const struct cb_dtype *dt = &cb_dtypes[di];
 		if (!in_list(o->dtypes, dt->name))
@@ -323,7 +319,8 @@ static void add_points(struct cb_plan *pl, size_t *cap, struct noted *noted,
 			if (op && !in_list(o->ops, op->name))
 				continue;
 			int r0 = rooted ? (root_all ? 0 : root) : -1;
-			int r1 = rooted ? (root_all ? least - 1 : root) : -1;
+			/* -r all: the roots every group has */
+			int r1 = rooted ? (root_all ? pl->least_ranks - 1 : root) : -1;
 			for (int rt = r0; rt <= r1; rt++) {
 				for (size_t si = 0; si < nsizes; si++) {
 					size_t s = sizes[si];
@@ -372,8 +369,12 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, i
 		static char sizes[CB_MAX_RANKS * 5];   /* main thread, one plan at a time */
 		pl->group_ranks = cb_split_plan(o, nranks, &pl->ngroups, pl->alt_ranks, &pl->nalt,
 						sizes, sizeof sizes);
-		pl->group_sizes = sizes[0] ? memcpy(cb_xcalloc(1, strlen(sizes) + 1), sizes,
-						    strlen(sizes)) : NULL;
+		if (sizes[0] && !(pl->group_sizes = strdup(sizes)))
+			cb_die(CB_EXIT_RESOURCE, "out of memory for the plan");
+		pl->least_ranks = pl->group_ranks;
+		for (int k = 0; k < pl->nalt; k++)
+			if (pl->alt_ranks[k] < pl->least_ranks)
+				pl->least_ranks = pl->alt_ranks[k];
 	}
 	pl->unalign = (size_t)o->unalign;
 	{
@@ -395,12 +396,9 @@ void cb_plan_build(struct cb_plan *pl, const struct cb_options *o, int nranks, i
 	} else {
 		char *end;
 		root = strtol(o->root, &end, 10);
-		int least = pl->group_ranks;
-		for (int k = 0; k < pl->nalt; k++)
-			least = pl->alt_ranks[k] < least ? pl->alt_ranks[k] : least;
-		if (*end || end == o->root || root < 0 || root >= least)
+		if (*end || end == o->root || root < 0 || root >= pl->least_ranks)
 			cb_die(CB_EXIT_USAGE, "invalid value '%s' for -r/--root: expected a rank in 0..%d or all%s",
-			       o->root, least - 1, pl->ngroups > 1 ? " (a rank of each --split group)" : "");
+			       o->root, pl->least_ranks - 1, pl->ngroups > 1 ? " (a rank of each --split group)" : "");
 	}
 
 	for (size_t ci = 0; ci < ncoll; ci++) {

@@ -56,7 +56,8 @@ struct cb_plan {
 	 * that size's counts, picks and scratch). A point runs only where it
 	 * applies at every size, each half likewise: points[] carries the
 	 * verdict for all (cb_point_skipped, ran[1]). */
-	char *group_sizes;   /* "3,1": every group's size, in group order */
+	char *group_sizes;   /* "3, 1": every group's size, in group order */
+	int least_ranks;     /* the smallest group's size: -r's range */
 	int nalt;
 	int alt_ranks[CB_SPLIT_MAX_ALT];
 	struct cb_point *alt_points[CB_SPLIT_MAX_ALT];
@@ -71,14 +72,21 @@ struct cb_plan {
 	size_t unalign;   /* -u: send and recv start this many elements past their page */
 };
 
+/* Point i of group size k: points[] for k = -1, alt_points[k] for k in
+ * 0..nalt-1 (a loop from -1 visits every size's points). */
+static inline const struct cb_point *cb_plan_size_point(const struct cb_plan *pl, int k, size_t i)
+{
+	return k < 0 ? &pl->points[i] : &pl->alt_points[k][i];
+}
+
 /* Point i as a group of gsize ranks runs it (--split; group_ranks or one
  * of alt_ranks). */
 static inline const struct cb_point *cb_plan_point(const struct cb_plan *pl, size_t i, int gsize)
 {
-	for (int k = 0; k < pl->nalt; k++)
-		if (pl->alt_ranks[k] == gsize)
-			return &pl->alt_points[k][i];
-	return &pl->points[i];
+	int k = 0;
+	while (k < pl->nalt && pl->alt_ranks[k] != gsize)
+		k++;
+	return cb_plan_size_point(pl, k < pl->nalt ? k : -1, i);
 }
 
 /* Resolve the sweep over nranks ranks on npus PUs (auto's crossovers
